@@ -1,0 +1,77 @@
+//! `effnet`: the native face of the crate.
+
+mod bench;
+mod classify;
+mod resolve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "effnet", version, about = "EfficientNet image classification with tract")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct ModelArgs {
+    /// A manifest model id (efficientnet-lite0) or a path to an .onnx file
+    #[arg(long, short)]
+    pub model: String,
+    /// Folder holding manifest.json and the .onnx files
+    #[arg(long, default_value = "models", env = "EFFNET_MODELS_DIR")]
+    pub models_dir: PathBuf,
+    /// For an .onnx path the manifest does not list: use this model's preprocessing and labels
+    #[arg(long)]
+    pub like: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify image files (JPEG, PNG, WebP, GIF)
+    Classify {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// How many categories to print per image
+        #[arg(long, default_value_t = 5)]
+        top_k: usize,
+        /// One JSON object per line per image
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true)]
+        images: Vec<String>,
+    },
+    /// Measure model load, preprocessing and inference times
+    Bench(bench::BenchArgs),
+    /// Time one inference per operator kind
+    Profile {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Profiled runs to average (after one warm-up)
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify {
+            model,
+            top_k,
+            json,
+            images,
+        } => classify::run(&model, top_k, json, &images),
+        Command::Bench(args) => bench::run(&args),
+        Command::Profile { model, runs } => bench::profile(&model, runs),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("effnet: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

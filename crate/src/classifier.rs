@@ -1,0 +1,97 @@
+//! The whole path: pixels -> preprocess -> tract -> postprocess -> labels.
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::labels::Labels;
+use crate::manifest::ModelEntry;
+use crate::pixels::Rgba;
+use crate::postprocess;
+use crate::preprocess::{self, Input};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    pub index: usize,
+    pub label: String,
+    pub score: f32,
+}
+
+pub struct Classifier {
+    entry: ModelEntry,
+    engine: Engine,
+    labels: Labels,
+}
+
+impl Classifier {
+    /// Verifies the bytes against the manifest's sha256 (when it has one), then loads.
+    pub fn new(entry: ModelEntry, model_bytes: &[u8]) -> Result<Self> {
+        entry.verify(model_bytes)?;
+        Self::new_unverified(entry, model_bytes)
+    }
+
+    /// Loads without the checksum (the caller verified it, or the model is the user's own).
+    pub fn new_unverified(entry: ModelEntry, model_bytes: &[u8]) -> Result<Self> {
+        entry.validate()?;
+        let labels = Labels::builtin(&entry.output.labels)?;
+        let engine = Engine::load(&entry, model_bytes)?;
+        if engine.outputs() != labels.len() {
+            return Err(Error::Model {
+                model: entry.id.clone(),
+                reason: format!(
+                    "it outputs {} scores but label set '{}' has {} labels",
+                    engine.outputs(),
+                    entry.output.labels,
+                    labels.len()
+                ),
+            });
+        }
+        Ok(Self {
+            entry,
+            engine,
+            labels,
+        })
+    }
+
+    pub fn entry(&self) -> &ModelEntry {
+        &self.entry
+    }
+
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    pub fn preprocess(&self, img: Rgba) -> Result<Input> {
+        preprocess::preprocess(img, &self.entry.preprocess, self.entry.input.layout)
+    }
+
+    /// All class probabilities for a preprocessed input.
+    pub fn probabilities(&self, input: Input) -> Result<Vec<f32>> {
+        let raw = self.engine.run(input)?;
+        Ok(postprocess::probabilities(raw, self.entry.output.kind))
+    }
+
+    /// The `k` most probable categories, best first.
+    pub fn top_k(&self, probs: &[f32], k: usize) -> Vec<Category> {
+        postprocess::top_k(probs, k)
+            .into_iter()
+            .map(|index| Category {
+                index,
+                label: self.labels.label(index).to_string(),
+                score: probs[index],
+            })
+            .collect()
+    }
+
+    pub fn classify(&self, img: Rgba, k: usize) -> Result<Vec<Category>> {
+        let input = self.preprocess(img)?;
+        let probs = self.probabilities(input)?;
+        Ok(self.top_k(&probs, k))
+    }
+}
+
+impl Classifier {
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}

@@ -1,0 +1,137 @@
+//! tract: an ONNX model, its input fixed to the manifest's shape, optimised and made runnable.
+
+use std::sync::Arc;
+use tract_onnx::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::manifest::ModelEntry;
+use crate::preprocess::Input;
+
+pub struct Engine {
+    plan: Arc<TypedRunnableModel>,
+    input_shape: Vec<usize>,
+    outputs: usize,
+}
+
+impl Engine {
+    /// Parses, checks and optimises the model. Never panics on bad bytes: a model tract
+    /// cannot read, or whose input/output does not match the manifest, is an `Error::Model`.
+    pub fn load(entry: &ModelEntry, bytes: &[u8]) -> Result<Self> {
+        let bad = |reason: String| Error::Model {
+            model: entry.id.clone(),
+            reason,
+        };
+        let onnx = tract_onnx::onnx();
+        let proto = onnx
+            .proto_model_for_read(&mut &bytes[..])
+            .map_err(|e| bad(format!("cannot parse the ONNX protobuf ({e})")))?;
+        let graph = proto
+            .graph
+            .as_ref()
+            .ok_or_else(|| bad("the file has no graph".into()))?;
+        let inputs: Vec<&str> = graph
+            .input
+            .iter()
+            .map(|i| i.name.as_str())
+            .filter(|n| !graph.initializer.iter().any(|t| t.name == *n))
+            .collect();
+        if inputs != [entry.input.name.as_str()] {
+            return Err(bad(format!(
+                "its inputs are {inputs:?}, the manifest expects one named '{}'",
+                entry.input.name
+            )));
+        }
+        let model = onnx
+            .model_for_proto_model(&proto)
+            .map_err(|e| bad(format!("{e:#}")))?
+            .with_input_fact(0, f32::fact(&entry.input.shape).into())
+            .and_then(|m| m.into_optimized())
+            .map_err(|e| bad(format!("{e:#}")))?;
+        let out_fact = model
+            .output_fact(0)
+            .map_err(|e| bad(format!("{e:#}")))?
+            .clone();
+        let out_shape = out_fact
+            .shape
+            .as_concrete()
+            .ok_or_else(|| bad("its output shape is not static".into()))?
+            .to_vec();
+        let outputs: usize = out_shape.iter().product();
+        if out_fact.datum_type != f32::datum_type() || out_shape.iter().filter(|d| **d != 1).count() > 1 {
+            return Err(bad(format!(
+                "its output is {:?} {out_shape:?}, expected f32 scores [1, N]",
+                out_fact.datum_type
+            )));
+        }
+        let plan = model.into_runnable().map_err(|e| bad(format!("{e:#}")))?;
+        Ok(Self {
+            plan,
+            input_shape: entry.input.shape.clone(),
+            outputs,
+        })
+    }
+
+    /// Number of scores the model outputs.
+    pub fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    pub fn run(&self, input: Input) -> Result<Vec<f32>> {
+        if input.shape[..] != self.input_shape[..] {
+            return Err(Error::Inference(format!(
+                "input shape {:?} does not match the model's {:?}",
+                input.shape, self.input_shape
+            )));
+        }
+        let tensor = Tensor::from_shape(&input.shape, &input.data)
+            .map_err(|e| Error::Inference(format!("{e:#}")))?;
+        let out = self
+            .plan
+            .run(tvec!(tensor.into_tvalue()))
+            .map_err(|e| Error::Inference(format!("{e:#}")))?;
+        let scores = out[0]
+            .to_plain_array_view::<f32>()
+            .map_err(|e| Error::Inference(format!("{e:#}")))?;
+        Ok(scores.iter().copied().collect())
+    }
+}
+
+/// Time spent in one kind of operator during a profiled run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OpTime {
+    pub op: String,
+    pub nodes: usize,
+    pub ms: f64,
+}
+
+impl Engine {
+    /// Runs once, timing every node with `now` (milliseconds; `performance.now` in a browser),
+    /// and sums the times per operator kind, slowest first.
+    pub fn profile(&self, input: Input, now: &dyn Fn() -> f64) -> Result<Vec<OpTime>> {
+        let tensor = Tensor::from_shape(&input.shape, &input.data)
+            .map_err(|e| Error::Inference(format!("{e:#}")))?;
+        let mut times: Vec<OpTime> = vec![];
+        let mut state = self
+            .plan
+            .spawn()
+            .map_err(|e| Error::Inference(format!("{e:#}")))?;
+        state
+            .run_plan_with_eval(tvec!(tensor.into_tvalue()), |ctx, st, node, inputs| {
+                let t0 = now();
+                let r = tract_onnx::tract_core::plan::eval(ctx, st, node, inputs);
+                let ms = now() - t0;
+                let op = node.op().name().to_string();
+                match times.iter_mut().find(|t| t.op == op) {
+                    Some(t) => {
+                        t.nodes += 1;
+                        t.ms += ms;
+                    }
+                    None => times.push(OpTime { op, nodes: 1, ms }),
+                }
+                r
+            })
+            .map_err(|e| Error::Inference(format!("{e:#}")))?;
+        times.sort_by(|a, b| b.ms.total_cmp(&a.ms));
+        Ok(times)
+    }
+}

@@ -1,0 +1,22 @@
+//! effnet-wasm: EfficientNet-family image classification with tract, natively and in wasm.
+//!
+//! The data path, one module per step:
+//! [`pixels`] (RGBA8 in) -> [`preprocess`] (Pillow-exact resize, crop, normalise) ->
+//! [`engine`] (tract) -> [`postprocess`] (softmax, top-k) -> [`labels`].
+//! [`manifest`] describes each model; [`classifier`] ties the path together.
+
+pub mod classifier;
+#[cfg(feature = "decode")]
+pub mod decode;
+pub mod engine;
+pub mod error;
+pub mod labels;
+pub mod manifest;
+pub mod pixels;
+pub mod postprocess;
+pub mod preprocess;
+
+pub use classifier::{Category, Classifier};
+pub use error::{Error, Result};
+pub use manifest::{Manifest, ModelEntry};
+pub use pixels::Rgba;

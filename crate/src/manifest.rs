@@ -1,0 +1,187 @@
+//! `models/manifest.json`: the one description of every model that Rust and JS both read.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    pub schema: u32,
+    #[serde(default)]
+    pub label_sets: BTreeMap<String, LabelSet>,
+    pub models: Vec<ModelEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelSet {
+    pub file: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelEntry {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub file: String,
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub bytes: Option<u64>,
+    pub input: InputSpec,
+    pub preprocess: Preprocess,
+    pub output: OutputSpec,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputSpec {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub layout: Layout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Layout {
+    #[serde(rename = "NCHW")]
+    Nchw,
+    #[serde(rename = "NHWC")]
+    Nhwc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum ChannelOrder {
+    #[serde(rename = "RGB")]
+    Rgb,
+    #[serde(rename = "BGR")]
+    Bgr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Interpolation {
+    Bicubic,
+    Bilinear,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResizeMode {
+    /// timm/torchvision eval: short side to floor(size / cropPct), then a centred size x size crop.
+    ShortSideThenCenterCrop,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preprocess {
+    pub size: u32,
+    pub resize: ResizeMode,
+    pub crop_pct: f64,
+    pub interpolation: Interpolation,
+    /// Pixels are scaled from 0..255 to 0..valueRange before mean and std apply.
+    pub value_range: f32,
+    pub mean: [f32; 3],
+    pub std: [f32; 3],
+    pub channel_order: ChannelOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputKind {
+    Logits,
+    Probabilities,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputSpec {
+    pub name: String,
+    pub kind: OutputKind,
+    pub labels: String,
+}
+
+impl Manifest {
+    pub fn from_json(text: &str) -> Result<Self> {
+        let m: Manifest = serde_json::from_str(text).map_err(|e| Error::Manifest(e.to_string()))?;
+        for entry in &m.models {
+            entry.validate()?;
+        }
+        Ok(m)
+    }
+
+    pub fn model(&self, id: &str) -> Result<&ModelEntry> {
+        self.models
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| Error::UnknownModel {
+                id: id.to_string(),
+                known: self
+                    .models
+                    .iter()
+                    .map(|m| m.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+impl ModelEntry {
+    pub fn from_json(text: &str) -> Result<Self> {
+        let e: ModelEntry =
+            serde_json::from_str(text).map_err(|e| Error::Manifest(e.to_string()))?;
+        e.validate()?;
+        Ok(e)
+    }
+
+    /// Shape checks that keep later stages from failing obscurely.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |why: String| Err(Error::Manifest(format!("model {}: {why}", self.id)));
+        let p = &self.preprocess;
+        if p.size == 0 {
+            return bad("preprocess.size is 0".into());
+        }
+        if !(p.crop_pct > 0.0 && p.crop_pct <= 1.0) {
+            return bad(format!("preprocess.cropPct {} is not in (0, 1]", p.crop_pct));
+        }
+        if !(p.value_range > 0.0) || p.std.iter().any(|s| *s == 0.0) {
+            return bad("preprocess.valueRange and std must be non-zero".into());
+        }
+        let s = p.size as usize;
+        let want = match self.input.layout {
+            Layout::Nchw => [1, 3, s, s],
+            Layout::Nhwc => [1, s, s, 3],
+        };
+        if self.input.shape != want {
+            return bad(format!(
+                "input.shape {:?} does not fit layout {:?} and size {s} (expected {want:?})",
+                self.input.shape, self.input.layout
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks model bytes against the manifest's sha256, when it has one.
+    pub fn verify(&self, model_bytes: &[u8]) -> Result<()> {
+        let Some(expected) = &self.sha256 else {
+            return Ok(());
+        };
+        let actual = hex(&Sha256::digest(model_bytes));
+        if !actual.eq_ignore_ascii_case(expected) {
+            return Err(Error::Checksum {
+                model: self.id.clone(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

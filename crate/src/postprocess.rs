@@ -1,0 +1,52 @@
+//! Model output -> probabilities -> the best k.
+
+use crate::manifest::OutputKind;
+
+/// Numerically stable softmax (subtracting the max), in f32 as the reference computes it.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp: Vec<f32> = logits.iter().map(|&z| (z - max).exp()).collect();
+    let sum: f32 = exp.iter().sum();
+    exp.into_iter().map(|e| e / sum).collect()
+}
+
+/// Probabilities from the model's raw output: softmax for logits, unchanged for probabilities.
+pub fn probabilities(raw: Vec<f32>, kind: OutputKind) -> Vec<f32> {
+    match kind {
+        OutputKind::Logits => softmax(&raw),
+        OutputKind::Probabilities => raw,
+    }
+}
+
+/// Indices of the `k` highest scores, best first; ties keep the lower index first.
+pub fn top_k(scores: &[f32], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..scores.len()).collect();
+    let k = k.min(idx.len());
+    let by_score = |a: &usize, b: &usize| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b));
+    if k < idx.len() {
+        idx.select_nth_unstable_by(k, by_score);
+        idx.truncate(k);
+    }
+    idx.sort_by(by_score);
+    idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_sums_to_one_and_survives_large_logits() {
+        let p = softmax(&[1000.0, 1001.0, 999.0]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(p[1] > p[0] && p[0] > p[2]);
+    }
+
+    #[test]
+    fn top_k_orders_best_first_with_stable_ties() {
+        let s = [0.1, 0.5, 0.2, 0.5, 0.0];
+        assert_eq!(top_k(&s, 3), vec![1, 3, 2]);
+        assert_eq!(top_k(&s, 10), vec![1, 3, 2, 0, 4]);
+        assert!(top_k(&s, 0).is_empty());
+    }
+}
