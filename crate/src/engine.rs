@@ -57,7 +57,9 @@ impl Engine {
             .ok_or_else(|| bad("its output shape is not static".into()))?
             .to_vec();
         let outputs: usize = out_shape.iter().product();
-        if out_fact.datum_type != f32::datum_type() || out_shape.iter().filter(|d| **d != 1).count() > 1 {
+        if out_fact.datum_type != f32::datum_type()
+            || out_shape.iter().filter(|d| **d != 1).count() > 1
+        {
             return Err(bad(format!(
                 "its output is {:?} {out_shape:?}, expected f32 scores [1, N]",
                 out_fact.datum_type

@@ -145,11 +145,15 @@ impl ModelEntry {
         if p.size == 0 {
             return bad("preprocess.size is 0".into());
         }
-        if !(p.crop_pct > 0.0 && p.crop_pct <= 1.0) {
-            return bad(format!("preprocess.cropPct {} is not in (0, 1]", p.crop_pct));
+        if p.crop_pct.is_nan() || p.crop_pct <= 0.0 || p.crop_pct > 1.0 {
+            return bad(format!(
+                "preprocess.cropPct {} is not in (0, 1]",
+                p.crop_pct
+            ));
         }
-        if !(p.value_range > 0.0) || p.std.iter().any(|s| *s == 0.0) {
-            return bad("preprocess.valueRange and std must be non-zero".into());
+        let positive = |v: f32| v.is_finite() && v > 0.0;
+        if !positive(p.value_range) || !p.std.iter().all(|s| positive(s.abs())) {
+            return bad("preprocess.valueRange and std must be finite and non-zero".into());
         }
         let s = p.size as usize;
         let want = match self.input.layout {

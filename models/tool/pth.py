@@ -104,15 +104,19 @@ def load_state_dict(path: str) -> "OrderedDict[str, np.ndarray]":
         state = state["state_dict"]
 
     storages = {}
+    dtypes = {t.storage.key: t.storage.dtype for t in state.values() if isinstance(t, _TensorRef)}
     for key in keys:
-        (numel,) = struct.unpack("<q", buf.read(8))
-        storages[key] = (buf.tell(), numel)
-        # the dtype's size is only known from the tensors that use the storage
-        refs = [t.storage for t in state.values() if isinstance(t, _TensorRef) and t.storage.key == key]
-        itemsize = np.dtype(refs[0].dtype).itemsize if refs else 0
-        if not refs:
+        head = buf.read(8)
+        if len(head) < 8:
+            raise CheckpointError(f"{path}: truncated before storage {key}")
+        (numel,) = struct.unpack("<q", head)
+        if key not in dtypes:
             raise CheckpointError(f"{path}: storage {key} is used by no tensor")
-        buf.seek(numel * itemsize, io.SEEK_CUR)
+        storages[key] = (buf.tell(), numel)
+        end = buf.tell() + numel * np.dtype(dtypes[key]).itemsize
+        if end > len(data):
+            raise CheckpointError(f"{path}: truncated inside storage {key}")
+        buf.seek(end)
     if buf.tell() != len(data):
         raise CheckpointError(f"{path}: {len(data) - buf.tell()} trailing bytes")
 

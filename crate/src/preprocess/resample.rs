@@ -208,7 +208,10 @@ mod tests {
             let c = Coefficients::new(Interpolation::Bicubic, i, o, 0, o);
             for j in 0..o {
                 let s: i32 = c.taps(j).1.iter().sum();
-                assert!((s - (1 << PRECISION_BITS)).abs() <= c.ksize as i32, "{i}->{o} at {j}: {s}");
+                assert!(
+                    (s - (1 << PRECISION_BITS)).abs() <= c.ksize as i32,
+                    "{i}->{o} at {j}: {s}"
+                );
             }
         }
     }

@@ -57,7 +57,12 @@ fn synthetic_photo() -> (u32, u32, Vec<u8>) {
             seed ^= seed << 5;
             let (x, y) = (i % w, i / w);
             let n = (seed & 31) as u8;
-            [(x / 16) as u8 ^ n, (y / 12) as u8 ^ n, ((x + y) / 28) as u8, 255]
+            [
+                (x / 16) as u8 ^ n,
+                (y / 12) as u8 ^ n,
+                ((x + y) / 28) as u8,
+                255,
+            ]
         })
         .collect();
     (w, h, data)
@@ -96,10 +101,16 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, Error> {
         threads: 1,
     };
     if args.json {
-        println!("{}", serde_json::to_string(&report).expect("plain structs serialise"));
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("plain structs serialise")
+        );
     } else {
         println!("model            {}", report.model);
-        println!("load + optimise  {:.1} ms (sha256, parse, optimise)", report.load_ms);
+        println!(
+            "load + optimise  {:.1} ms (sha256, parse, optimise)",
+            report.load_ms
+        );
         let p = &report.preprocess_4000x3000;
         println!(
             "preprocess       {:.2} ms median, {:.2} ms p90 ({} runs, 4000x3000 RGBA)",
@@ -134,7 +145,10 @@ pub fn profile(model: &ModelArgs, runs: usize) -> Result<ExitCode, Error> {
     let n = runs.max(1) as f64;
     let sum: f64 = total.iter().map(|t| t.ms).sum::<f64>() / n;
     total.sort_by(|a, b| b.ms.total_cmp(&a.ms));
-    println!("{:<28} {:>6} {:>10} {:>7}", "op", "nodes", "ms/run", "share");
+    println!(
+        "{:<28} {:>6} {:>10} {:>7}",
+        "op", "nodes", "ms/run", "share"
+    );
     for t in &total {
         println!(
             "{:<28} {:>6} {:>10.3} {:>6.1}%",

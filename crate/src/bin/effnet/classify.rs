@@ -31,8 +31,11 @@ pub fn run(args: &ModelArgs, k: usize, json: bool, images: &[String]) -> Result<
     for path in images {
         match one(&clf, path, k) {
             Ok(top) if json => {
-                let line = serde_json::to_string(&Line { file: path, top: &top })
-                    .expect("plain structs serialise");
+                let line = serde_json::to_string(&Line {
+                    file: path,
+                    top: &top,
+                })
+                .expect("plain structs serialise");
                 println!("{line}");
             }
             Ok(top) => {

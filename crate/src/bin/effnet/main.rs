@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "effnet", version, about = "EfficientNet image classification with tract")]
+#[command(
+    name = "effnet",
+    version,
+    about = "EfficientNet image classification with tract"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

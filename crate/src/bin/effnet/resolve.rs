@@ -16,8 +16,7 @@ pub fn manifest(dir: &Path) -> Result<Manifest, Error> {
     let path = dir.join("manifest.json");
     let text = String::from_utf8(read(&path)?)
         .map_err(|_| Error::Manifest(format!("{} is not UTF-8", path.display())))?;
-    Manifest::from_json(&text)
-        .map_err(|e| Error::Manifest(format!("{}: {e}", path.display())))
+    Manifest::from_json(&text).map_err(|e| Error::Manifest(format!("{}: {e}", path.display())))
 }
 
 /// The entry and model bytes for `--model`; the bytes are verified against the manifest
@@ -45,7 +44,10 @@ pub fn model(args: &ModelArgs) -> Result<(ModelEntry, Vec<u8>, bool), Error> {
         entry.sha256 = None;
         return Ok((entry, bytes, false));
     }
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let entry = man
         .models
         .iter()

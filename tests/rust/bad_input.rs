@@ -1,0 +1,142 @@
+//! Bad input: every case is a clear error or a correct result, never a panic.
+
+mod common;
+
+use effnet::decode::{decode_bytes, decode_file};
+use effnet::{Classifier, Error, ModelEntry, Rgba};
+
+const LITE0: &str = "efficientnet-lite0";
+
+fn entry() -> ModelEntry {
+    common::manifest().model(LITE0).unwrap().clone()
+}
+
+fn load_err(entry: ModelEntry, bytes: &[u8]) -> Error {
+    match Classifier::new(entry, bytes) {
+        Ok(_) => panic!("a bad model loaded"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn truncated_garbage_and_empty_models_are_clear_errors() {
+    let good = common::model_bytes(LITE0);
+    let half = &good[..good.len() / 2];
+    let garbage: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    for (what, bytes) in [
+        ("truncated", half),
+        ("garbage", &garbage[..]),
+        ("empty", &[][..]),
+    ] {
+        let e = load_err(
+            ModelEntry {
+                sha256: None,
+                ..entry()
+            },
+            bytes,
+        );
+        println!("{what}: {e}");
+        assert!(matches!(e, Error::Model { .. }), "{what}: {e:?}");
+        assert!(e.to_string().contains(LITE0), "{what}: names the model");
+    }
+}
+
+#[test]
+fn a_checksum_mismatch_is_reported_before_parsing() {
+    let mut bytes = common::model_bytes(LITE0);
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let e = load_err(entry(), &bytes);
+    println!("{e}");
+    assert!(matches!(e, Error::Checksum { .. }), "{e:?}");
+    assert!(e.to_string().contains(entry().sha256.as_deref().unwrap()));
+}
+
+#[test]
+fn a_manifest_that_does_not_fit_the_model_is_a_clear_error() {
+    let bytes = common::model_bytes(LITE0);
+    let mut wrong_name = entry();
+    wrong_name.input.name = "image".into();
+    let e = load_err(wrong_name, &bytes);
+    println!("{e}");
+    assert!(e.to_string().contains("'image'"), "{e}");
+    assert!(matches!(
+        effnet::Manifest::from_json("{\"schema\": 1, \"models\": [{\"id\": 3}]}"),
+        Err(Error::Manifest(_))
+    ));
+    let e = common::manifest().model("efficientnet-b99").unwrap_err();
+    assert!(
+        e.to_string().contains("efficientnet-lite0"),
+        "lists known ids: {e}"
+    );
+}
+
+#[test]
+fn empty_and_mis_sized_pixel_buffers_are_rejected() {
+    assert!(matches!(Rgba::new(0, 0, &[]), Err(Error::Image { .. })));
+    assert!(matches!(Rgba::new(0, 5, &[]), Err(Error::Image { .. })));
+    let e = Rgba::new(2, 2, &[0; 15]).unwrap_err();
+    assert!(e.to_string().contains("16"), "{e}");
+    assert!(Rgba::new(40_000, 1, &[]).is_err());
+}
+
+#[test]
+fn tiny_huge_and_odd_images_classify() {
+    let clf = common::classifier(LITE0);
+    // 1x1: upscaled to 256x256, a valid (if meaningless) result
+    let top = clf
+        .classify(Rgba::new(1, 1, &[10, 200, 30, 255]).unwrap(), 5)
+        .unwrap();
+    assert_eq!(top.len(), 5);
+    assert!(top.windows(2).all(|w| w[0].score >= w[1].score));
+    // 10000 x 10000: the photo tiled; it is still a cat picture at every scale we crop
+    let photo = decode_file(common::fixture("chelsea.png").to_str().unwrap()).unwrap();
+    let (w, h) = (10_000usize, 10_000usize);
+    let mut big = vec![0u8; w * h * 4];
+    for (y, row) in big.chunks_exact_mut(w * 4).enumerate() {
+        let sy = y * photo.height as usize / h;
+        for (x, px) in row.chunks_exact_mut(4).enumerate() {
+            let sx = x * photo.width as usize / w;
+            let o = (sy * photo.width as usize + sx) * 4;
+            px.copy_from_slice(&photo.rgba[o..o + 4]);
+        }
+    }
+    let top = clf
+        .classify(Rgba::new(10_000, 10_000, &big).unwrap(), 1)
+        .unwrap();
+    println!("10000x10000: {:?}", top[0]);
+    assert!((281..=285).contains(&top[0].index), "{:?}", top[0]);
+}
+
+#[test]
+fn grayscale_16_bit_rgba_and_cmyk_files_decode_and_classify() {
+    let clf = common::classifier(LITE0);
+    for name in ["gray.png", "gray16.png", "rgba.png", "cmyk.jpg"] {
+        let img = decode_file(common::fixture(&format!("odd/{name}")).to_str().unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let top = clf.classify(img.rgba().unwrap(), 1).unwrap();
+        println!("{name}: {:?}", top[0]);
+        assert!((281..=285).contains(&top[0].index), "{name}: {:?}", top[0]);
+    }
+}
+
+#[test]
+fn non_images_and_truncated_files_name_the_file() {
+    for name in ["not-an-image.jpg", "truncated.png"] {
+        let path = common::fixture(&format!("odd/{name}"));
+        let e = decode_file(path.to_str().unwrap()).err().expect("an error");
+        println!("{e}");
+        assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+        assert!(e.to_string().contains(name), "{e}");
+    }
+    assert!(matches!(
+        decode_bytes("empty.png", &[]),
+        Err(Error::Decode { .. })
+    ));
+    assert!(matches!(
+        decode_file("/no/such/photo.jpg"),
+        Err(Error::Io { .. })
+    ));
+}

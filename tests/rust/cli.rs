@@ -1,0 +1,111 @@
+//! The `effnet` binary, run as a user would.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn effnet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_effnet"))
+        .current_dir(common::repo())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn classify_prints_espresso_first_for_the_coffee_photo() {
+    let out = effnet(&[
+        "classify",
+        "--model",
+        "efficientnet-lite0",
+        "tests/fixtures/coffee.png",
+    ]);
+    let stdout = text(&out.stdout);
+    println!("{stdout}");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = stdout.lines().nth(1).unwrap();
+    assert!(first.trim_end().ends_with(" espresso"), "{first}");
+}
+
+#[test]
+fn json_lines_carry_file_index_label_and_score() {
+    let out = effnet(&[
+        "classify",
+        "--model",
+        "efficientnet-lite0",
+        "--json",
+        "--top-k",
+        "3",
+        "tests/fixtures/chelsea.png",
+        "tests/fixtures/coffee.png",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["file"], "tests/fixtures/coffee.png");
+    assert_eq!(lines[1]["top"].as_array().unwrap().len(), 3);
+    assert_eq!(lines[1]["top"][0]["index"], 967);
+    assert_eq!(lines[1]["top"][0]["label"], "espresso");
+    assert!(lines[1]["top"][0]["score"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
+fn a_bad_file_is_named_the_others_still_classify_and_the_exit_is_non_zero() {
+    let out = effnet(&[
+        "classify",
+        "--model",
+        "efficientnet-lite0",
+        "--json",
+        "tests/fixtures/coffee.png",
+        "tests/fixtures/odd/not-an-image.jpg",
+        "tests/fixtures/rocket.jpg",
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    println!("{stdout}{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout.lines().count(), 2);
+    assert!(stderr.contains("not-an-image.jpg"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn a_corrupt_model_or_unknown_id_is_a_clear_error_not_a_panic() {
+    let dir = std::env::temp_dir().join(format!("effnet-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("broken.onnx");
+    std::fs::write(&bad, b"\x08\x07definitely not protobuf").unwrap();
+    let out = effnet(&[
+        "classify",
+        "--model",
+        bad.to_str().unwrap(),
+        "--like",
+        "efficientnet-lite0",
+        "tests/fixtures/coffee.png",
+    ]);
+    let stderr = text(&out.stderr);
+    println!("{stderr}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("not a usable ONNX model"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+
+    let out = effnet(&[
+        "classify",
+        "--model",
+        "efficientnet-b99",
+        "tests/fixtures/coffee.png",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("unknown model id 'efficientnet-b99'"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,0 +1,38 @@
+//! Paths and loaders shared by the integration tests.
+#![allow(dead_code)]
+
+use effnet::{Classifier, Manifest};
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(rel)
+}
+
+pub fn manifest() -> Manifest {
+    let text = std::fs::read_to_string(repo().join("models/manifest.json")).unwrap();
+    Manifest::from_json(&text).unwrap()
+}
+
+/// The model's bytes; the models are built by `npm run models` before the tests run.
+pub fn model_bytes(id: &str) -> Vec<u8> {
+    let entry = manifest().model(id).unwrap().clone();
+    let path = repo().join("models").join(&entry.file);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; build the models first with `npm run models`",
+            path.display()
+        )
+    })
+}
+
+pub fn classifier(id: &str) -> Classifier {
+    let entry = manifest().model(id).unwrap().clone();
+    Classifier::new(entry, &model_bytes(id)).unwrap()
+}

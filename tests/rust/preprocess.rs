@@ -1,0 +1,80 @@
+//! Preprocessing against values computed once with PIL + numpy (tests/fixtures/make_fixtures.py).
+
+mod common;
+
+use effnet::manifest::{Layout, Preprocess};
+use effnet::preprocess::{crop_rgb, preprocess};
+use effnet::Rgba;
+use serde_json::Value;
+
+fn rgba_png(rel: &str) -> (u32, u32, Vec<u8>) {
+    let img = image::open(common::fixture(rel)).unwrap().into_rgba8();
+    let (w, h) = img.dimensions();
+    (w, h, img.into_raw())
+}
+
+fn rgb_png(rel: &str) -> Vec<u8> {
+    image::open(common::fixture(rel))
+        .unwrap()
+        .into_rgb8()
+        .into_raw()
+}
+
+fn cases() -> Vec<Value> {
+    let text = std::fs::read_to_string(common::fixture("preprocess/cases.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn resize_and_crop_equal_pillow_bit_for_bit() {
+    let cases = cases();
+    assert!(cases.len() >= 7);
+    for case in cases {
+        let p: Preprocess = serde_json::from_value(case["preprocess"].clone()).unwrap();
+        let (w, h, px) = rgba_png(case["source"].as_str().unwrap());
+        let ours = crop_rgb(Rgba::new(w, h, &px).unwrap(), &p);
+        let theirs = rgb_png(case["crop"].as_str().unwrap());
+        assert_eq!(ours.len(), theirs.len(), "{}", case["id"]);
+        let differing = ours.iter().zip(&theirs).filter(|(a, b)| a != b).count();
+        println!(
+            "{}: {differing} of {} values differ",
+            case["id"],
+            ours.len()
+        );
+        assert_eq!(differing, 0, "{}", case["id"]);
+    }
+}
+
+#[test]
+fn normalised_tensors_equal_numpy_in_both_layouts_and_channel_orders() {
+    let mut seen = vec![];
+    for case in cases().into_iter().filter(|c| c.get("tensor").is_some()) {
+        let p: Preprocess = serde_json::from_value(case["preprocess"].clone()).unwrap();
+        let layout: Layout = serde_json::from_value(case["layout"].clone()).unwrap();
+        let (w, h, px) = rgba_png(case["source"].as_str().unwrap());
+        let ours = preprocess(Rgba::new(w, h, &px).unwrap(), &p, layout).unwrap();
+        let raw = std::fs::read(common::fixture(case["tensor"].as_str().unwrap())).unwrap();
+        let theirs: Vec<f32> = raw
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        let s = p.size as usize;
+        let want_shape = match layout {
+            Layout::Nchw => [1, 3, s, s],
+            Layout::Nhwc => [1, s, s, 3],
+        };
+        assert_eq!(ours.shape, want_shape);
+        assert_eq!(ours.data.len(), theirs.len());
+        let max = ours
+            .data
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        println!("{}: max |x - x_ref| = {max:e}", case["id"]);
+        assert!(max <= 1e-6, "{}: {max}", case["id"]);
+        seen.push((layout, p.channel_order));
+    }
+    use effnet::manifest::ChannelOrder::*;
+    assert!(seen.contains(&(Layout::Nchw, Rgb)) && seen.contains(&(Layout::Nhwc, Bgr)));
+}
