@@ -1,7 +1,9 @@
 // `npm test`: every check, in order, with one summary line at the end.
-// Steps run even after a failure so one run shows everything that is wrong.
+// Steps run even after a failure so one run shows everything that is wrong; a step whose
+// prerequisite failed (models, wasm, bundle) is counted as failed, never skipped silently.
+//   npm test                 all steps
+//   npm test -- NAME ...     only the named steps (and nothing they depend on)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,29 +11,39 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
 const only = process.argv.slice(2);
 
+// [name, command, args, needs]
 const steps = [
-  ['models', 'bash', ['models/build.sh']],
-  ['rustfmt', 'cargo', ['fmt', '--all', '--check']],
-  ['clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
-  ['rust tests', 'cargo', ['test', '--release']],
-  ['model tool tests', join(venv, 'bin/python'), ['-m', 'pytest', '-q', 'tests/models']],
+  ['models', 'bash', ['models/build.sh'], []],
+  ['rustfmt', 'cargo', ['fmt', '--all', '--check'], []],
+  ['clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings'], []],
+  ['clippy wasm', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--features', 'wasm', '--', '-D', 'warnings'], []],
+  ['rust tests', 'cargo', ['test', '--release'], ['models']],
+  ['model tool tests', join(venv, 'bin/python'), ['-m', 'pytest', '-q', 'tests/models'], ['models']],
+  ['wasm', 'bash', ['crate/build-wasm.sh'], []],
+  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json'], []],
+  ['node tests', 'node', ['--test', '--test-reporter=spec', 'tests/js/'], ['models', 'wasm']],
+  ['bundle', 'npx', ['webpack', '--env', 'out=dist-test'], ['wasm']],
+  ['browser tests', 'node', ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/browser/'], ['models', 'bundle']],
 ];
 
-const results = [];
-for (const [name, cmd, args] of steps) {
+const results = new Map();
+for (const [name, cmd, args, needs] of steps) {
   if (only.length && !only.includes(name)) continue;
+  const missing = needs.filter((n) => results.has(n) && !results.get(n).ok);
+  if (missing.length) {
+    console.log(`\n=== ${name}: not run, ${missing.join(', ')} failed`);
+    results.set(name, { ok: false, s: '0.0', note: `needs ${missing.join(', ')}` });
+    continue;
+  }
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: repo, stdio: 'inherit' });
-  const ok = r.status === 0;
   if (r.error) console.error(`${name}: ${r.error.message}`);
-  results.push({ name, ok, s: ((Date.now() - t0) / 1000).toFixed(1) });
-  // without models nothing else can pass meaningfully
-  if (name === 'models' && !ok) break;
+  results.set(name, { ok: r.status === 0, s: ((Date.now() - t0) / 1000).toFixed(1) });
 }
 
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.s} s)`);
-const failed = results.filter((r) => !r.ok).length;
-console.log(`npm test: ${results.length - failed} passed, ${failed} failed`);
+for (const [name, r] of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${name} (${r.s} s)${r.note ? ` ${r.note}` : ''}`);
+const failed = [...results.values()].filter((r) => !r.ok).length;
+console.log(`npm test: ${results.size - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

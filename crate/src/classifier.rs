@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::labels::Labels;
 use crate::manifest::ModelEntry;
 use crate::pixels::Rgba;
-use crate::postprocess;
+use crate::postprocess::{self, Filter};
 use crate::preprocess::{self, Input};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,6 +81,43 @@ impl Classifier {
                 score: probs[index],
             })
             .collect()
+    }
+
+    /// The categories `filter` keeps, best first: allow/deny lists, then the score
+    /// threshold, then at most `max_results`.
+    pub fn select(&self, probs: &[f32], filter: &Filter) -> Result<Vec<Category>> {
+        if !filter.category_allowlist.is_empty() && !filter.category_denylist.is_empty() {
+            return Err(Error::Options(
+                "categoryAllowlist and categoryDenylist are mutually exclusive".into(),
+            ));
+        }
+        for name in filter.category_allowlist.iter().chain(&filter.category_denylist) {
+            let known = (0..self.labels.len())
+                .any(|i| postprocess::label_matches(self.labels.label(i), std::slice::from_ref(name)));
+            if !known {
+                return Err(Error::Options(format!("no category is named '{name}'")));
+            }
+        }
+        let keep = |i: usize| {
+            let label = self.labels.label(i);
+            (filter.category_allowlist.is_empty()
+                || postprocess::label_matches(label, &filter.category_allowlist))
+                && !postprocess::label_matches(label, &filter.category_denylist)
+                && probs[i] >= filter.score_threshold
+        };
+        let kept: Vec<usize> = (0..probs.len()).filter(|&i| keep(i)).collect();
+        let scores: Vec<f32> = kept.iter().map(|&i| probs[i]).collect();
+        Ok(postprocess::top_k(&scores, filter.max_results)
+            .into_iter()
+            .map(|j| {
+                let index = kept[j];
+                Category {
+                    index,
+                    label: self.labels.label(index).to_string(),
+                    score: probs[index],
+                }
+            })
+            .collect())
     }
 
     pub fn classify(&self, img: Rgba, k: usize) -> Result<Vec<Category>> {

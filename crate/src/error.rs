@@ -30,10 +30,12 @@ pub enum Error {
     #[error("inference: {0}")]
     Inference(String),
 
+    #[error("options: {0}")]
+    Options(String),
+
     #[error("labels: {0}")]
     Labels(String),
 
-    #[cfg(feature = "decode")]
     #[error("{path}: {reason}")]
     Decode { path: String, reason: String },
 

@@ -15,6 +15,8 @@ pub mod manifest;
 pub mod pixels;
 pub mod postprocess;
 pub mod preprocess;
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+pub mod wasm;
 
 pub use classifier::{Category, Classifier};
 pub use error::{Error, Result};

@@ -1,6 +1,40 @@
 //! Model output -> probabilities -> the best k.
 
+use serde::Deserialize;
+
 use crate::manifest::OutputKind;
+
+/// Which categories to report, named as MediaPipe's ImageClassifier options are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Filter {
+    pub max_results: usize,
+    pub score_threshold: f32,
+    /// Keep only these labels (a whole label or one of its comma-separated names).
+    pub category_allowlist: Vec<String>,
+    /// Drop these labels; exclusive with the allowlist.
+    pub category_denylist: Vec<String>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Self {
+            max_results: 5,
+            score_threshold: 0.0,
+            category_allowlist: vec![],
+            category_denylist: vec![],
+        }
+    }
+}
+
+/// `names` (lower-cased) contains the label or one of its comma-separated synonyms.
+pub fn label_matches(label: &str, names: &[String]) -> bool {
+    let label = label.to_lowercase();
+    names.iter().any(|n| {
+        let n = n.trim().to_lowercase();
+        label == n || label.split(',').any(|part| part.trim() == n)
+    })
+}
 
 /// Numerically stable softmax (subtracting the max), in f32 as the reference computes it.
 pub fn softmax(logits: &[f32]) -> Vec<f32> {

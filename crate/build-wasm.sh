@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the wasm variants of the crate into www/pkg/<variant>/ with wasm-bindgen.
+# EFFNET_WASM_OPT=1 adds wasm-opt -O3 (binaryen from npm): Debian's binaryen 108 corrupts the
+# externref table wasm-bindgen emits, and the current one takes ~7 min a variant here for
+# ~8 % less gzipped size, so it is off by default and tests run what ships.
+#   simd                 stable, +simd128, single-threaded
+#   simd-threads         nightly, -Z build-std, +atomics: rayon pool (wasm-bindgen-rayon) + tract multithread
+#   simd-relaxed, simd-threads-relaxed   the same with +relaxed-simd (measured by the benchmark)
+# Usage: crate/build-wasm.sh [variant ...]   (default: simd simd-threads)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+target=${CARGO_TARGET_DIR:-$repo/target}
+out_root=$repo/www/pkg
+variants=("$@")
+[ ${#variants[@]} -gt 0 ] || variants=(simd simd-threads)
+
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$repo/Cargo.lock")
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "build-wasm: wasm-bindgen $want is needed (found: ${have:-none}): cargo install wasm-bindgen-cli --version $want" >&2
+  exit 1
+fi
+wasm_opt=$repo/node_modules/.bin/wasm-opt
+if [ "${EFFNET_WASM_OPT:-0}" = 1 ] && [ ! -x "$wasm_opt" ]; then
+  echo "build-wasm: EFFNET_WASM_OPT=1 needs binaryen from npm (npm ci)" >&2
+  exit 1
+fi
+
+for v in "${variants[@]}"; do
+  features=+simd128 link=
+  case $v in *relaxed*) features=$features,+relaxed-simd ;; esac
+  # memory grows to 4 GiB at most; threads need it shared and imported, and the TLS exports
+  # that wasm-bindgen's thread support looks for
+  case $v in
+    simd | simd-relaxed)
+      toolchain=() std=() cargo_features=wasm dir=$target ;;
+    simd-threads | simd-threads-relaxed)
+      toolchain=(+nightly) std=(-Z build-std=panic_abort,std) cargo_features=threads dir=$target/threads
+      features=$features,+atomics,+bulk-memory,+mutable-globals
+      link="-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=4294967296"
+      link="$link -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size"
+      link="$link -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base" ;;
+    *) echo "build-wasm: unknown variant $v" >&2; exit 1 ;;
+  esac
+  flags="-C target-feature=$features ${link:-}"
+  # each variant in its own dir: different flags would otherwise rebuild tract every switch
+  dir=$dir/$v
+  echo "build-wasm: $v (cargo ${toolchain[*]:-} rustc, $flags)"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$flags" CARGO_TARGET_DIR=$dir \
+    cargo "${toolchain[@]}" rustc "${std[@]}" --release --lib -p effnet-wasm \
+      --target wasm32-unknown-unknown --no-default-features --features "$cargo_features" --crate-type cdylib
+  out=$out_root/$v
+  input=$dir/wasm32-unknown-unknown/release/effnet.wasm
+  # the output depends on the input wasm, this script and the wasm-opt switch
+  stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then
+    echo "build-wasm: $v: up to date ($(cat "$out/size.json"))"
+    continue
+  fi
+  rm -rf "$out"
+  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+    --out-dir "$out" --out-name effnet "$input"
+  # wasm-bindgen-rayon's worker imports its package as '../../..' (a bundler-only form);
+  # naming the file lets it load without a bundler too
+  for f in "$out"/snippets/*/src/workerHelpers.js; do
+    [ -f "$f" ] && sed -i "s#import('../../..')#import('../../../effnet.js')#" "$f"
+  done
+  if [ "${EFFNET_WASM_OPT:-0}" = 1 ]; then
+    opt=(--enable-simd --enable-bulk-memory --enable-mutable-globals --enable-sign-ext
+         --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
+    case $v in *threads*) opt+=(--enable-threads) ;; esac
+    case $v in *relaxed*) opt+=(--enable-relaxed-simd) ;; esac
+    "$wasm_opt" -O3 "${opt[@]}" "$out/effnet_bg.wasm" -o "$out/effnet_bg.wasm"
+  fi
+  raw=$(stat -c %s "$out/effnet_bg.wasm")
+  gz=$(gzip -9 -c "$out/effnet_bg.wasm" | wc -c)
+  echo "build-wasm: $v: effnet_bg.wasm $raw bytes, $gz gzipped"
+  printf '{"variant": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$raw" "$gz" > "$out/size.json"
+  echo "$stamp" > "$out/.input.sha256"
+done

@@ -1,0 +1,145 @@
+//! JS bindings (wasm-bindgen). Errors cross as JS `Error`s whose `name` is a stable code
+//! (`BAD_IMAGE`, `MODEL_INTEGRITY`, ...) that the JS library turns into `EffnetError`.
+
+use wasm_bindgen::prelude::*;
+
+use crate::classifier::Classifier;
+use crate::error::Error;
+use crate::manifest::ModelEntry;
+use crate::pixels::Rgba;
+use crate::postprocess::Filter;
+use crate::preprocess::Input;
+
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+#[wasm_bindgen(start)]
+fn start() {
+    // a bug becomes a readable console message instead of "unreachable executed"
+    console_error_panic_hook::set_once();
+}
+
+pub(crate) fn code(e: &Error) -> &'static str {
+    match e {
+        Error::Image { .. } | Error::Decode { .. } => "BAD_IMAGE",
+        Error::Checksum { .. } | Error::Model { .. } => "MODEL_INTEGRITY",
+        Error::UnknownModel { .. } => "MODEL_NOT_FOUND",
+        Error::Options(_) => "BAD_OPTIONS",
+        Error::Manifest(_) | Error::Labels(_) => "BAD_MANIFEST",
+        Error::Inference(_) | Error::Io { .. } => "INFERENCE",
+    }
+}
+
+fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name(code(&e));
+    err.into()
+}
+
+/// True in the build made with `+atomics` and the rayon pool.
+#[wasm_bindgen(js_name = threadsBuild)]
+pub fn threads_build() -> bool {
+    cfg!(feature = "threads")
+}
+
+/// Makes tract run its matrix products and convolutions on the rayon pool started by
+/// `initThreadPool` (a no-op in the single-threaded build).
+#[wasm_bindgen(js_name = useThreadPool)]
+pub fn use_thread_pool() {
+    #[cfg(feature = "threads")]
+    tract_linalg::multithread::set_default_executor(
+        tract_linalg::multithread::Executor::RayonGlobal,
+    );
+}
+
+#[wasm_bindgen]
+pub struct WasmClassifier {
+    inner: Classifier,
+    input: Option<Input>,
+    probs: Vec<f32>,
+}
+
+#[wasm_bindgen]
+impl WasmClassifier {
+    /// `entry`: a manifest entry as JSON. `verify`: check the bytes' sha256 here (the JS side
+    /// already checks downloads with SubtleCrypto, so it passes false for those).
+    #[wasm_bindgen(constructor)]
+    pub fn new(entry: &str, model: &[u8], verify: bool) -> Result<WasmClassifier, JsValue> {
+        let entry = ModelEntry::from_json(entry).map_err(js_error)?;
+        let inner = if verify {
+            Classifier::new(entry, model)
+        } else {
+            Classifier::new_unverified(entry, model)
+        }
+        .map_err(js_error)?;
+        Ok(Self {
+            inner,
+            input: None,
+            probs: vec![],
+        })
+    }
+
+    /// Step 1: RGBA8 pixels (any size) -> the model's input, kept for `infer`.
+    pub fn preprocess(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<(), JsValue> {
+        let img = Rgba::new(width, height, rgba).map_err(js_error)?;
+        self.input = Some(self.inner.preprocess(img).map_err(js_error)?);
+        Ok(())
+    }
+
+    /// Step 2: run the model on the preprocessed input.
+    pub fn infer(&mut self) -> Result<(), JsValue> {
+        let input = self
+            .input
+            .take()
+            .ok_or_else(|| js_error(Error::Inference("infer() before preprocess()".into())))?;
+        self.probs = self.inner.probabilities(input).map_err(js_error)?;
+        Ok(())
+    }
+
+    /// Step 3: the categories the filter keeps, as JSON `[{index, label, score}]`.
+    /// `filter`: JSON `{maxResults, scoreThreshold, categoryAllowlist, categoryDenylist}`.
+    pub fn categories(&self, filter: &str) -> Result<String, JsValue> {
+        let filter: Filter = serde_json::from_str(filter)
+            .map_err(|e| js_error(Error::Options(e.to_string())))?;
+        let cats = self.inner.select(&self.probs, &filter).map_err(js_error)?;
+        Ok(serde_json::to_string(&cats).expect("plain structs serialise"))
+    }
+
+    /// All class probabilities of the last inference.
+    pub fn probabilities(&self) -> Vec<f32> {
+        self.probs.clone()
+    }
+
+    /// Per-operator times (JSON) of one run on the last preprocessed input, timed with
+    /// `performance.now`.
+    pub fn profile(&mut self) -> Result<String, JsValue> {
+        let input = self
+            .input
+            .clone()
+            .ok_or_else(|| js_error(Error::Inference("profile() before preprocess()".into())))?;
+        let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into())?;
+        let now_fn: js_sys::Function = js_sys::Reflect::get(&perf, &"now".into())?.into();
+        let now = || {
+            now_fn
+                .call0(&perf)
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0)
+        };
+        let times = self.inner.engine().profile(input, &now).map_err(js_error)?;
+        Ok(serde_json::to_string(&times).expect("plain structs serialise"))
+    }
+}
+
+/// Encoded image bytes (JPEG, PNG, WebP, GIF) -> `{width, height, data}` RGBA, for hosts
+/// without a decoder of their own (Node).
+#[wasm_bindgen(js_name = decodeImage)]
+pub fn decode_image(bytes: &[u8]) -> Result<js_sys::Object, JsValue> {
+    let img = crate::decode::decode_bytes("image", bytes).map_err(js_error)?;
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"width".into(), &img.width.into())?;
+    js_sys::Reflect::set(&out, &"height".into(), &img.height.into())?;
+    let data = js_sys::Uint8ClampedArray::from(&img.rgba[..]);
+    js_sys::Reflect::set(&out, &"data".into(), &data)?;
+    Ok(out)
+}

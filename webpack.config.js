@@ -1,0 +1,30 @@
+// Bundles the browser code into dist/: the library's worker and both wasm builds come along
+// through `new URL(..., import.meta.url)`. Entries: the demo page and the test harness.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export default (env = {}) => ({
+  mode: env.production ? 'production' : 'development',
+  devtool: env.production ? false : 'source-map',
+  entry: {
+    harness: resolve(here, 'tests/browser/harness.js'),
+  },
+  output: {
+    path: resolve(here, env.out ?? 'dist'),
+    filename: '[name].js',
+    chunkFilename: '[name].[contenthash:8].js',
+    assetModuleFilename: 'assets/[name].[contenthash:8][ext]',
+    clean: true,
+  },
+  resolve: {
+    // the package by its own name, as users import it
+    alias: { 'effnet-wasm$': resolve(here, 'www/src/client/index.js') },
+  },
+  module: {
+    rules: [{ test: /\.html$/, type: 'asset/resource', generator: { filename: '[name][ext]' } }],
+  },
+  experiments: { asyncWebAssembly: false },
+  performance: { hints: false },
+});

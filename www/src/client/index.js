@@ -1,0 +1,157 @@
+// The public API on the main thread. Heavy work runs in a dedicated worker (comlink).
+import * as Comlink from 'comlink';
+import { simd, relaxedSimd, threads } from 'wasm-feature-detect';
+import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
+import { classifyEach } from '../shared/batch.js';
+import { models, resolveModel } from '../shared/manifest.js';
+import { ModelCache } from '../shared/model-cache.js';
+import { toPayload } from './sources.js';
+
+export { EffnetError, ErrorCode, ModelCache, models };
+
+const DEFAULT_BASE = new URL('../../../models/', import.meta.url);
+
+export async function capabilities() {
+  return {
+    simd: await simd(),
+    relaxedSimd: await relaxedSimd(),
+    threads: (await threads()) && globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: globalThis.navigator?.hardwareConcurrency ?? 1,
+  };
+}
+
+/** A worker plus what it takes to bring one back after a crash. */
+class WorkerHandle {
+  constructor(onCrash) {
+    this.worker = new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'effnet-wasm' });
+    this.api = Comlink.wrap(this.worker);
+    this.crashed = new Promise((_, reject) => {
+      this.fail = reject;
+    });
+    this.crashed.catch(() => {});
+    this.worker.addEventListener('error', (e) => {
+      e.preventDefault?.();
+      onCrash(e.message || 'uncaught error');
+    });
+  }
+
+  /** Runs `fn(api)`, rejecting at once if the worker dies meanwhile. */
+  call(fn) {
+    return Promise.race([fn(this.api), this.crashed]);
+  }
+
+  /** Stops the worker; calls in flight reject with `error`. */
+  terminate(error) {
+    this.fail(error);
+    this.api[Comlink.releaseProxy]?.();
+    this.worker.terminate();
+  }
+}
+
+export class ImageClassifier {
+  #opts;
+  #entry;
+  #url;
+  #handle = null;
+  #queue = Promise.resolve();
+  #disposed = false;
+  /** @type {{simd: boolean, relaxedSimd: boolean, threads: number}} */
+  backend;
+  /** how the model was obtained at create: { cached, stored, bytes } */
+  load;
+
+  constructor(key) {
+    if (key !== ImageClassifier.#key) throw new TypeError('use ImageClassifier.create(options)');
+  }
+  static #key = Symbol('create');
+
+  static async create(options = {}) {
+    const clf = new ImageClassifier(ImageClassifier.#key);
+    const { model = 'efficientnet-lite0', modelBaseUrl, threads = 'auto', cache = true, onProgress } = options;
+    clf.#entry = resolveModel(model);
+    const base = modelBaseUrl ? new URL(modelBaseUrl, globalThis.location?.href) : DEFAULT_BASE;
+    clf.#url = clf.#entry.url ? new URL(clf.#entry.url, base).href : new URL(clf.#entry.file, base).href;
+    clf.#opts = { threads, cache, onProgress };
+    await clf.#start();
+    return clf;
+  }
+
+  /** The manifest entry of the loaded model. */
+  get model() {
+    return this.#entry;
+  }
+
+  async #start() {
+    const handle = new WorkerHandle((why) => this.#crash(handle, why));
+    this.#handle = handle;
+    try {
+      this.backend = await handle.call((api) => api.init(this.#opts.threads));
+      const progress = this.#opts.onProgress ? Comlink.proxy(this.#opts.onProgress) : undefined;
+      this.load = await handle.call((api) => api.load(this.#entry, this.#url, this.#opts.cache, progress));
+    } catch (e) {
+      handle.terminate(toEffnetError(e));
+      if (this.#handle === handle) this.#handle = null;
+      throw toEffnetError(e);
+    }
+  }
+
+  #crash(handle, why) {
+    handle.terminate(new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker stopped: ${why}`));
+    if (this.#handle === handle) this.#handle = null; // the next call starts a fresh worker
+  }
+
+  /** Serialises calls: one image at a time through the worker, in call order. */
+  #enqueue(fn) {
+    const run = this.#queue.then(async () => {
+      if (this.#disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
+      if (!this.#handle) await this.#start();
+      const handle = this.#handle;
+      try {
+        return await fn(handle);
+      } catch (e) {
+        // a wasm trap leaves the instance unusable: replace the worker
+        if (e?.name === 'RuntimeError' || e?.code === ErrorCode.WORKER_CRASHED) this.#crash(handle, e.message);
+        throw toEffnetError(e);
+      }
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * @param {ImageBitmapSource | ImageData | Blob | {data: Uint8ClampedArray, width: number, height: number}} source
+   * @param {{maxResults?: number, scoreThreshold?: number, categoryAllowlist?: string[], categoryDenylist?: string[]}} [options]
+   */
+  async classify(source, options = {}) {
+    if (this.#disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
+    const { payload, transfer } = await toPayload(source);
+    return this.#enqueue(async (handle) => {
+      const r = await handle.call((api) => api.classify(Comlink.transfer(payload, transfer), options));
+      return { ...r, backend: this.backend };
+    });
+  }
+
+  /** Classifies every source; a failed one gives `{ error }` in its place and the rest go on. */
+  async classifyBatch(sources, options = {}, onProgress) {
+    return classifyEach((s, o) => this.classify(s, o), sources, options, onProgress);
+  }
+
+  /** Per-operator times of one inference on the last classified image. */
+  async profile() {
+    return this.#enqueue((handle) => handle.call((api) => api.profile()));
+  }
+
+  /** Frees the model and the worker; later calls reject with code 'DISPOSED'. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#handle?.terminate(new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed'));
+    this.#handle = null;
+  }
+
+  /** @internal for tests: stops the worker as a browser would kill it. */
+  _killWorker() {
+    if (this.#handle) this.#crash(this.#handle, 'killed');
+  }
+}

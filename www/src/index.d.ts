@@ -1,0 +1,169 @@
+// Public API of effnet-wasm (browser and Node share these names).
+
+export type ErrorCodeName =
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_FETCH'
+  | 'MODEL_INTEGRITY'
+  | 'UNSUPPORTED_BROWSER'
+  | 'BAD_IMAGE'
+  | 'BAD_OPTIONS'
+  | 'DISPOSED'
+  | 'WORKER_CRASHED'
+  | 'INFERENCE';
+
+export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
+
+export declare class EffnetError extends Error {
+  readonly name: 'EffnetError';
+  readonly code: ErrorCodeName;
+  constructor(code: ErrorCodeName, message: string, options?: { cause?: unknown });
+}
+
+export type Layout = 'NCHW' | 'NHWC';
+
+export interface Preprocess {
+  size: number;
+  resize: 'shortSideThenCenterCrop';
+  cropPct: number;
+  interpolation: 'bicubic' | 'bilinear';
+  /** pixels are scaled from 0..255 to 0..valueRange before mean and std apply */
+  valueRange: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  channelOrder: 'RGB' | 'BGR';
+}
+
+export interface ModelEntry {
+  id: string;
+  name?: string;
+  /** file name under modelBaseUrl (manifest models) */
+  file?: string;
+  /** absolute or base-relative URL (your own models) */
+  url?: string;
+  sha256?: string | null;
+  bytes?: number | null;
+  input: { name: string; shape: number[]; layout: Layout };
+  preprocess: Preprocess;
+  output: { name: string; kind: 'logits' | 'probabilities'; labels: string };
+  license?: string;
+  source?: string;
+  reference?: { top1?: number; paramsM?: number; source?: string };
+}
+
+/** The manifest's models. */
+export declare const models: readonly ModelEntry[];
+
+export interface Progress {
+  phase: 'download' | 'compile' | 'ready';
+  loadedBytes: number;
+  totalBytes: number;
+  /** true when the bytes came from IndexedDB */
+  cached?: boolean;
+}
+
+export interface CreateOptions {
+  /** a manifest id, or your own model entry; default 'efficientnet-lite0' */
+  model?: string | (Partial<ModelEntry> & { id: string });
+  /** where manifest models are fetched from; default: the package's models/ */
+  modelBaseUrl?: string | URL;
+  /** Node only: a file path or URL of the .onnx file */
+  modelPath?: string | URL;
+  /** 'auto' (default) or a number; 1 forces the single-threaded build */
+  threads?: 'auto' | number;
+  /** keep the model in IndexedDB (browser); default true */
+  cache?: boolean;
+  onProgress?: (e: Progress) => void;
+}
+
+export interface ClassifyOptions {
+  /** how many categories, best first; default 5, -1 for all */
+  maxResults?: number;
+  /** drop categories scoring below this probability; default 0 */
+  scoreThreshold?: number;
+  /** keep only these labels (whole label or one of its comma-separated names) */
+  categoryAllowlist?: string[];
+  /** drop these labels; exclusive with categoryAllowlist */
+  categoryDenylist?: string[];
+}
+
+export interface Category {
+  index: number;
+  label: string;
+  score: number;
+}
+
+export interface Backend {
+  simd: boolean;
+  relaxedSimd: boolean;
+  threads: number;
+}
+
+export interface Classification {
+  categories: Category[];
+  timing: { decodeMs: number; preprocessMs: number; inferenceMs: number; totalMs: number };
+  backend: Backend;
+}
+
+export interface RgbaPixels {
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type ImageSource =
+  | HTMLImageElement
+  | HTMLCanvasElement
+  | OffscreenCanvas
+  | ImageBitmap
+  | ImageData
+  | HTMLVideoElement
+  | VideoFrame
+  | Blob
+  | RgbaPixels
+  /** Node: the bytes of a JPEG, PNG, WebP or GIF file */
+  | Uint8Array;
+
+export interface OpTime {
+  op: string;
+  nodes: number;
+  ms: number;
+}
+
+export declare class ImageClassifier {
+  private constructor();
+  static create(options?: CreateOptions): Promise<ImageClassifier>;
+  readonly model: ModelEntry;
+  readonly backend: Backend;
+  classify(source: ImageSource, options?: ClassifyOptions): Promise<Classification>;
+  classifyBatch(
+    sources: Iterable<ImageSource>,
+    options?: ClassifyOptions,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Array<Classification | { error: EffnetError }>>;
+  /** per-operator times of one inference on the last classified image */
+  profile(): Promise<OpTime[]>;
+  dispose(): void;
+}
+
+export interface CachedModel {
+  id: string;
+  sha256: string;
+  bytes: number;
+  storedAt: number;
+}
+
+export declare const ModelCache: {
+  list(): Promise<CachedModel[]>;
+  delete(id: string): Promise<void>;
+  clear(): Promise<void>;
+};
+
+export interface Capabilities {
+  simd: boolean;
+  relaxedSimd: boolean;
+  threads: boolean;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+export declare function capabilities(): Promise<Capabilities>;

@@ -1,0 +1,53 @@
+// The dedicated worker: all wasm work happens here, behind comlink.
+import * as Comlink from 'comlink';
+import { forTransfer } from '../shared/errors.js';
+import { loadModelBytes } from '../shared/model-cache.js';
+import { startRuntime } from './runtime.js';
+import { Engine, checkFilter } from './engine.js';
+import { toPixels } from './pixels.js';
+
+let runtime = null;
+let engine = null;
+
+// comlink clones errors by name and message: the name carries our code
+const guarded = (fn) => async (...args) => {
+  try {
+    return await fn(...args);
+  } catch (e) {
+    throw forTransfer(e);
+  }
+};
+
+const api = {
+  init: guarded(async (threads) => {
+    runtime ??= await startRuntime(threads);
+    return runtime.backend;
+  }),
+
+  load: guarded(async (entry, url, cache, onProgress) => {
+    const { data, cached, stored } = await loadModelBytes(entry, url, { cache, onProgress });
+    await onProgress?.({ phase: 'compile', loadedBytes: data.byteLength, totalBytes: data.byteLength });
+    engine?.free();
+    engine = new Engine(runtime.wasm, entry, data);
+    await onProgress?.({ phase: 'ready', loadedBytes: data.byteLength, totalBytes: data.byteLength });
+    return { cached, stored, bytes: data.byteLength };
+  }),
+
+  classify: guarded(async (payload, options) => {
+    const filter = checkFilter(options);
+    const t0 = performance.now();
+    const px = await toPixels(payload);
+    const decodeMs = performance.now() - t0;
+    const r = engine.classify(px, filter);
+    return { ...r, timing: { decodeMs, ...r.timing, totalMs: r.timing.totalMs + decodeMs } };
+  }),
+
+  profile: guarded(async () => engine.profile()),
+
+  dispose() {
+    engine?.free();
+    engine = null;
+  },
+};
+
+Comlink.expose(api);
