@@ -91,9 +91,14 @@ impl Classifier {
                 "categoryAllowlist and categoryDenylist are mutually exclusive".into(),
             ));
         }
-        for name in filter.category_allowlist.iter().chain(&filter.category_denylist) {
-            let known = (0..self.labels.len())
-                .any(|i| postprocess::label_matches(self.labels.label(i), std::slice::from_ref(name)));
+        for name in filter
+            .category_allowlist
+            .iter()
+            .chain(&filter.category_denylist)
+        {
+            let known = (0..self.labels.len()).any(|i| {
+                postprocess::label_matches(self.labels.label(i), std::slice::from_ref(name))
+            });
             if !known {
                 return Err(Error::Options(format!("no category is named '{name}'")));
             }

@@ -99,8 +99,8 @@ impl WasmClassifier {
     /// Step 3: the categories the filter keeps, as JSON `[{index, label, score}]`.
     /// `filter`: JSON `{maxResults, scoreThreshold, categoryAllowlist, categoryDenylist}`.
     pub fn categories(&self, filter: &str) -> Result<String, JsValue> {
-        let filter: Filter = serde_json::from_str(filter)
-            .map_err(|e| js_error(Error::Options(e.to_string())))?;
+        let filter: Filter =
+            serde_json::from_str(filter).map_err(|e| js_error(Error::Options(e.to_string())))?;
         let cats = self.inner.select(&self.probs, &filter).map_err(js_error)?;
         Ok(serde_json::to_string(&cats).expect("plain structs serialise"))
     }

@@ -135,9 +135,8 @@ test('a worker killed mid-run rejects the pending call; the next call gets a fre
   const page = await open(isolated);
   const out = await page.evaluate(async () => {
     const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
-    const pending = clf.classify(await fixture('astronaut.png'));
-    clf._killWorker();
-    const first = await pending.then(
+    clf._killWorkerDuringNextCall();
+    const first = await clf.classify(await fixture('astronaut.png')).then(
       (r) => ({ ok: r.categories[0].label }),
       (e) => ({ code: e.code, message: e.message }),
     );

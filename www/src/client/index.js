@@ -41,8 +41,10 @@ class WorkerHandle {
     return Promise.race([fn(this.api), this.crashed]);
   }
 
-  /** Stops the worker; calls in flight reject with `error`. */
+  /** Stops the worker; calls in flight reject with `error`. Idempotent. */
   terminate(error) {
+    if (this.stopped) return;
+    this.stopped = true;
     this.fail(error);
     this.api[Comlink.releaseProxy]?.();
     this.worker.terminate();
@@ -56,6 +58,7 @@ export class ImageClassifier {
   #handle = null;
   #queue = Promise.resolve();
   #disposed = false;
+  #killDuringNextCall = false;
   /** @type {{simd: boolean, relaxedSimd: boolean, threads: number}} */
   backend;
   /** how the model was obtained at create: { cached, stored, bytes } */
@@ -108,10 +111,15 @@ export class ImageClassifier {
       if (!this.#handle) await this.#start();
       const handle = this.#handle;
       try {
-        return await fn(handle);
+        const pending = fn(handle);
+        if (this.#killDuringNextCall) {
+          this.#killDuringNextCall = false;
+          this.#crash(handle, 'killed');
+        }
+        return await pending;
       } catch (e) {
         // a wasm trap leaves the instance unusable: replace the worker
-        if (e?.name === 'RuntimeError' || e?.code === ErrorCode.WORKER_CRASHED) this.#crash(handle, e.message);
+        if (e?.name === 'RuntimeError') this.#crash(handle, e.message);
         throw toEffnetError(e);
       }
     });
@@ -150,8 +158,8 @@ export class ImageClassifier {
     this.#handle = null;
   }
 
-  /** @internal for tests: stops the worker as a browser would kill it. */
-  _killWorker() {
-    if (this.#handle) this.#crash(this.#handle, 'killed');
+  /** @internal for tests: the worker is killed (as a browser may) once the next call is in it. */
+  _killWorkerDuringNextCall() {
+    this.#killDuringNextCall = true;
   }
 }
