@@ -88,9 +88,10 @@ impl WasmClassifier {
 
     /// Step 2: run the model on the preprocessed input.
     pub fn infer(&mut self) -> Result<(), JsValue> {
+        // kept (not taken) so that `profile` can rerun the same input
         let input = self
             .input
-            .take()
+            .clone()
             .ok_or_else(|| js_error(Error::Inference("infer() before preprocess()".into())))?;
         self.probs = self.inner.probabilities(input).map_err(js_error)?;
         Ok(())
