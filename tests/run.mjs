@@ -24,6 +24,7 @@ const steps = [
   ['node tests', 'node', ['--test', '--test-reporter=spec', 'tests/js/'], ['models', 'wasm']],
   ['bundle', 'npx', ['webpack', '--env', 'out=dist-test'], ['wasm']],
   ['browser tests', 'node', ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/browser/'], ['models', 'bundle']],
+  ['package tests', 'node', ['--test', '--test-reporter=spec', 'tests/pack/'], ['models', 'wasm']],
 ];
 
 const results = new Map();

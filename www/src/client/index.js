@@ -9,7 +9,10 @@ import { toPayload } from './sources.js';
 
 export { EffnetError, ErrorCode, ModelCache, models };
 
+// The package's models/ folder. Bundlers rewrite import.meta.url to the page, so the default
+// model is also named literally: they then ship it with the app as an asset.
 const DEFAULT_BASE = new URL('../../../models/', import.meta.url);
+const PACKAGED = { 'efficientnet-lite0': () => new URL('../../../models/efficientnet-lite0.onnx', import.meta.url) };
 
 export async function capabilities() {
   return {
@@ -74,7 +77,9 @@ export class ImageClassifier {
     const { model = 'efficientnet-lite0', modelBaseUrl, threads = 'auto', cache = true, onProgress } = options;
     clf.#entry = resolveModel(model);
     const base = modelBaseUrl ? new URL(modelBaseUrl, globalThis.location?.href) : DEFAULT_BASE;
-    clf.#url = clf.#entry.url ? new URL(clf.#entry.url, base).href : new URL(clf.#entry.file, base).href;
+    if (clf.#entry.url) clf.#url = new URL(clf.#entry.url, base).href;
+    else if (!modelBaseUrl && PACKAGED[clf.#entry.id]) clf.#url = PACKAGED[clf.#entry.id]().href;
+    else clf.#url = new URL(clf.#entry.file, base).href;
     clf.#opts = { threads, cache, onProgress };
     await clf.#start();
     return clf;
