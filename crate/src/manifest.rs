@@ -28,6 +28,8 @@ pub struct ModelEntry {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// empty for a caller's own model given by URL
+    #[serde(default)]
     pub file: String,
     #[serde(default)]
     pub sha256: Option<String>,

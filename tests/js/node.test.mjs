@@ -90,3 +90,14 @@ test('dispose makes later calls reject with DISPOSED', async () => {
   c.dispose();
   await rejectsWith(c.classify(new Uint8Array(await fixture('coffee.png'))), ErrorCode.DISPOSED);
 });
+
+test("a caller's own model entry (url, no sha256) loads and classifies", async () => {
+  const lite0 = models.find((m) => m.id === 'efficientnet-lite0');
+  const { input, preprocess, output } = lite0;
+  const url = new URL('../../models/efficientnet-lite0.onnx', import.meta.url).href;
+  const own = await ImageClassifier.create({ model: { id: 'my-model', url, input, preprocess, output } });
+  const r = await own.classify(new Uint8Array(await fixture('coffee.png')), { maxResults: 1 });
+  assert.equal(r.categories[0].label, 'espresso');
+  own.dispose();
+  await rejectsWith(ImageClassifier.create({ model: { id: 'my-model', url } }), ErrorCode.BAD_OPTIONS);
+});

@@ -123,9 +123,10 @@ export class ImageClassifier {
         }
         return await pending;
       } catch (e) {
-        // a wasm trap leaves the instance unusable: replace the worker
-        if (e?.name === 'RuntimeError') this.#crash(handle, e.message);
-        throw toEffnetError(e);
+        const err = toEffnetError(e);
+        // a dead or trapped worker is replaced by the next call
+        if (err.code === ErrorCode.WORKER_CRASHED) this.#crash(handle, err.message);
+        throw err;
       }
     });
     this.#queue = run.catch(() => {});

@@ -23,6 +23,10 @@ export class EffnetError extends Error {
 /** Errors from wasm (their `name` is a code) or from a worker (cloned) become EffnetErrors. */
 export function toEffnetError(e) {
   if (e instanceof EffnetError) return e;
+  // a wasm trap (a Rust panic) leaves the instance unusable: the worker must be replaced
+  if (e?.name === 'RuntimeError') {
+    return new EffnetError(ErrorCode.WORKER_CRASHED, `the engine trapped: ${e.message}`, { cause: e });
+  }
   const code = e?.code in ErrorCode ? e.code : e?.name in ErrorCode ? e.name : ErrorCode.INFERENCE;
   return new EffnetError(code, e?.message ?? String(e), { cause: e });
 }

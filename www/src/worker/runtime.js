@@ -1,5 +1,5 @@
 // Chooses and starts a wasm build: threads only where they can work, SIMD always.
-import { simd, relaxedSimd, threads as threadsSupported } from 'wasm-feature-detect';
+import { simd, threads as threadsSupported } from 'wasm-feature-detect';
 import { EffnetError, ErrorCode } from '../shared/errors.js';
 
 /**
@@ -17,15 +17,14 @@ export async function startRuntime(threads = 'auto') {
   }
   // shared memory needs cross-origin isolation (COOP + COEP headers) besides engine support
   const canThread = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && (await threadsSupported());
-  const relaxed = await relaxedSimd();
   if (wanted > 1 && canThread) {
     const wasm = await import('../../pkg/simd-threads/effnet.js');
     await wasm.default();
     await wasm.initThreadPool(wanted);
     wasm.useThreadPool();
-    return { wasm, backend: { simd: true, relaxedSimd: false, threads: wanted, relaxedSimdAvailable: relaxed } };
+    return { wasm, backend: { simd: true, relaxedSimd: false, threads: wanted } };
   }
   const wasm = await import('../../pkg/simd/effnet.js');
   await wasm.default();
-  return { wasm, backend: { simd: true, relaxedSimd: false, threads: 1, relaxedSimdAvailable: relaxed } };
+  return { wasm, backend: { simd: true, relaxedSimd: false, threads: 1 } };
 }

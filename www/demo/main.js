@@ -1,0 +1,197 @@
+// The demo page: pick a model, drop/paste/choose images or start the webcam, see the top-5.
+import { ImageClassifier, ModelCache, capabilities, models } from 'effnet-wasm';
+import { addCard } from './results.js';
+import { Webcam } from './webcam.js';
+import './index.html';
+import './style.css';
+
+const $ = (id) => document.getElementById(id);
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+
+let clf = null;
+let loading = null;
+
+function showError(message) {
+  const box = $('error');
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function describeBackend(backend, caps) {
+  const parts = ['WebAssembly SIMD'];
+  if (caps.relaxedSimd) parts.push(backend.relaxedSimd ? 'relaxed SIMD' : 'relaxed SIMD available (not used)');
+  parts.push(backend.threads > 1 ? `${backend.threads} threads` : '1 thread');
+  parts.push(caps.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated (threads need COOP/COEP headers)');
+  return `Backend: ${parts.join(', ')}.`;
+}
+
+async function refreshCache() {
+  const cached = await ModelCache.list();
+  const list = $('cache-list');
+  list.replaceChildren(
+    ...cached.map((m) => {
+      const li = document.createElement('li');
+      li.textContent = `${m.id} — ${mb(m.bytes)}, stored ${new Date(m.storedAt).toLocaleString()}`;
+      return li;
+    }),
+  );
+  if (!cached.length) list.innerHTML = '<li class="muted">none</li>';
+  for (const opt of $('model').options) {
+    const m = models.find((x) => x.id === opt.value);
+    const isCached = cached.some((c) => c.id === m.id && c.sha256 === m.sha256);
+    opt.textContent = `${m.name ?? m.id} (${mb(m.bytes)}${isCached ? ', cached' : ''})`;
+  }
+  return cached;
+}
+
+function describeModel(m, cached) {
+  const acc = m.reference?.top1 ? `, ${m.reference.top1} % top-1 on ImageNet` : '';
+  const isCached = cached.some((c) => c.id === m.id && c.sha256 === m.sha256);
+  return `${m.preprocess.size}×${m.preprocess.size} input, ${mb(m.bytes)} download${acc}. ${isCached ? '✓ cached' : 'not downloaded yet'}`;
+}
+
+async function loadModel(id) {
+  clf?.dispose();
+  clf = null;
+  showError('');
+  const bar = $('progress-bar');
+  const text = $('progress-text');
+  $('progress').hidden = false;
+  bar.value = 0;
+  text.textContent = 'Starting…';
+  const caps = await capabilities();
+  try {
+    clf = await ImageClassifier.create({
+      model: id,
+      onProgress: (e) => {
+        if (e.phase === 'download') {
+          bar.value = e.totalBytes ? e.loadedBytes / e.totalBytes : 0;
+          text.textContent = e.cached
+            ? 'Loaded from the cache'
+            : `Downloading ${mb(e.loadedBytes)} of ${mb(e.totalBytes)} (${Math.round(bar.value * 100)}%)`;
+        } else if (e.phase === 'compile') {
+          text.textContent = 'Preparing the model…';
+        } else {
+          text.textContent = 'Ready';
+        }
+      },
+    });
+    bar.value = 1;
+    $('backend').textContent = describeBackend(clf.backend, caps);
+    document.body.dataset.threads = String(clf.backend.threads);
+  } catch (e) {
+    text.textContent = 'Failed';
+    showError(`The model could not be loaded: ${e.message}`);
+    throw e;
+  } finally {
+    const cached = await refreshCache();
+    $('model-info').textContent = describeModel(models.find((m) => m.id === id), cached);
+    setTimeout(() => ($('progress').hidden = true), 1500);
+  }
+  return clf;
+}
+
+function ensureModel() {
+  loading ??= loadModel($('model').value).finally(() => (loading = null));
+  return clf ? Promise.resolve(clf) : loading;
+}
+
+async function classifyFiles(files) {
+  showError('');
+  const images = Array.from(files);
+  if (!images.length) return;
+  // a batch keeps its order, above earlier results
+  const cards = [];
+  for (const f of images) {
+    const url = f.type.startsWith('image/') ? URL.createObjectURL(f) : null;
+    cards.push(addCard($('results'), f.name, url, cards.at(-1)?.element));
+  }
+  let model;
+  try {
+    model = await ensureModel();
+  } catch {
+    cards.forEach((c) => c.fail(new Error('no model loaded')));
+    return;
+  }
+  for (const [i, file] of images.entries()) {
+    try {
+      cards[i].show(await model.classify(file));
+    } catch (e) {
+      cards[i].fail(e);
+      showError(`${file.name}: ${e.message}`);
+    }
+  }
+}
+
+function setup() {
+  const select = $('model');
+  for (const m of models) select.append(new Option(m.id, m.id));
+  select.addEventListener('change', () => loadModel(select.value).catch(() => {}));
+
+  $('files').addEventListener('change', (e) => classifyFiles(e.target.files).finally(() => (e.target.value = '')));
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    classifyFiles(e.dataTransfer.files);
+  });
+  drop.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      $('files').click();
+    }
+  });
+  document.addEventListener('paste', (e) => {
+    const files = Array.from(e.clipboardData?.files ?? []);
+    if (files.length) classifyFiles(files);
+  });
+
+  $('cache-clear').addEventListener('click', async () => {
+    clf?.dispose();
+    clf = null;
+    await ModelCache.clear();
+    const cached = await refreshCache();
+    $('model-info').textContent = describeModel(models.find((m) => m.id === select.value), cached);
+  });
+
+  const button = $('webcam');
+  let live = null;
+  const cam = new Webcam(
+    $('video'),
+    async (video) => {
+      const model = await ensureModel();
+      const r = await model.classify(video, { maxResults: 5 });
+      live ??= addCard($('results'), 'Webcam', null);
+      live.show(r);
+    },
+    (fps) => ($('fps').textContent = fps == null ? '' : `${fps.toFixed(1)} frames per second`),
+  );
+  button.addEventListener('click', async () => {
+    if (cam.running) {
+      cam.stop();
+      live = null;
+      button.textContent = 'Start webcam';
+      button.setAttribute('aria-pressed', 'false');
+      return;
+    }
+    try {
+      await cam.start();
+      button.textContent = 'Stop webcam';
+      button.setAttribute('aria-pressed', 'true');
+    } catch (e) {
+      showError(`The camera could not start: ${e.message}`);
+    }
+  });
+  // leaving the page (or hiding it) releases the camera
+  document.addEventListener('visibilitychange', () => document.hidden && cam.running && button.click());
+  window.addEventListener('pagehide', () => cam.running && cam.stop());
+
+  loadModel(select.value).catch(() => {});
+}
+
+setup();

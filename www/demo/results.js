@@ -1,0 +1,67 @@
+// One result card per image: the picture, its top-5 as labelled bars, timings or an error.
+
+const pct = (s) => `${(s * 100).toFixed(1)}%`;
+const ms = (t) => `${t.toFixed(1)} ms`;
+
+/**
+ * Adds a card for `name` (showing `url` if given) at the top of `list`, or after `after`,
+ * and returns functions to fill it in.
+ */
+export function addCard(list, name, url, after = null) {
+  const li = document.createElement('li');
+  li.className = 'card';
+  li.setAttribute('aria-busy', 'true');
+  if (url) {
+    const img = document.createElement('img');
+    img.src = url;
+    img.alt = name;
+    img.decoding = 'async';
+    img.onload = () => url.startsWith('blob:') && URL.revokeObjectURL(url);
+    img.onerror = () => {
+      img.remove(); // not displayable: the card says why
+      if (url.startsWith('blob:')) URL.revokeObjectURL(url);
+    };
+    li.append(img);
+  }
+  const body = document.createElement('div');
+  body.className = 'card-body';
+  const title = document.createElement('h3');
+  title.textContent = name;
+  const status = document.createElement('p');
+  status.className = 'muted';
+  status.textContent = 'Classifying…';
+  body.append(title, status);
+  li.append(body);
+  if (after) after.after(li);
+  else list.prepend(li);
+
+  let bars = null;
+  return {
+    element: li,
+    show(result) {
+      li.removeAttribute('aria-busy');
+      bars?.remove(); // the webcam card is refreshed in place
+      bars = document.createElement('ul');
+      bars.className = 'bars';
+      for (const c of result.categories) {
+        const row = document.createElement('li');
+        row.className = 'bar';
+        row.innerHTML = '<span class="label"></span><span class="meter"><span class="fill"></span></span><span class="pct"></span>';
+        row.querySelector('.label').textContent = c.label;
+        row.querySelector('.fill').style.width = pct(c.score);
+        row.querySelector('.pct').textContent = pct(c.score);
+        row.title = `class ${c.index}`;
+        bars.append(row);
+      }
+      const t = result.timing;
+      status.textContent = `preprocess ${ms(t.preprocessMs)} · inference ${ms(t.inferenceMs)} · total ${ms(t.totalMs)}`;
+      body.insertBefore(bars, status);
+    },
+    fail(error) {
+      li.removeAttribute('aria-busy');
+      li.classList.add('failed');
+      status.className = 'error';
+      status.textContent = `Could not classify: ${error.message}`;
+    },
+  };
+}
