@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** A fresh browser with its own profile; `close()` removes the profile too. */
-export async function launch() {
+export async function launch({ args = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'effnet-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -20,6 +20,7 @@ export async function launch() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...args,
     ],
   });
   return {

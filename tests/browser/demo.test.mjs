@@ -18,7 +18,8 @@ before(async () => {
   await mkdir(artifacts, { recursive: true });
   isolated = await serve({ port: 0, mounts });
   plain = await serve({ port: 0, mounts, isolation: false });
-  browser = await launch();
+  // a fake camera (chromium's test pattern) with permission granted, for the webcam mode
+  browser = await launch({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
   requests = recordRequests(browser.context);
 });
 after(async () => {
@@ -101,6 +102,20 @@ test('a non-image file shows a readable error and the next image still classifie
   assert.match(await page.locator('.card.failed').first().textContent(), /Could not classify/);
   await upload(page, ['chelsea.png']);
   assert.equal(await firstLabel(page, 'chelsea.png'), reference['chelsea.png'].top5[0][1]);
+  await page.close();
+});
+
+test('webcam mode classifies frames continuously, shows frames per second and releases the camera', async () => {
+  const page = await openDemo(isolated);
+  await page.click('#webcam');
+  await page.waitForFunction(() => /frames per second/.test(document.querySelector('#fps').textContent), null, { timeout: 30_000 });
+  const webcam = page.locator('.card', { has: page.locator('h3', { hasText: 'Webcam' }) });
+  assert.equal(await webcam.locator('.bar').count(), 5);
+  console.log(`webcam: ${await page.textContent('#fps')}`);
+  assert.equal(await page.getAttribute('#webcam', 'aria-pressed'), 'true');
+  await page.click('#webcam');
+  const stopped = await page.evaluate(() => document.querySelector('#video').srcObject === null && document.querySelector('#fps').textContent === '');
+  assert.equal(stopped, true);
   await page.close();
 });
 
