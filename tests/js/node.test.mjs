@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ImageClassifier, models, ErrorCode, EffnetError } from 'effnet-wasm';
+import { serve } from '../../www/serve.mjs';
 
 const fixture = (name) => readFile(new URL(`../fixtures/${name}`, import.meta.url));
 const reference = JSON.parse(await readFile(new URL('../fixtures/reference.json', import.meta.url), 'utf8'));
@@ -100,4 +101,23 @@ test("a caller's own model entry (url, no sha256) loads and classifies", async (
   assert.equal(r.categories[0].label, 'espresso');
   own.dispose();
   await rejectsWith(ImageClassifier.create({ model: { id: 'my-model', url } }), ErrorCode.BAD_OPTIONS);
+});
+
+test('a model from an http: URL downloads with progress', async () => {
+  const server = await serve({ port: 0 });
+  try {
+    const events = [];
+    const remote = await ImageClassifier.create({ modelBaseUrl: `${server.url}/models/`, onProgress: (e) => events.push(e) });
+    const r = await remote.classify(new Uint8Array(await fixture('coffee.png')), { maxResults: 1 });
+    assert.equal(r.categories[0].label, 'espresso');
+    const downloads = events.filter((e) => e.phase === 'download');
+    assert.ok(downloads.length > 1, 'progress while streaming');
+    assert.equal(downloads.at(-1).loadedBytes, models[0].bytes);
+    assert.deepEqual(events.slice(-2).map((e) => e.phase), ['compile', 'ready']);
+    remote.dispose();
+    await assert.rejects(ImageClassifier.create({ modelBaseUrl: `${server.url}/nowhere/` }), (e) =>
+      e.code === ErrorCode.MODEL_FETCH && e.message.includes(`${server.url}/nowhere/efficientnet-lite0.onnx`) && /404/.test(e.message));
+  } finally {
+    server.close();
+  }
 });

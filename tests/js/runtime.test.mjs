@@ -1,0 +1,19 @@
+// Runtime selection rules, checked where the browser cannot be made to lack a feature.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRuntime } from '../../www/src/worker/runtime.js';
+
+test('without WebAssembly SIMD the error names the missing feature', async (t) => {
+  t.mock.method(WebAssembly, 'validate', () => false);
+  await assert.rejects(startRuntime('auto'), (e) => {
+    assert.equal(e.code, 'UNSUPPORTED_BROWSER');
+    assert.match(e.message, /WebAssembly SIMD \(simd128\)/);
+    return true;
+  });
+});
+
+test('a thread count that is not a positive integer is refused', async () => {
+  for (const bad of [0, -2, 1.5, 'many']) {
+    await assert.rejects(startRuntime(bad), (e) => e.code === 'BAD_OPTIONS' && /threads/.test(e.message));
+  }
+});
