@@ -2,7 +2,9 @@
 // clear the cache, upload a non-image. Writes tests/artifacts/demo*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
 import { launch, recordRequests } from './chromium.mjs';
@@ -14,10 +16,12 @@ const reference = JSON.parse(await readFile(`${fixtures}/reference.json`, 'utf8'
 const mounts = { '/': `${repo}/dist-test` };
 
 let isolated, plain, browser, requests;
+const origins = []; // every server this session started: the only origins a request may go to
 before(async () => {
   await mkdir(artifacts, { recursive: true });
   isolated = await serve({ port: 0, mounts });
   plain = await serve({ port: 0, mounts, isolation: false });
+  origins.push(isolated.url, plain.url);
   // a fake camera (chromium's test pattern) with permission granted, for the webcam mode
   browser = await launch({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
   requests = recordRequests(browser.context);
@@ -119,6 +123,24 @@ test('webcam mode classifies frames continuously, shows frames per second and re
   await page.close();
 });
 
+test('a failed model download is shown in the page, naming the URL', async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'effnet-empty-'));
+  const broken = await serve({ port: 0, mounts: { ...mounts, '/models/': empty } });
+  origins.push(broken.url);
+  try {
+    const page = await openDemo(broken);
+    await page.selectOption('#model', 'efficientnet-lite1');
+    await page.waitForFunction(() => !document.querySelector('#error').hidden, null, { timeout: 30_000 });
+    const text = await page.textContent('#error');
+    console.log(text);
+    assert.match(text, /could not be loaded: cannot fetch .*\/models\/efficientnet-lite1\.onnx: HTTP 404/);
+    await page.close();
+  } finally {
+    broken.close();
+    await rm(empty, { recursive: true, force: true });
+  }
+});
+
 test('served without COOP/COEP it says 1 thread and still classifies', async () => {
   const page = await openDemo(plain);
   assert.match(await page.textContent('#backend'), /1 thread, not cross-origin isolated/);
@@ -129,7 +151,7 @@ test('served without COOP/COEP it says 1 thread and still classifies', async () 
 
 test('privacy: the whole session stayed on the page origin, and no request carried a body', () => {
   assert.ok(requests.length > 10);
-  const foreign = requests.filter((r) => ![isolated.url, plain.url].some((o) => r.url.startsWith(o + '/')) && !r.url.startsWith('blob:'));
+  const foreign = requests.filter((r) => !origins.some((o) => r.url.startsWith(o + '/')) && !r.url.startsWith('blob:'));
   assert.deepEqual(foreign.map((r) => r.url), []);
   const withBody = requests.filter((r) => r.method !== 'GET' || (r.body && r.body.length));
   assert.deepEqual(withBody.map((r) => `${r.method} ${r.url}`), []);
