@@ -140,3 +140,24 @@ fn non_images_and_truncated_files_name_the_file() {
         Err(Error::Io { .. })
     ));
 }
+
+#[test]
+fn exif_orientation_is_applied() {
+    // stored 400x600 sideways, tagged orientation 6
+    let img = decode_file(common::fixture("odd/exif-rotated.jpg").to_str().unwrap()).unwrap();
+    assert_eq!((img.width, img.height), (600, 400));
+    let upright = decode_file(common::fixture("coffee.png").to_str().unwrap()).unwrap();
+    let diff: u64 = img
+        .rgba
+        .iter()
+        .zip(&upright.rgba)
+        .map(|(a, b)| a.abs_diff(*b) as u64)
+        .sum();
+    let mean = diff as f64 / img.rgba.len() as f64;
+    println!("mean |upright - original| = {mean:.2}");
+    assert!(mean < 5.0, "{mean}: not upright");
+    let top = common::classifier(LITE0)
+        .classify(img.rgba().unwrap(), 1)
+        .unwrap();
+    assert_eq!(top[0].label, "espresso");
+}
