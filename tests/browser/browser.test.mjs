@@ -9,6 +9,7 @@ import { launch, recordRequests } from './chromium.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const reference = JSON.parse(await readFile(new URL('../fixtures/reference.json', import.meta.url), 'utf8'));
+const PHOTOS = Object.keys(reference['efficientnet-lite0'].images);
 const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` };
 
 let isolated, plain, browser, requests;
@@ -77,6 +78,25 @@ test('isolated: 2 threads, every fixture photo gets the reference top-1, then no
   assert.equal(modelRequests() - before, 1, 'no second download');
   await page.close();
   await page2.close();
+});
+
+test('concurrent classify calls each get their own image\'s answer', async () => {
+  const page = await open(isolated);
+  const out = await page.evaluate(async (photos) => {
+    const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+    const blobs = await Promise.all(photos.map((p) => fixture(p)));
+    // all at once, twice over, interleaved with a failing one
+    const calls = [...blobs, new Blob(['nope']), ...blobs].map((b) => clf.classify(b, { maxResults: 1 }).then(
+      (r) => r.categories[0].index,
+      (e) => e.code,
+    ));
+    const got = await Promise.all(calls);
+    clf.dispose();
+    return got;
+  }, PHOTOS);
+  const want = PHOTOS.map((p) => reference['efficientnet-lite0'].images[p].top5[0][0]);
+  assert.deepEqual(out, [...want, 'BAD_IMAGE', ...want]);
+  await page.close();
 });
 
 test('not isolated: falls back to 1 thread and still classifies', async () => {
