@@ -65,10 +65,20 @@ impl Classifier {
         preprocess::preprocess(img, &self.entry.preprocess, self.entry.input.layout)
     }
 
+    /// The model's output as it is (logits or probabilities, per the manifest).
+    pub fn raw_output(&self, input: Input) -> Result<Vec<f32>> {
+        self.engine.run(input)
+    }
+
     /// All class probabilities for a preprocessed input.
     pub fn probabilities(&self, input: Input) -> Result<Vec<f32>> {
-        let raw = self.engine.run(input)?;
-        Ok(postprocess::probabilities(raw, self.entry.output.kind))
+        let raw = self.raw_output(input)?;
+        Ok(self.to_probabilities(raw))
+    }
+
+    /// Raw output -> probabilities (softmax only when the model gives logits).
+    pub fn to_probabilities(&self, raw: Vec<f32>) -> Vec<f32> {
+        postprocess::probabilities(raw, self.entry.output.kind)
     }
 
     /// The `k` most probable categories, best first.

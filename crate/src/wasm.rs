@@ -56,6 +56,7 @@ pub fn use_thread_pool() {
 pub struct WasmClassifier {
     inner: Classifier,
     input: Option<Input>,
+    raw: Vec<f32>,
     probs: Vec<f32>,
 }
 
@@ -75,6 +76,7 @@ impl WasmClassifier {
         Ok(Self {
             inner,
             input: None,
+            raw: vec![],
             probs: vec![],
         })
     }
@@ -93,7 +95,8 @@ impl WasmClassifier {
             .input
             .clone()
             .ok_or_else(|| js_error(Error::Inference("infer() before preprocess()".into())))?;
-        self.probs = self.inner.probabilities(input).map_err(js_error)?;
+        self.raw = self.inner.raw_output(input).map_err(js_error)?;
+        self.probs = self.inner.to_probabilities(self.raw.clone());
         Ok(())
     }
 
@@ -104,6 +107,19 @@ impl WasmClassifier {
             serde_json::from_str(filter).map_err(|e| js_error(Error::Options(e.to_string())))?;
         let cats = self.inner.select(&self.probs, &filter).map_err(js_error)?;
         Ok(serde_json::to_string(&cats).expect("plain structs serialise"))
+    }
+
+    /// The preprocessed input tensor (flat, in the model's layout), to feed other runtimes.
+    pub fn input(&self) -> Vec<f32> {
+        self.input
+            .as_ref()
+            .map(|i| i.data.clone())
+            .unwrap_or_default()
+    }
+
+    /// The model's raw output of the last inference (logits or probabilities).
+    pub fn output(&self) -> Vec<f32> {
+        self.raw.clone()
     }
 
     /// All class probabilities of the last inference.
