@@ -1,88 +1,146 @@
-// `npm run bench`: Lite0 in headless chromium, single-threaded `simd` vs `simd-threads` with
-// 2 threads, runs interleaved (A B A B ...) so machine drift hits both. Prints figures and
-// writes bench/results/browser-<date>.json; asserts nothing.
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+// `npm run bench`: effnet-wasm against onnxruntime-web in one headless-chromium session, on
+// the same model and input. Prints markdown tables and writes bench/results/bench-<time>.{json,md};
+// asserts nothing (speed is reported, not tested).
+//   node bench/browser.mjs [model]   env: RUNS (default 50), E2E_RUNS (10), COLD_REPS (3)
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
 import { launch, CHROMIUM } from '../tests/browser/chromium.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const RUNS = Number(process.env.RUNS) || 50;
-const WARMUP = 5;
 const model = process.argv[2] || 'efficientnet-lite0';
+const RUNS = Number(process.env.RUNS) || 50;
+const E2E_RUNS = Number(process.env.E2E_RUNS) || 10;
+const COLD_REPS = Number(process.env.COLD_REPS) || 3;
+// the relaxed-SIMD builds take part when built (crate/build-wasm.sh simd-relaxed simd-threads-relaxed)
+const variants = (process.env.VARIANTS?.split(',') ?? ['simd', 'simd-threads', 'simd-relaxed', 'simd-threads-relaxed']).filter((v) =>
+  existsSync(`${repo}/www/pkg/${v}/effnet_bg.wasm`),
+);
+const ortDist = `${repo}/node_modules/onnxruntime-web/dist`;
 
-const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` } });
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.round((s.length - 1) * p)];
+  return { median: q(0.5), p90: q(0.9), n: s.length };
+};
+const ms = (x) => (x == null ? '–' : x.toFixed(1));
+const mib = (b) => (b / 2 ** 20).toFixed(1);
+const wasmSize = async (f) => {
+  const b = await readFile(f);
+  return { bytes: b.length, gzipBytes: gzipSync(b, { level: 9 }).length };
+};
+
+const server = await serve({
+  port: 0,
+  mounts: {
+    '/': `${repo}/dist-test`,
+    '/bench/': `${repo}/bench/pages`,
+    '/pkg/': `${repo}/www/pkg`,
+    '/ort/': ortDist,
+    '/fixtures/': `${repo}/tests/fixtures`,
+  },
+});
 const browser = await launch();
+const out = [];
+const say = (line = '') => {
+  console.log(line);
+  out.push(line);
+};
 try {
   const page = await browser.context.newPage();
-  await page.goto(`${server.url}/harness.html`);
-  await page.waitForFunction(() => window.ready === true);
-  const out = await page.evaluate(
-    async ({ model, RUNS, WARMUP }) => {
-      const photo = await fixture('coffee.png');
-      const bitmap = await createImageBitmap(photo);
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      canvas.getContext('2d').drawImage(bitmap, 0, 0);
-      const pixels = canvas.getContext('2d').getImageData(0, 0, bitmap.width, bitmap.height);
-      // first create downloads into IndexedDB; the timed creates read it from there
-      (await effnet.ImageClassifier.create({ model, threads: 1 })).dispose();
-      const configs = {};
+  page.on('pageerror', (e) => console.error(`[page] ${e.message}`));
+  const open = async (path, timeout) => {
+    await page.goto(`${server.url}${path}`);
+    const r = await page.waitForFunction(() => window.result, null, { timeout, polling: 500 }).then((h) => h.jsonValue());
+    if (r.error) throw new Error(`${path}: ${r.error}`);
+    return r;
+  };
+
+  process.stderr.write(`bench: inference, ${variants.join(', ')} and onnxruntime-web, ${RUNS} runs each...\n`);
+  const r = await open(`/bench/inference.html?runs=${RUNS}&e2eRuns=${E2E_RUNS}&model=${model}&variants=${variants.join(',')}`, 1_800_000);
+
+  // cold start: clear both stores, then per engine and thread count an empty-store load and a
+  // stored-model load, repeated and alternated
+  process.stderr.write(`bench: cold start, ${COLD_REPS} repetitions...\n`);
+  const cold = {};
+  for (let rep = 0; rep < COLD_REPS; rep++) {
+    for (const engine of ['effnet', 'ort']) {
       for (const threads of [1, 2]) {
-        const t0 = performance.now();
-        const clf = await effnet.ImageClassifier.create({ model, threads });
-        configs[threads] = { clf, createMs: performance.now() - t0, inference: [], preprocess: [] };
-        for (let i = 0; i < WARMUP; i++) await clf.classify(pixels);
-      }
-      for (let i = 0; i < RUNS; i++) {
-        for (const c of Object.values(configs)) {
-          const r = await c.clf.classify(pixels);
-          c.inference.push(r.timing.inferenceMs);
-          c.preprocess.push(r.timing.preprocessMs);
+        await open(`/bench/cold.html?clear=1&model=${model}`, 60_000);
+        for (const state of ['empty', 'stored']) {
+          const c = await open(`/bench/cold.html?engine=${engine}&threads=${threads}&model=${model}`, 300_000);
+          if (c.cached !== (state === 'stored')) throw new Error(`cold start ${engine}: expected a ${state} store, got cached=${c.cached}`);
+          const k = `${engine} ${threads}`;
+          cold[k] ??= { empty: [], stored: [], createMs: [], startMs: [], top1: c.top1 };
+          cold[k][state].push(c.ms);
+          if (state === 'stored') cold[k].createMs.push(c.createMs);
+          if (state === 'stored') cold[k].startMs.push(c.startMs);
         }
       }
-      const profile = await configs[1].clf.profile();
-      const result = {};
-      for (const [threads, c] of Object.entries(configs)) {
-        result[threads] = { backend: c.clf.backend, createMs: c.createMs, inference: c.inference, preprocess: c.preprocess };
-        c.clf.dispose();
-      }
-      return { result, profile, ua: navigator.userAgent };
-    },
-    { model, RUNS, WARMUP },
-  );
-  const stats = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const q = (p) => s[Math.round((s.length - 1) * p)];
-    return { median: q(0.5), p90: q(0.9), min: s[0] };
-  };
+    }
+  }
+
   const sizes = {};
-  for (const v of ['simd', 'simd-threads']) {
-    sizes[v] = JSON.parse(await readFile(`${repo}/www/pkg/${v}/size.json`, 'utf8'));
-  }
+  for (const v of variants) sizes[v] = await wasmSize(`${repo}/www/pkg/${v}/effnet_bg.wasm`);
+  sizes['ort-wasm-simd-threaded'] = await wasmSize(`${ortDist}/ort-wasm-simd-threaded.wasm`);
   const chromium = execFileSync(CHROMIUM, ['--version']).toString().trim();
-  console.log(`${model} in ${chromium}; ${cpus().length} × ${cpus()[0].model}; ${RUNS} runs after ${WARMUP} warm-ups, interleaved\n`);
-  console.log('| build | threads | inference median ms | p90 | min | preprocess median ms | create (cached model) ms | wasm bytes | gzipped |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  const rows = [];
-  for (const [threads, r] of Object.entries(out.result)) {
-    const v = Number(threads) > 1 ? 'simd-threads' : 'simd';
-    const i = stats(r.inference);
-    rows.push({ variant: v, threads: r.backend.threads, inference: i, preprocess: stats(r.preprocess), createMs: r.createMs, ...sizes[v] });
-    console.log(
-      `| ${v} | ${r.backend.threads} | ${i.median.toFixed(2)} | ${i.p90.toFixed(2)} | ${i.min.toFixed(2)} | ` +
-        `${stats(r.preprocess).median.toFixed(2)} | ${r.createMs.toFixed(0)} | ${sizes[v].bytes} | ${sizes[v].gzipBytes} |`,
-    );
+  const ortVersion = JSON.parse(await readFile(`${repo}/node_modules/onnxruntime-web/package.json`, 'utf8')).version;
+  const date = new Date().toISOString().slice(0, 10);
+
+  say(`${model}, ${date}: ${chromium}, onnxruntime-web ${ortVersion}, ${cpus().length} × ${cpus()[0].model}.`);
+  say(`Inference: ${r.runs} runs after ${r.warmup} warm-ups, interleaved across configurations; memory after ${r.memoryAfter} classifications.`);
+  say();
+  say('| runtime | build | threads | inference median ms | p90 ms | model compile ms | wasm bytes | gzipped | wasm memory MiB |');
+  say('|---|---|---|---|---|---|---|---|---|');
+  for (const c of r.configs) {
+    const s = stats(c.ms);
+    const z = sizes[c.variant];
+    say(`| ${c.engine} | ${c.variant} | ${c.threads} | ${ms(s.median)} | ${ms(s.p90)} | ${c.createMs.toFixed(0)} | ${z.bytes} | ${z.gzipBytes} | ${mib(c.wasmMemoryBytes)} |`);
   }
-  const ratios = out.result[2].inference.map((t, k) => t / out.result[1].inference[k]);
-  console.log(`\n2 threads / 1 thread, pair by pair: median ${stats(ratios).median.toFixed(3)}`);
-  console.log('\nsingle-thread profile (one run):');
-  for (const t of out.profile.slice(0, 6)) console.log(`  ${t.op.padEnd(24)} ${String(t.nodes).padStart(4)} nodes ${t.ms.toFixed(2).padStart(8)} ms`);
+  say();
+  say('effnet-wasm / onnxruntime-web at the same thread count, each run paired with the same-round run of the other:');
+  say();
+  say('| build | threads | ratio median | ratio p10–p90 | max \\|logit diff\\| | top-1 |');
+  say('|---|---|---|---|---|---|');
+  const ratios = {};
+  for (const c of r.configs.filter((c) => c.engine === 'effnet-wasm')) {
+    const theirs = r.configs.find((o) => o.engine === 'onnxruntime-web' && o.threads === c.threads);
+    const xs = c.ms.map((t, i) => t / theirs.ms[i]);
+    const sorted = [...xs].sort((a, b) => a - b);
+    ratios[c.variant] = xs;
+    say(`| ${c.variant} | ${c.threads} | ${stats(xs).median.toFixed(3)} | ${sorted[Math.round(0.1 * (xs.length - 1))].toFixed(2)}–${sorted[Math.round(0.9 * (xs.length - 1))].toFixed(2)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === c.top1 ? 'equal' : `DIFFERENT (${c.top1} vs ${theirs.top1})`} |`);
+  }
+  say();
+  say(`End to end, a ${r.jpegBytes}-byte 4000×3000 JPEG (decode + preprocess + inference), median of ${r.e2eRuns}:`);
+  say();
+  say('| path | threads | median ms | p90 ms | top-1 |');
+  say('|---|---|---|---|---|');
+  for (const e of r.e2e) say(`| ${e.name} | ${e.threads} | ${ms(stats(e.ms).median)} | ${ms(stats(e.ms).p90)} | ${e.top1} |`);
+  say();
+  say(`Cold start, page load → first result for one photo (median of ${COLD_REPS}); of the stored-model case, the page's own`);
+  say('scripts starting, and the model compile (bytes in hand → runnable: onnxruntime-web\'s session creation):');
+  say();
+  say('| runtime | threads | empty store ms | model in IndexedDB ms | page scripts start ms | model compile ms | top-1 |');
+  say('|---|---|---|---|---|---|---|');
+  for (const [k, c] of Object.entries(cold)) {
+    const [engine, threads] = k.split(' ');
+    say(`| ${engine === 'effnet' ? 'effnet-wasm' : 'onnxruntime-web'} | ${threads} | ${ms(stats(c.empty).median)} | ${ms(stats(c.stored).median)} | ${ms(stats(c.startMs).median)} | ${ms(stats(c.createMs).median)} | ${c.top1} |`);
+  }
+  say();
+  say(`Where effnet-wasm's time goes (${r.configs[0].variant}, one run, tract's profile by op type):`);
+  say();
+  for (const t of r.profile.slice(0, 8)) say(`    ${t.op.padEnd(28)} ${String(t.nodes).padStart(4)} nodes ${t.ms.toFixed(2).padStart(8)} ms`);
+
   await mkdir(`${repo}/bench/results`, { recursive: true });
-  const file = `${repo}/bench/results/browser-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`;
-  await writeFile(file, JSON.stringify({ model, chromium, cpu: cpus()[0].model, runs: RUNS, rows, ratios, profile: out.profile }, null, 1));
-  console.log(`\nwritten ${file}`);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
+  const file = `${repo}/bench/results/bench-${stamp}`;
+  await writeFile(`${file}.json`, JSON.stringify({ date, chromium, ortVersion, cpu: cpus()[0].model, cores: cpus().length, sizes, ratios, cold, ...r }, null, 1));
+  await writeFile(`${file}.md`, out.join('\n') + '\n');
+  console.log(`\nwritten ${file}.json and .md`);
 } finally {
   await browser.close();
   server.close();

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Builds the wasm variants of the crate into www/pkg/<variant>/ with wasm-bindgen.
+# Builds the wasm variants of the crate into www/pkg/<variant>/ with wasm-bindgen, in the
+# size-optimised `wasm-release` profile (Cargo.toml).
 # EFFNET_WASM_OPT=1 adds wasm-opt -O3 (binaryen from npm): Debian's binaryen 108 corrupts the
 # externref table wasm-bindgen emits, and the current one takes ~7 min a variant here for
 # ~8 % less gzipped size, so it is off by default and tests run what ships.
 #   simd                 stable, +simd128, single-threaded
 #   simd-threads         nightly, -Z build-std, +atomics: rayon pool (wasm-bindgen-rayon) + tract multithread
 #   simd-relaxed, simd-threads-relaxed   the same with +relaxed-simd (measured by the benchmark)
-# Usage: crate/build-wasm.sh [variant ...]   (default: simd simd-threads)
+# Usage: crate/build-wasm.sh [variant ...]   (default: all four)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$repo/target}
 out_root=$repo/www/pkg
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(simd simd-threads)
+[ ${#variants[@]} -gt 0 ] || variants=(simd simd-threads simd-relaxed simd-threads-relaxed)
 
 want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$repo/Cargo.lock")
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
@@ -47,10 +48,10 @@ for v in "${variants[@]}"; do
   dir=$dir/$v
   echo "build-wasm: $v (cargo ${toolchain[*]:-} rustc, $flags)"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$flags" CARGO_TARGET_DIR=$dir \
-    cargo "${toolchain[@]}" rustc "${std[@]}" --release --lib -p effnet-wasm \
+    cargo "${toolchain[@]}" rustc "${std[@]}" --profile wasm-release --lib -p effnet-wasm \
       --target wasm32-unknown-unknown --no-default-features --features "$cargo_features" --crate-type cdylib
   out=$out_root/$v
-  input=$dir/wasm32-unknown-unknown/release/effnet.wasm
+  input=$dir/wasm32-unknown-unknown/wasm-release/effnet.wasm
   # the output depends on the input wasm, this script and the wasm-opt switch
   stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then

@@ -113,6 +113,40 @@ test('not isolated: falls back to 1 thread and still classifies', async () => {
   await page.close();
 });
 
+test('all four wasm builds: relaxed SIMD chosen where chromium has it, each gives the same answer', async () => {
+  const page = await open(isolated);
+  const out = await page.evaluate(async () => {
+    const runs = [];
+    for (const threads of [1, 2]) {
+      for (const relaxedSimd of [true, false]) {
+        const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads, relaxedSimd });
+        const r = await clf.classify(await fixture('coffee.png'), { maxResults: -1 });
+        clf.dispose();
+        const scores = new Array(r.categories.length);
+        for (const c of r.categories) scores[c.index] = c.score;
+        runs.push({ backend: r.backend, top: r.categories[0].label, scores });
+      }
+    }
+    return { runs, caps: await effnet.capabilities() };
+  });
+  // Debian's chromium has relaxed SIMD: the default picks the relaxed builds
+  assert.equal(out.caps.relaxedSimd, true);
+  assert.deepEqual(
+    out.runs.map((r) => [r.backend.build, r.backend.threads, r.backend.relaxedSimd]),
+    [['simd-relaxed', 1, true], ['simd', 1, false], ['simd-threads-relaxed', 2, true], ['simd-threads', 2, false]],
+  );
+  const base = out.runs[1].scores;
+  for (const r of out.runs) {
+    assert.equal(r.top, 'espresso', r.backend.build);
+    assert.equal(r.scores.length, 1000);
+    // fused multiply-adds round differently, nothing more
+    const diff = Math.max(...r.scores.map((s, i) => Math.abs(s - base[i])));
+    console.log(`${r.backend.build}: max |p - p(simd)| ${diff.toExponential(1)}`);
+    assert.ok(diff < 1e-4, `${r.backend.build}: ${diff}`);
+  }
+  await page.close();
+});
+
 test('a corrupted IndexedDB entry is deleted and fetched again', async () => {
   const page = await open(isolated);
   await page.evaluate(async () => {

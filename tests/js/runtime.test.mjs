@@ -17,3 +17,7 @@ test('a thread count that is not a positive integer is refused', async () => {
     await assert.rejects(startRuntime(bad), (e) => e.code === 'BAD_OPTIONS' && /threads/.test(e.message));
   }
 });
+
+test('relaxedSimd must be a boolean', async () => {
+  await assert.rejects(startRuntime(1, { relaxedSimd: 'yes' }), (e) => e.code === 'BAD_OPTIONS' && /relaxedSimd/.test(e.message));
+});

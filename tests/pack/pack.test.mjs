@@ -34,6 +34,8 @@ test('the tarball holds the library, both wasm builds, the manifest and the Lite
     'www/src/index.d.ts',
     'www/pkg/simd/effnet_bg.wasm',
     'www/pkg/simd-threads/effnet_bg.wasm',
+    'www/pkg/simd-relaxed/effnet_bg.wasm',
+    'www/pkg/simd-threads-relaxed/effnet_bg.wasm',
     'models/manifest.json',
     'models/efficientnet-lite0.onnx',
   ]) {

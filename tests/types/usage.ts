@@ -8,6 +8,7 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const clf = await ImageClassifier.create({
     model: models[0].id,
     threads,
+    relaxedSimd: true,
     cache: true,
     onProgress: (e: Progress) => console.log(e.phase, e.loadedBytes / e.totalBytes),
   });
@@ -15,6 +16,7 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const top: string = r.categories[0].label;
   const ms: number = r.timing.inferenceMs + r.timing.preprocessMs;
   const n: number = r.backend.threads;
+  const build: string = r.backend.build;
   const batch = await clf.classifyBatch([img, blob], {}, (done, total) => console.log(done / total));
   for (const b of batch) if ('error' in b) console.log(b.error.code);
   const own = await ImageClassifier.create({

@@ -62,7 +62,7 @@ export class ImageClassifier {
   #queue = Promise.resolve();
   #disposed = false;
   #killDuringNextCall = false;
-  /** @type {{simd: boolean, relaxedSimd: boolean, threads: number}} */
+  /** @type {{simd: boolean, relaxedSimd: boolean, threads: number, build: string}} */
   backend;
   /** how the model was obtained at create: { cached, stored, bytes } */
   load;
@@ -74,13 +74,13 @@ export class ImageClassifier {
 
   static async create(options = {}) {
     const clf = new ImageClassifier(ImageClassifier.#key);
-    const { model = 'efficientnet-lite0', modelBaseUrl, threads = 'auto', cache = true, onProgress } = options;
+    const { model = 'efficientnet-lite0', modelBaseUrl, threads = 'auto', relaxedSimd = true, cache = true, onProgress } = options;
     clf.#entry = resolveModel(model);
     const base = modelBaseUrl ? new URL(modelBaseUrl, globalThis.location?.href) : DEFAULT_BASE;
     if (clf.#entry.url) clf.#url = new URL(clf.#entry.url, base).href;
     else if (!modelBaseUrl && PACKAGED[clf.#entry.id]) clf.#url = PACKAGED[clf.#entry.id]().href;
     else clf.#url = new URL(clf.#entry.file, base).href;
-    clf.#opts = { threads, cache, onProgress };
+    clf.#opts = { threads, relaxedSimd, cache, onProgress };
     await clf.#start();
     return clf;
   }
@@ -94,9 +94,14 @@ export class ImageClassifier {
     const handle = new WorkerHandle((why) => this.#crash(handle, why));
     this.#handle = handle;
     try {
-      this.backend = await handle.call((api) => api.init(this.#opts.threads));
       const progress = this.#opts.onProgress ? Comlink.proxy(this.#opts.onProgress) : undefined;
-      this.load = await handle.call((api) => api.load(this.#entry, this.#url, this.#opts.cache, progress));
+      // both in flight at once: the worker fetches the model while its wasm compiles
+      const init = handle.call((api) => api.init(this.#opts.threads, { relaxedSimd: this.#opts.relaxedSimd }));
+      const load = handle.call((api) => api.load(this.#entry, this.#url, this.#opts.cache, progress));
+      init.catch(() => {});
+      load.catch(() => {});
+      this.backend = await init;
+      this.load = await load;
     } catch (e) {
       handle.terminate(toEffnetError(e));
       if (this.#handle === handle) this.#handle = null;

@@ -56,7 +56,7 @@ async function fetchBytes(url, entry, onProgress) {
 export class ImageClassifier {
   #engine;
   #disposed = false;
-  backend = { simd: true, relaxedSimd: false, threads: 1 };
+  backend = { simd: true, relaxedSimd: false, threads: 1, build: 'simd' };
 
   /** @param {{model?: string|object, modelBaseUrl?: string|URL, modelPath?: string, onProgress?: Function}} options */
   static async create(options = {}) {

@@ -6,7 +6,7 @@ import { startRuntime } from './runtime.js';
 import { Engine, checkFilter } from './engine.js';
 import { toPixels } from './pixels.js';
 
-let runtime = null;
+let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
 let engine = null;
 
 // comlink clones errors by name and message: the name carries our code
@@ -19,16 +19,19 @@ const guarded = (fn) => async (...args) => {
 };
 
 const api = {
-  init: guarded(async (threads) => {
-    runtime ??= await startRuntime(threads);
-    return runtime.backend;
+  init: guarded(async (threads, options) => {
+    runtime ??= startRuntime(threads, options);
+    runtime.catch(() => {});
+    return (await runtime).backend;
   }),
 
+  // the model is read (IndexedDB or network, then its digest) while the wasm compiles
   load: guarded(async (entry, url, cache, onProgress) => {
     const { data, cached, stored } = await loadModelBytes(entry, url, { cache, onProgress });
+    const { wasm } = await runtime;
     await onProgress?.({ phase: 'compile', loadedBytes: data.byteLength, totalBytes: data.byteLength });
     engine?.free();
-    engine = new Engine(runtime.wasm, entry, data);
+    engine = new Engine(wasm, entry, data);
     await onProgress?.({ phase: 'ready', loadedBytes: data.byteLength, totalBytes: data.byteLength });
     return { cached, stored, bytes: data.byteLength };
   }),

@@ -19,6 +19,9 @@ pub struct BenchArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// Also print where an inference's time goes, per operator kind (as `effnet profile`)
+    #[arg(long)]
+    profile: bool,
 }
 
 #[derive(Serialize)]
@@ -121,6 +124,10 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, Error> {
             "inference        {:.2} ms median, {:.2} ms p90, {:.2} ms min ({} runs after {} warm-up, 1 thread)",
             i.median_ms, i.p90_ms, i.min_ms, i.runs, args.warmup
         );
+    }
+    if args.profile {
+        println!();
+        profile(&args.model, 10)?;
     }
     Ok(ExitCode::SUCCESS)
 }

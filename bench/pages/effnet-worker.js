@@ -1,0 +1,40 @@
+// One effnet-wasm build (www/pkg/<variant>) driven directly, as ort-worker.js drives
+// onnxruntime-web: same model bytes, same input tensor, timed around the inference call only.
+import { wasmMemoryBytes } from './wasm-memory.js';
+
+let clf;
+let pixels;
+onmessage = async ({ data }) => {
+  try {
+    if (data.init) {
+      const wasm = await import(`/pkg/${data.variant}/effnet.js`);
+      await wasm.default();
+      if (data.threads > 1) {
+        await wasm.initThreadPool(data.threads);
+        wasm.useThreadPool();
+      }
+      const t0 = performance.now();
+      clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model), false);
+      const createMs = performance.now() - t0;
+      pixels = data.pixels;
+      clf.preprocess(pixels.data, pixels.width, pixels.height);
+      clf.infer();
+      postMessage({ createMs, input: clf.input(), logits: Array.from(clf.output()) });
+    } else if (data.run) {
+      const t0 = performance.now();
+      clf.infer();
+      postMessage({ ms: performance.now() - t0 });
+    } else if (data.profile) {
+      postMessage({ profile: JSON.parse(clf.profile()) });
+    } else if (data.classify) {
+      // whole classifications (preprocess + inference), for the memory figure
+      for (let i = 0; i < data.classify; i++) {
+        clf.preprocess(pixels.data, pixels.width, pixels.height);
+        clf.infer();
+      }
+      postMessage({ wasmMemoryBytes: wasmMemoryBytes() });
+    }
+  } catch (e) {
+    postMessage({ error: String(e?.message ?? e) });
+  }
+};
