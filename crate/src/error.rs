@@ -10,6 +10,12 @@ pub enum Error {
     #[error("unknown model id '{id}' (known: {known})")]
     UnknownModel { id: String, known: String },
 
+    #[error(
+        "model {model} is not built: its weights are not distributed here. Export your own \
+         ({checkpoint}) with `npm run models -- --from <checkpoint> --only {model}`"
+    )]
+    NotBuilt { model: String, checkpoint: String },
+
     #[error("model {model}: sha256 {actual} does not match the manifest's {expected}")]
     Checksum {
         model: String,

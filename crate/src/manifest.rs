@@ -38,6 +38,21 @@ pub struct ModelEntry {
     pub input: InputSpec,
     pub preprocess: Preprocess,
     pub output: OutputSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Weights>,
+}
+
+/// Where a model's weights come from; only what the runtime needs to know is read here.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Weights {
+    /// Not distributed here: the user exports their own checkpoint (`--from`), so there may
+    /// be no file and no sha256.
+    #[serde(default)]
+    pub user_supplied: bool,
+    /// The checkpoint the user needs, in words (for the "not built" message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -76,6 +91,9 @@ pub enum Interpolation {
 pub enum ResizeMode {
     /// timm/torchvision eval: short side to floor(size / cropPct), then a centred size x size crop.
     ShortSideThenCenterCrop,
+    /// TF EfficientNet eval: a centred square of side size / (size + cropPadding) x the short
+    /// side, resized to size x size.
+    CenterCropThenResize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -83,7 +101,12 @@ pub enum ResizeMode {
 pub struct Preprocess {
     pub size: u32,
     pub resize: ResizeMode,
-    pub crop_pct: f64,
+    /// `shortSideThenCenterCrop` only
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop_pct: Option<f64>,
+    /// `centerCropThenResize` only (TF's CROP_PADDING, 32)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop_padding: Option<u32>,
     pub interpolation: Interpolation,
     /// Pixels are scaled from 0..255 to 0..valueRange before mean and std apply.
     pub value_range: f32,
@@ -147,11 +170,25 @@ impl ModelEntry {
         if p.size == 0 {
             return bad("preprocess.size is 0".into());
         }
-        if p.crop_pct.is_nan() || p.crop_pct <= 0.0 || p.crop_pct > 1.0 {
-            return bad(format!(
-                "preprocess.cropPct {} is not in (0, 1]",
-                p.crop_pct
-            ));
+        match (p.resize, p.crop_pct, p.crop_padding) {
+            (ResizeMode::ShortSideThenCenterCrop, Some(c), None) => {
+                if c.is_nan() || c <= 0.0 || c > 1.0 {
+                    return bad(format!("preprocess.cropPct {c} is not in (0, 1]"));
+                }
+            }
+            (ResizeMode::CenterCropThenResize, None, Some(_)) => {}
+            (ResizeMode::ShortSideThenCenterCrop, _, _) => {
+                return bad(
+                    "preprocess.resize shortSideThenCenterCrop needs cropPct (and no cropPadding)"
+                        .into(),
+                );
+            }
+            (ResizeMode::CenterCropThenResize, _, _) => {
+                return bad(
+                    "preprocess.resize centerCropThenResize needs cropPadding (and no cropPct)"
+                        .into(),
+                );
+            }
         }
         let positive = |v: f32| v.is_finite() && v > 0.0;
         if !positive(p.value_range) || !p.std.iter().all(|s| positive(s.abs())) {
@@ -169,6 +206,24 @@ impl ModelEntry {
             ));
         }
         Ok(())
+    }
+
+    /// True for a model whose weights the user supplies and that has not been built
+    /// (no sha256 recorded): there is no file to load.
+    pub fn needs_user_weights(&self) -> bool {
+        self.sha256.is_none() && self.weights.as_ref().is_some_and(|w| w.user_supplied)
+    }
+
+    /// The error for a model that is not built, saying how to build it.
+    pub fn not_built(&self) -> Error {
+        Error::NotBuilt {
+            model: self.id.clone(),
+            checkpoint: self
+                .weights
+                .as_ref()
+                .and_then(|w| w.checkpoint.clone())
+                .unwrap_or_else(|| "checkpoint".into()),
+        }
     }
 
     /// Checks model bytes against the manifest's sha256, when it has one.

@@ -23,7 +23,7 @@ pub(crate) fn code(e: &Error) -> &'static str {
     match e {
         Error::Image { .. } | Error::Decode { .. } => "BAD_IMAGE",
         Error::Checksum { .. } | Error::Model { .. } => "MODEL_INTEGRITY",
-        Error::UnknownModel { .. } => "MODEL_NOT_FOUND",
+        Error::UnknownModel { .. } | Error::NotBuilt { .. } => "MODEL_NOT_FOUND",
         Error::Options(_) => "BAD_OPTIONS",
         Error::Manifest(_) | Error::Labels(_) => "BAD_MANIFEST",
         Error::Inference(_) | Error::Io { .. } => "INFERENCE",

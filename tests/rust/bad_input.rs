@@ -161,3 +161,42 @@ fn exif_orientation_is_applied() {
         .unwrap();
     assert_eq!(top[0].label, "espresso");
 }
+
+#[test]
+fn each_resize_mode_needs_its_own_crop_parameter() {
+    let mut e = entry();
+    e.preprocess.crop_pct = None;
+    let err = e.validate().unwrap_err().to_string();
+    assert!(err.contains("needs cropPct"), "{err}");
+    e.preprocess.resize = effnet::manifest::ResizeMode::CenterCropThenResize;
+    let err = e.validate().unwrap_err().to_string();
+    assert!(err.contains("needs cropPadding"), "{err}");
+    e.preprocess.crop_padding = Some(32);
+    e.validate().unwrap();
+    e.preprocess.crop_pct = Some(0.9);
+    assert!(e.validate().is_err(), "both crop parameters are ambiguous");
+}
+
+#[test]
+fn the_manifest_marks_user_supplied_models_as_not_built() {
+    let man = common::manifest();
+    let b7 = man.model("efficientnet-b7").unwrap();
+    assert!(b7.needs_user_weights());
+    assert_eq!(b7.input.layout, effnet::manifest::Layout::Nhwc);
+    let e = b7.not_built();
+    assert!(matches!(e, Error::NotBuilt { .. }));
+    assert!(!man.model(LITE0).unwrap().needs_user_weights());
+}
+
+#[test]
+fn the_tf_crop_of_a_one_pixel_image_is_that_pixel() {
+    let b7 = common::manifest().model("efficientnet-b7").unwrap().clone();
+    let x = effnet::preprocess::preprocess(
+        Rgba::new(1, 1, &[200, 30, 40, 255]).unwrap(),
+        &b7.preprocess,
+        b7.input.layout,
+    )
+    .unwrap();
+    assert_eq!(x.shape, [1, 600, 600, 3]);
+    assert!(x.data.chunks(3).all(|p| p == [200.0, 30.0, 40.0]));
+}

@@ -109,3 +109,80 @@ fn a_corrupt_model_or_unknown_id_is_a_clear_error_not_a_panic() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn bench_with_profile_prints_figures_and_where_the_time_goes() {
+    let out = effnet(&[
+        "bench",
+        "--model",
+        "efficientnet-lite0",
+        "--runs",
+        "2",
+        "--warmup",
+        "1",
+        "--profile",
+    ]);
+    let stdout = text(&out.stdout);
+    println!("{stdout}");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("inference "), "{stdout}");
+    // the profile names tract's operators with their share of the run; the shares add up
+    let shares: Vec<f64> = stdout
+        .lines()
+        .filter_map(|l| l.trim_end().strip_suffix('%'))
+        .filter_map(|l| l.split_whitespace().last()?.parse().ok())
+        .collect();
+    assert!(stdout.contains("MatMul"), "{stdout}");
+    let total: f64 = shares.iter().sum();
+    assert!(
+        (total - 100.0).abs() < 1.0,
+        "shares add to {total}: {stdout}"
+    );
+}
+
+#[test]
+fn a_model_whose_weights_are_not_built_says_how_to_build_it() {
+    let out = effnet(&[
+        "classify",
+        "--model",
+        "efficientnet-b7",
+        "tests/fixtures/coffee.png",
+    ]);
+    let stderr = text(&out.stderr);
+    println!("{stderr}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("model efficientnet-b7 is not built"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("npm run models -- --from <checkpoint> --only efficientnet-b7"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("tf_efficientnet_b7"),
+        "names the checkpoint: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn run_tensor_refuses_a_tensor_of_the_wrong_size() {
+    let dir = std::env::temp_dir().join(format!("effnet-cli-tensor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let t = dir.join("x.f32");
+    std::fs::write(&t, [0u8; 12]).unwrap();
+    let out = effnet(&[
+        "run-tensor",
+        "--model",
+        "efficientnet-lite0",
+        t.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("12 bytes; the model's input [1, 3, 224, 224] needs 602112"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -78,3 +78,69 @@ fn normalised_tensors_equal_numpy_in_both_layouts_and_channel_orders() {
     use effnet::manifest::ChannelOrder::*;
     assert!(seen.contains(&(Layout::Nchw, Rgb)) && seen.contains(&(Layout::Nhwc, Bgr)));
 }
+
+/// One stored tensor per manifest preprocessing contract (make_fixtures.py `contracts`):
+/// numpy's float32 input for the photo, kept as 8-bit codes with a per-channel affine map.
+#[test]
+fn every_manifest_contract_matches_its_numpy_tensor() {
+    let text = std::fs::read_to_string(common::fixture("preprocess/contracts.json")).unwrap();
+    let contracts: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let manifest = common::manifest();
+    // every model has a fixture made from its current preprocessing: a changed or new
+    // contract needs `make_fixtures.py` re-run
+    for entry in &manifest.models {
+        let c = contracts
+            .iter()
+            .find(|c| c["model"] == entry.id.as_str())
+            .unwrap_or_else(|| panic!("{}: no contract fixture", entry.id));
+        let theirs: Preprocess = serde_json::from_value(c["preprocess"].clone()).unwrap();
+        assert_eq!(
+            serde_json::to_value(&theirs).unwrap(),
+            serde_json::to_value(&entry.preprocess).unwrap(),
+            "{}: the fixture was made for other preprocessing",
+            entry.id
+        );
+        assert_eq!(
+            c["layout"],
+            serde_json::to_value(entry.input.layout).unwrap()
+        );
+    }
+    let (w, h, px) = rgba_png(contracts[0]["source"].as_str().unwrap());
+    for c in &contracts {
+        let entry = manifest.model(c["model"].as_str().unwrap()).unwrap();
+        let ours = preprocess(
+            Rgba::new(w, h, &px).unwrap(),
+            &entry.preprocess,
+            entry.input.layout,
+        )
+        .unwrap();
+        let shape: Vec<usize> = serde_json::from_value(c["shape"].clone()).unwrap();
+        assert_eq!(ours.shape.to_vec(), shape, "{}", entry.id);
+        assert_eq!(shape, entry.input.shape, "{}", entry.id);
+        let codes = image::open(common::fixture(c["codes"].as_str().unwrap()))
+            .unwrap()
+            .into_luma8()
+            .into_raw();
+        assert_eq!(codes.len(), ours.data.len(), "{}", entry.id);
+        let scale: [f32; 3] = serde_json::from_value(c["scale"].clone()).unwrap();
+        let offset: [f32; 3] = serde_json::from_value(c["offset"].clone()).unwrap();
+        let plane = codes.len() / 3;
+        let channel = |i: usize| match entry.input.layout {
+            Layout::Nchw => i / plane,
+            Layout::Nhwc => i % 3,
+        };
+        let (mut max, mut at) = (0f32, 0);
+        for (i, (&q, &x)) in codes.iter().zip(&ours.data).enumerate() {
+            let c = channel(i);
+            let d = (q as f32 * scale[c] + offset[c] - x).abs();
+            if d > max {
+                (max, at) = (d, i);
+            }
+        }
+        println!(
+            "{}: max |x - x_ref| = {max:e} (at {at}, {:?} {}x{})",
+            entry.id, entry.input.layout, entry.preprocess.size, entry.preprocess.size
+        );
+        assert!(max <= 1e-3, "{}: {max} at {at}", entry.id);
+    }
+}

@@ -39,12 +39,15 @@ async function refreshCache() {
   for (const opt of $('model').options) {
     const m = models.find((x) => x.id === opt.value);
     const isCached = cached.some((c) => c.id === m.id && c.sha256 === m.sha256);
-    opt.textContent = `${m.name ?? m.id} (${mb(m.bytes)}${isCached ? ', cached' : ''})`;
+    // a model whose weights the user must supply is listed, but cannot be picked until built
+    opt.textContent = m.available ? `${m.name ?? m.id} (${mb(m.bytes)}${isCached ? ', cached' : ''})` : `${m.name ?? m.id} (not built)`;
+    opt.disabled = !m.available;
   }
   return cached;
 }
 
 function describeModel(m, cached) {
+  if (!m.available) return `${m.preprocess.size}×${m.preprocess.size} input. Not built: npm run models -- --from <checkpoint> --only ${m.id}`;
   const acc = m.reference?.top1 ? `, ${m.reference.top1} % top-1 on ImageNet` : '';
   const isCached = cached.some((c) => c.id === m.id && c.sha256 === m.sha256);
   return `${m.preprocess.size}×${m.preprocess.size} input, ${mb(m.bytes)} download${acc}. ${isCached ? '✓ cached' : 'not downloaded yet'}`;
@@ -125,7 +128,11 @@ async function classifyFiles(files) {
 
 function setup() {
   const select = $('model');
-  for (const m of models) select.append(new Option(m.id, m.id));
+  for (const m of models) {
+    const opt = new Option(m.id, m.id);
+    opt.disabled = !m.available;
+    select.append(opt);
+  }
   select.addEventListener('change', () => loadModel(select.value).catch(() => {}));
 
   $('files').addEventListener('change', (e) => classifyFiles(e.target.files).finally(() => (e.target.value = '')));

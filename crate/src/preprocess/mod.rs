@@ -17,11 +17,11 @@ pub struct Input {
 
 /// The cropped, resized RGB8 square the model sees (useful to show or test).
 pub fn crop_rgb(img: Rgba, p: &Preprocess) -> Vec<u8> {
-    let win = geometry::plan(img.width(), img.height(), p);
+    let (region, win) = geometry::plan(img.width(), img.height(), p);
     resample::resize_window(
         img.data(),
         img.width() as usize,
-        img.height() as usize,
+        region,
         win,
         p.interpolation,
     )

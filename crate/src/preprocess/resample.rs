@@ -5,7 +5,8 @@
 //! way, so exactness here is exactness to the reference.
 //!
 //! Only the output window that the crop keeps is computed: every output pixel depends on its
-//! own coefficients alone, so the result equals resizing the whole image and cropping.
+//! own coefficients alone, so the result equals resizing the whole image and cropping. The
+//! input can be a rectangle of the image (a crop before the resize), read in place.
 
 use crate::manifest::Interpolation;
 
@@ -128,20 +129,48 @@ pub struct Window {
     pub height: usize,
 }
 
-/// Resamples RGBA8 `src` (`src_w x src_h`) and returns the window as packed RGB8.
+/// A rectangle of the source image: the part that is resized (all of it, or a crop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub left: usize,
+    pub top: usize,
+    pub width: usize,
+    pub height: usize,
+}
+
+impl Rect {
+    pub fn full(width: usize, height: usize) -> Self {
+        Self {
+            left: 0,
+            top: 0,
+            width,
+            height,
+        }
+    }
+}
+
+/// Resamples the `region` of RGBA8 `src` (rows of `src_w` pixels), as Pillow resizes that
+/// region cropped out first, and returns the window as packed RGB8.
 pub fn resize_window(
     src: &[u8],
     src_w: usize,
-    src_h: usize,
+    region: Rect,
     win: Window,
     kind: Interpolation,
 ) -> Vec<u8> {
-    debug_assert_eq!(src.len(), src_w * src_h * 4);
+    debug_assert!(region.left + region.width <= src_w);
+    debug_assert!((region.top + region.height) * src_w * 4 <= src.len());
+    let (in_w, in_h) = (region.width, region.height);
+    // row `y` of the region, `in_w` RGBA pixels
+    let line = |y: usize| {
+        let start = ((region.top + y) * src_w + region.left) * 4;
+        &src[start..start + in_w * 4]
+    };
     // Pillow skips a pass whose size does not change; so do we (it is the identity anyway)
-    let need_h = win.out_w != src_w;
-    let need_v = win.out_h != src_h;
+    let need_h = win.out_w != in_w;
+    let need_v = win.out_h != in_h;
 
-    let vert = need_v.then(|| Coefficients::new(kind, src_h, win.out_h, win.top, win.height));
+    let vert = need_v.then(|| Coefficients::new(kind, in_h, win.out_h, win.top, win.height));
     let (row0, row1) = match &vert {
         Some(c) => c.input_span(),
         None => (win.top, win.top + win.height),
@@ -151,9 +180,9 @@ pub fn resize_window(
     let rows = row1 - row0;
     let mut tmp = vec![0u8; rows * win.width * 3];
     if need_h {
-        let horiz = Coefficients::new(kind, src_w, win.out_w, win.left, win.width);
+        let horiz = Coefficients::new(kind, in_w, win.out_w, win.left, win.width);
         for (r, out_row) in tmp.chunks_exact_mut(win.width * 3).enumerate() {
-            let line = &src[(row0 + r) * src_w * 4..(row0 + r + 1) * src_w * 4];
+            let line = line(row0 + r);
             for (i, out) in out_row.chunks_exact_mut(3).enumerate() {
                 let (xmin, k) = horiz.taps(i);
                 let (mut s0, mut s1, mut s2) = (ROUND, ROUND, ROUND);
@@ -169,7 +198,7 @@ pub fn resize_window(
         }
     } else {
         for (r, out_row) in tmp.chunks_exact_mut(win.width * 3).enumerate() {
-            let line = &src[((row0 + r) * src_w + win.left) * 4..];
+            let line = &line(row0 + r)[win.left * 4..];
             for (out, px) in out_row.chunks_exact_mut(3).zip(line.chunks_exact(4)) {
                 out.copy_from_slice(&px[..3]);
             }
@@ -228,7 +257,7 @@ mod tests {
             height: 64,
         };
         for kind in [Interpolation::Bicubic, Interpolation::Bilinear] {
-            let out = resize_window(&src, 37, 23, win, kind);
+            let out = resize_window(&src, 37, Rect::full(37, 23), win, kind);
             assert!(out.chunks(3).all(|p| p == [200, 100, 50]));
         }
     }
@@ -251,13 +280,45 @@ mod tests {
             height: 50,
             ..full
         };
-        let a = resize_window(&src, 50, 40, full, Interpolation::Bicubic);
-        let b = resize_window(&src, 50, 40, part, Interpolation::Bicubic);
+        let a = resize_window(&src, 50, Rect::full(50, 40), full, Interpolation::Bicubic);
+        let b = resize_window(&src, 50, Rect::full(50, 40), part, Interpolation::Bicubic);
         for y in 0..50 {
             assert_eq!(
                 &b[y * 60..(y + 1) * 60],
                 &a[((y + 9) * 30 + 5) * 3..((y + 9) * 30 + 25) * 3]
             );
+        }
+    }
+
+    #[test]
+    fn a_source_region_equals_resizing_the_cropped_image() {
+        let src: Vec<u8> = (0..50 * 40 * 4).map(|i| (i * 37 % 251) as u8).collect();
+        let region = Rect {
+            left: 7,
+            top: 3,
+            width: 31,
+            height: 29,
+        };
+        let cropped: Vec<u8> = (0..region.height)
+            .flat_map(|y| {
+                let start = ((region.top + y) * 50 + region.left) * 4;
+                src[start..start + region.width * 4].to_vec()
+            })
+            .collect();
+        for (w, h) in [(13, 17), (64, 45), (31, 29)] {
+            let win = Window {
+                out_w: w,
+                out_h: h,
+                left: 0,
+                top: 0,
+                width: w,
+                height: h,
+            };
+            for kind in [Interpolation::Bicubic, Interpolation::Bilinear] {
+                let a = resize_window(&src, 50, region, win, kind);
+                let b = resize_window(&cropped, 31, Rect::full(31, 29), win, kind);
+                assert_eq!(a, b, "{w}x{h} {kind:?}");
+            }
         }
     }
 }

@@ -4,8 +4,22 @@ import { EffnetError, ErrorCode } from './errors.js';
 
 export { manifest };
 
-/** The manifest's model entries. */
-export const models = Object.freeze(manifest.models.map((m) => Object.freeze({ ...m })));
+/** False for a model whose weights the user supplies and that is not built (no sha256 yet). */
+export function isAvailable(entry) {
+  return !(entry.weights?.userSupplied && !entry.sha256);
+}
+
+/** The manifest's model entries; `available` says whether the model file exists to load. */
+export const models = Object.freeze(manifest.models.map((m) => Object.freeze({ ...m, available: isAvailable(m) })));
+
+function notBuilt(entry) {
+  return new EffnetError(
+    ErrorCode.MODEL_NOT_FOUND,
+    `model '${entry.id}' is not built: its weights are not distributed here. Export your own ` +
+      `(${entry.weights?.checkpoint ?? 'checkpoint'}) with \`npm run models -- --from <checkpoint> --only ${entry.id}\`, ` +
+      "or pass { model: { id, url } } with the URL of your .onnx file",
+  );
+}
 
 /** A manifest id, or the caller's own entry `{ id, url, input, preprocess, output, ... }`. */
 export function resolveModel(model) {
@@ -17,11 +31,14 @@ export function resolveModel(model) {
         `unknown model id '${model}' (known: ${models.map((m) => m.id).join(', ')})`,
       );
     }
+    if (!entry.available) throw notBuilt(entry);
     return entry;
   }
   if (model && typeof model === 'object' && typeof model.id === 'string') {
     const base = models.find((m) => m.id === model.id) ?? {};
     const entry = { ...base, ...model };
+    // a manifest model that is not built can still be loaded from the caller's own URL
+    if (base.id && !base.available && !model.url) throw notBuilt(base);
     for (const key of ['input', 'preprocess', 'output']) {
       if (!entry[key]) throw new EffnetError(ErrorCode.BAD_OPTIONS, `model '${entry.id}' needs '${key}'`);
     }

@@ -3,6 +3,7 @@
 mod bench;
 mod classify;
 mod resolve;
+mod tensor;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -49,6 +50,15 @@ enum Command {
     },
     /// Measure model load, preprocessing and inference times
     Bench(bench::BenchArgs),
+    /// Print the model's raw output (a JSON array) for an input tensor stored as raw
+    /// little-endian f32 in the model's input shape and layout: compares tract with other
+    /// runtimes on exactly the same input
+    RunTensor {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// The tensor file
+        input: PathBuf,
+    },
     /// Time one inference per operator kind
     Profile {
         #[command(flatten)]
@@ -70,6 +80,7 @@ fn main() -> ExitCode {
         } => classify::run(&model, top_k, json, &images),
         Command::Bench(args) => bench::run(&args),
         Command::Profile { model, runs } => bench::profile(&model, runs),
+        Command::RunTensor { model, input } => tensor::run(&model, &input),
     };
     match result {
         Ok(code) => code,

@@ -27,6 +27,9 @@ pub fn model(args: &ModelArgs) -> Result<(ModelEntry, Vec<u8>, bool), Error> {
     if !is_path {
         let entry = man.model(&args.model)?.clone();
         let path = args.models_dir.join(&entry.file);
+        if !path.exists() && entry.weights.as_ref().is_some_and(|w| w.user_supplied) {
+            return Err(entry.not_built());
+        }
         if !path.exists() {
             return Err(Error::Manifest(format!(
                 "model file {} is missing: build it with `npm run models`",
