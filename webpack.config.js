@@ -1,5 +1,6 @@
 // Bundles the browser code into dist/: the library's worker and both wasm builds come along
-// through `new URL(..., import.meta.url)`. Entries: the demo page and the test harness.
+// through `new URL(..., import.meta.url)`. Entries: the demo page, the photo tagger
+// (tagger/index.html, its script tagger.js) and the test harness.
 // `webpack --env production` writes dist/, a static site for any host.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** Puts every manifest model into models/ of the output, so dist/ is a complete site. */
+/** Puts every built manifest model into models/ of the output, so dist/ is a complete site. */
 class CopyModels {
   apply(compiler) {
     const { RawSource } = compiler.webpack.sources;
@@ -17,6 +18,8 @@ class CopyModels {
         compilation.emitAsset('models/manifest.json', new RawSource(JSON.stringify(manifest)));
         const emitted = Object.keys(compilation.assets);
         for (const m of manifest.models) {
+          // a model whose weights the user supplies has no file until they build it
+          if (m.weights?.userSupplied && !m.sha256) continue;
           // the default model is already there as a hashed asset (the library names it literally)
           const stem = m.file.replace(/\.onnx$/, '');
           if (emitted.some((a) => a.startsWith(`assets/${stem}.`))) continue;
@@ -32,6 +35,7 @@ export default (env = {}) => ({
   devtool: env.production ? false : 'source-map',
   entry: {
     demo: resolve(here, 'www/demo/main.js'),
+    tagger: resolve(here, 'www/tagger/main.js'),
     ...(env.production ? {} : { harness: resolve(here, 'tests/browser/harness.js') }),
   },
   output: {
@@ -47,7 +51,15 @@ export default (env = {}) => ({
   },
   module: {
     // pages and styles are copied as they are, next to the scripts
-    rules: [{ test: /\.(html|css)$/, type: 'asset/resource', generator: { filename: '[name][ext]' } }],
+    rules: [
+      {
+        test: /\.(html|css)$/,
+        oneOf: [
+          { include: resolve(here, 'www/tagger'), type: 'asset/resource', generator: { filename: 'tagger/[name][ext]' } },
+          { type: 'asset/resource', generator: { filename: '[name][ext]' } },
+        ],
+      },
+    ],
   },
   plugins: env.production ? [new CopyModels()] : [],
   performance: { hints: false },

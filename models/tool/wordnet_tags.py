@@ -1,0 +1,264 @@
+"""Coarse, searchable tags for the ImageNet-1k classes, from the WordNet 3.0 noun hierarchy.
+
+Every ImageNet-1k class is a WordNet 3.0 noun synset (`n02111889` is the synset at byte offset
+02111889 of `data.noun`: Samoyed). A class gets a tag when one of the tag's synsets is the class
+itself or one of its hypernyms (`@` and instance hypernyms `@i`, followed to the root): Samoyed
+-> spitz -> dog -> canine -> carnivore -> ... -> mammal -> ... -> animal, so it is tagged
+"dog", "mammal", "animal". Only the curated TAGS below are used: the hierarchy's other
+ancestors ("entity", "physical entity", "whole", "instrumentality") are of no use in a search.
+
+    python3 models/tool/wordnet_tags.py                     # writes models/labels/imagenet-1k-tags.json
+    python3 models/tool/wordnet_tags.py --check             # exit 1 if the committed file differs
+    python3 models/tool/wordnet_tags.py --wordnet DIR --out FILE
+
+The WordNet data comes from Debian's `wordnet-base` package (/usr/share/wordnet/data.noun,
+WordNet 3.0, Princeton's WordNet 3.0 license: use, copy, modify and distribute for any purpose
+without fee, with the copyright notice kept). Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+WORDNET_DIR = Path("/usr/share/wordnet")
+LABELS = REPO / "models/labels/imagenet-1k.tsv"
+OUT = REPO / "models/labels/imagenet-1k-tags.json"
+
+# (tag, [(synset offset, a lemma of that synset: checked, so a typo cannot pick a wrong sense)],
+#  optionally [(synset, lemma)] whose descendants do not get the tag).
+# Order matters: it is the order tags are listed in, most specific kinds first.
+TAGS: list[tuple] = [
+    # animals
+    ("dog", [("02084071", "dog")]),
+    ("wolf", [("02114100", "wolf")]),
+    ("fox", [("02118333", "fox")]),
+    ("cat", [("02121620", "cat")]),
+    ("big cat", [("02127808", "big_cat")]),
+    ("bear", [("02131653", "bear")]),
+    ("monkey", [("02484322", "monkey")]),
+    ("ape", [("02470325", "ape")]),
+    ("horse", [("02374451", "horse")]),
+    ("rabbit", [("02323902", "leporid")]),
+    ("rodent", [("02329401", "rodent")]),
+    ("hoofed animal", [("02370806", "ungulate")]),
+    ("sea mammal", [("02062017", "aquatic_mammal")]),
+    ("bird", [("01503061", "bird")]),
+    ("bird of prey", [("01604330", "bird_of_prey")]),
+    ("parrot", [("01816887", "parrot")]),
+    ("waterbird", [("01844917", "aquatic_bird")]),
+    ("fish", [("02512053", "fish")]),
+    ("shark", [("01482330", "shark")]),
+    ("snake", [("01726692", "snake")]),
+    ("lizard", [("01674464", "lizard")]),
+    ("turtle", [("01662784", "turtle")]),
+    ("frog", [("01639765", "frog")]),
+    ("reptile", [("01661091", "reptile")]),
+    ("amphibian", [("01627424", "amphibian")]),
+    ("butterfly", [("02274259", "butterfly")]),
+    ("beetle", [("02164464", "beetle")]),
+    ("insect", [("02159955", "insect")]),
+    ("spider", [("01772222", "spider")]),
+    ("crab", [("01976957", "crab")]),
+    ("crustacean", [("01974773", "crustacean")]),
+    ("shellfish", [("01940736", "mollusk")]),
+    ("mammal", [("01861778", "mammal")]),
+    ("animal", [("00015388", "animal")]),
+    ("person", [("00007846", "person")]),
+    # plants and food
+    ("flower", [("11669921", "flower"), ("11939491", "daisy")]),
+    ("mushroom", [("12992868", "fungus"), ("07734744", "mushroom")]),
+    # acorns, rose hips, ears of corn; an apple is food, not "plant"
+    ("plant", [("00017222", "plant"), ("13086908", "plant_part")], [("07555863", "food"), ("00021265", "food")]),
+    ("fruit", [("07705931", "edible_fruit")]),
+    ("vegetable", [("07707451", "vegetable")]),
+    ("bread", [("07622061", "baked_goods")]),
+    ("dessert", [("07609840", "dessert")]),
+    ("dish", [("07557434", "dish")]),
+    ("drink", [("07881800", "beverage")]),
+    ("food", [("00021265", "food"), ("07555863", "food")]),
+    # vehicles
+    ("car", [("02958343", "car")]),
+    ("truck", [("04490091", "truck")]),
+    ("bus", [("02924116", "bus")]),
+    ("bicycle", [("02834778", "bicycle")]),
+    ("motorcycle", [("03790512", "motorcycle")]),
+    ("train", [("04468005", "train"), ("03684823", "locomotive"), ("04335435", "streetcar"), ("02959942", "railcar")]),
+    ("boat", [("04530566", "watercraft")]),
+    ("ship", [("04194289", "ship")]),
+    ("aircraft", [("02686568", "aircraft")]),
+    ("spacecraft", [("04264914", "spacecraft")]),
+    ("vehicle", [("04524313", "vehicle"), ("04468005", "train")]),
+    # things
+    ("building", [("02913152", "building"), ("04105068", "roof")]),
+    ("house", [("03259505", "dwelling")]),
+    ("bridge", [("02898711", "bridge")]),
+    ("shop", [("04202417", "shop"), ("03748162", "mercantile_establishment")]),
+    ("furniture", [("03405725", "furniture")]),
+    ("seat", [("04161981", "seat")]),
+    ("headwear", [("03502509", "headdress")]),
+    ("footwear", [("03380867", "footwear"), ("03381126", "footwear")]),
+    ("clothing", [("03051540", "clothing"), ("03380867", "footwear")]),
+    ("musical instrument", [("03800933", "musical_instrument")]),
+    ("ball", [("02778669", "ball")]),
+    ("sports equipment", [("04285146", "sports_equipment"), ("03414162", "game_equipment"), ("04285622", "sports_implement")]),
+    ("toy", [("03964744", "plaything")]),
+    ("weapon", [("04565375", "weapon")]),
+    ("kitchenware", [("03621049", "kitchen_utensil"), ("04381994", "tableware"), ("03620052", "kitchen_appliance")]),
+    ("appliance", [("02729837", "appliance")]),
+    ("computer", [("03082979", "computer")]),
+    ("phone", [("04401088", "telephone")]),
+    ("camera", [("02942699", "camera")]),
+    ("electronics", [("03278248", "electronic_equipment"), ("03082979", "computer"), ("03078287", "communication_system"), ("02942699", "camera")]),
+    ("clock", [("04437953", "timepiece")]),
+    ("lamp", [("04263760", "source_of_illumination")]),
+    ("pen", [("03906997", "pen")]),
+    ("cosmetics", [("03113152", "cosmetic"), ("04447443", "toiletry")]),
+    ("fabric", [("03309808", "fabric"), ("03932670", "piece_of_cloth")]),
+    ("armor", [("02739668", "armor")]),
+    ("bottle", [("02876657", "bottle")]),
+    ("bag", [("02773037", "bag")]),
+    # WordNet files wheeled vehicles under "container" (they carry loads): not what a search means
+    ("container", [("03094503", "container")], [("04524313", "vehicle")]),
+    ("tool", [("04451818", "tool")]),
+    ("machine", [("03699975", "machine")]),
+    ("structure", [("04341686", "structure")]),
+    ("device", [("03183080", "device")]),
+    # places
+    ("beach", [("09217230", "beach"), ("09428293", "seashore"), ("09421951", "sandbar")]),
+    ("mountain", [("09359803", "mountain"), ("09193705", "alp")]),
+    ("landscape", [("09287968", "geological_formation")]),
+]
+
+
+def read_nouns(path: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """data.noun -> {offset: (lemmas, hypernym offsets)} (format: wndb(5WN))."""
+    synsets: dict[str, tuple[list[str], list[str]]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("  "):  # the license header
+                continue
+            fields = line.split(" ")
+            offset, count = fields[0], int(fields[3], 16)
+            lemmas = [fields[4 + 2 * i] for i in range(count)]
+            i = 4 + 2 * count
+            pointers = int(fields[i])
+            i += 1
+            hypernyms = []
+            for _ in range(pointers):
+                symbol, target, pos = fields[i : i + 3]
+                i += 4
+                if symbol in ("@", "@i") and pos == "n":
+                    hypernyms.append(target)
+            synsets[offset] = (lemmas, hypernyms)
+    return synsets
+
+
+def ancestors(synsets, offset: str) -> set[str]:
+    """The synset and all its hypernyms up to the root."""
+    seen, todo = {offset}, [offset]
+    while todo:
+        for h in synsets[todo.pop()][1]:
+            if h not in seen:
+                seen.add(h)
+                todo.append(h)
+    return seen
+
+
+def has_tag(tag: tuple, up: set[str]) -> bool:
+    senses, unless = tag[1], tag[2] if len(tag) > 2 else []
+    return any(o in up for o, _ in senses) and not any(o in up for o, _ in unless)
+
+
+def read_classes(path: Path) -> list[tuple[str, str]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        wnid, label = line.split("\t")
+        out.append((wnid, label))
+    return out
+
+
+def build(wordnet_dir: Path = WORDNET_DIR, labels: Path = LABELS) -> dict:
+    data = wordnet_dir / "data.noun"
+    if not data.is_file():
+        raise FileNotFoundError(f"{data} is missing: install WordNet 3.0 (Debian: apt-get install wordnet-base)")
+    synsets = read_nouns(data)
+    for tag, *lists in TAGS:
+        for offset, lemma in (s for senses in lists for s in senses):
+            if offset not in synsets or lemma not in [w.lower() for w in synsets[offset][0]]:
+                raise ValueError(f"tag {tag!r}: synset {offset} is not {lemma!r} in {data}")
+    classes = read_classes(labels)
+    table = []
+    for index, (wnid, label) in enumerate(classes):
+        offset = wnid[1:]
+        if wnid[0] != "n" or offset not in synsets:
+            raise ValueError(f"class {index} ({label}): {wnid} is not a WordNet 3.0 noun synset")
+        lemmas = [w.replace("_", " ") for w in synsets[offset][0]]
+        if label.split(", ")[0] not in lemmas:
+            raise ValueError(f"class {index}: {wnid} is {lemmas} in WordNet, the labels say {label!r}")
+        up = ancestors(synsets, offset)
+        table.append([t[0] for t in TAGS if has_tag(t, up)])
+    return {
+        "schema": 1,
+        "labels": "imagenet-1k",
+        "about": (
+            "For each ImageNet-1k class index, its coarse tags: the curated tags whose WordNet synset "
+            "is the class or one of its hypernyms. Generated by models/tool/wordnet_tags.py; do not edit."
+        ),
+        "source": {
+            "wordnet": "WordNet 3.0 data.noun (Debian package wordnet-base)",
+            "dataNounSha256": hashlib.sha256(data.read_bytes()).hexdigest(),
+            "license": (
+                "WordNet 3.0 license (Princeton University): permission to use, copy, modify and distribute "
+                "for any purpose without fee, provided the copyright notice is kept. WordNet 3.0 Copyright 2006 "
+                "by Princeton University. All rights reserved."
+            ),
+        },
+        "tags": [
+            {"tag": t[0], "synsets": ["n" + o for o, _ in t[1]], **({"except": ["n" + o for o, _ in t[2]]} if len(t) > 2 else {})}
+            for t in TAGS
+        ],
+        "classes": table,
+    }
+
+
+def dump(doc: dict) -> str:
+    """JSON with one line per tag and per class: small, and diffs stay readable."""
+    head = {k: v for k, v in doc.items() if k not in ("tags", "classes")}
+    lines = json.dumps(head, indent=1, ensure_ascii=False)[:-2].splitlines()
+    lines[-1] += ","
+    lines.append(' "tags": [')
+    lines += [f"  {json.dumps(t, ensure_ascii=False)}," for t in doc["tags"]]
+    lines[-1] = lines[-1][:-1]
+    lines.append(" ],")
+    lines.append(' "classes": [')
+    lines += [f"  {json.dumps(c, ensure_ascii=False)}," for c in doc["classes"]]
+    lines[-1] = lines[-1][:-1]
+    lines += [" ]", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--wordnet", type=Path, default=WORDNET_DIR, help="directory holding data.noun")
+    p.add_argument("--out", type=Path, default=OUT)
+    p.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
+    a = p.parse_args(argv)
+    text = dump(build(a.wordnet))
+    if a.check:
+        if not a.out.is_file() or a.out.read_text(encoding="utf-8") != text:
+            print(f"{a.out} differs from what {a.wordnet}/data.noun gives: run models/tool/wordnet_tags.py", file=sys.stderr)
+            return 1
+        print(f"{a.out}: up to date")
+        return 0
+    a.out.write_text(text, encoding="utf-8")
+    print(f"wrote {a.out} ({len(text)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Photo folders for the tagger's end-to-end test and benchmark, made from tests/fixtures at
+run time (nothing large is committed). Needs Pillow (the models venv has it).
+
+    python tests/browser/tagger_photos.py e2e DIR     # 46 images in subfolders + a text file
+    python tests/browser/tagger_photos.py bench DIR [N]  # N (200) photos of 12 MP (4000x3000)
+"""
+
+import os
+import random
+import sys
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"]
+
+
+def variants(im):
+    w, h = im.size
+    yield "", im
+    yield "-rot90", im.rotate(90, expand=True)
+    yield "-rot180", im.rotate(180)
+    yield "-rot270", im.rotate(270, expand=True)
+    yield "-mirror", ImageOps.mirror(im)
+    yield "-crop-centre", im.crop((w // 5, h // 5, w - w // 5, h - h // 5))
+    yield "-crop-corner", im.crop((0, 0, w * 3 // 4, h * 3 // 4))
+    yield "-gray", ImageOps.grayscale(im).convert("RGB")
+    yield "-small", im.resize((max(1, w // 4), max(1, h // 4)), Image.LANCZOS)
+    yield "-wide", im.resize((w * 2, h), Image.BICUBIC)
+
+
+def e2e(out: Path):
+    n = 0
+    for name in PHOTOS:
+        stem = name.rsplit(".", 1)[0]
+        im = Image.open(FIXTURES / name).convert("RGB")
+        sub = out / ("cats" if stem == "chelsea" else "misc" if stem in ("astronaut", "rocket") else "kitchen")
+        sub.mkdir(parents=True, exist_ok=True)
+        for i, (suffix, v) in enumerate(variants(im)):
+            # alternate PNG and JPEG so both decoders are exercised
+            if i % 2 == 0:
+                v.save(sub / f"{stem}{suffix}.png")
+            else:
+                v.save(sub / f"{stem}{suffix}.jpg", quality=88)
+            n += 1
+    odd = out / "odd"
+    odd.mkdir()
+    # a PNG with alpha: the cat behind a gradient of transparency
+    cat = Image.open(FIXTURES / "chelsea.png").convert("RGBA")
+    alpha = Image.linear_gradient("L").resize(cat.size).point(lambda a: 80 + a * 175 // 255)
+    cat.putalpha(alpha)
+    cat.save(odd / "chelsea-alpha.png")
+    # a 6000x4000 photo (24 MP)
+    Image.open(FIXTURES / "coffee.png").convert("RGB").resize((6000, 4000), Image.BICUBIC).save(odd / "coffee-6000x4000.jpg", quality=85)
+    # an EXIF-rotated JPEG as cameras write them
+    (odd / "coffee-exif-rotated.jpg").write_bytes((FIXTURES / "odd/exif-rotated.jpg").read_bytes())
+    # corrupt: a JPEG start marker, then noise
+    rnd = random.Random(7)
+    (odd / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(rnd.randrange(256) for _ in range(4096)))
+    (odd / "notes.txt").write_text("not a photo: skipped\n")
+    return n + 4
+
+
+def bench(out: Path, count: int):
+    """`count` 12 MP JPEGs: 8 distinct pictures (4 photos, straight and mirrored), the rest
+    hard links to them under other names (the tagger keys results by path, so each is classified)."""
+    out.mkdir(parents=True, exist_ok=True)
+    masters = []
+    for name in PHOTOS:
+        im = Image.open(FIXTURES / name).convert("RGB").resize((4000, 3000), Image.BICUBIC)
+        for suffix, v in (("", im), ("-mirror", ImageOps.mirror(im))):
+            p = out / f"{name.rsplit('.', 1)[0]}{suffix}.jpg"
+            v.save(p, quality=90)
+            masters.append(p)
+    for i in range(len(masters), count):
+        link = out / f"photo-{i:04d}.jpg"
+        os.link(masters[i % len(masters)], link)
+    return count
+
+
+if __name__ == "__main__":
+    kind, out = sys.argv[1], Path(sys.argv[2])
+    made = e2e(out) if kind == "e2e" else bench(out, int(sys.argv[3]) if len(sys.argv) > 3 else 200)
+    print(made)

@@ -1,0 +1,81 @@
+"""models/labels/imagenet-1k-tags.json: regenerated from the installed WordNet 3.0 data
+(Debian's wordnet-base) it must be byte for byte the committed file, and the tags must say
+what a person searching photos expects."""
+import json
+
+import pytest
+
+import wordnet_tags
+
+COMMITTED = wordnet_tags.OUT
+
+
+@pytest.fixture(scope="module")
+def generated():
+    # no skip: without WordNet this fails and says what to install
+    return wordnet_tags.build()
+
+
+@pytest.fixture(scope="module")
+def labels():
+    return [label for _, label in wordnet_tags.read_classes(wordnet_tags.LABELS)]
+
+
+def tags_of(doc, labels, name):
+    return doc["classes"][labels.index(name)]
+
+
+def test_committed_file_is_what_the_generator_writes(generated):
+    assert wordnet_tags.dump(generated) == COMMITTED.read_text(encoding="utf-8"), (
+        "run python3 models/tool/wordnet_tags.py and commit the result"
+    )
+    assert json.loads(COMMITTED.read_text())["source"]["dataNounSha256"] == generated["source"]["dataNounSha256"]
+
+
+def test_every_class_has_an_entry_and_every_tag_is_curated(generated):
+    assert len(generated["classes"]) == 1000
+    curated = [t["tag"] for t in generated["tags"]]
+    assert len(set(curated)) == len(curated)
+    for tags in generated["classes"]:
+        assert all(t in curated for t in tags)
+    used = {t for tags in generated["classes"] for t in tags}
+    assert set(curated) == used, f"tags no class has: {set(curated) - used}"
+    for useless in ("entity", "physical entity", "object", "whole", "artifact", "instrumentality", "organism"):
+        assert useless not in curated
+
+
+def test_tags_follow_the_hierarchy(generated, labels):
+    expect = {
+        "Samoyed, Samoyede": ["dog", "mammal", "animal"],
+        "tabby, tabby cat": ["cat", "mammal", "animal"],
+        "tiger, Panthera tigris": ["big cat", "mammal", "animal"],
+        "goldfinch, Carduelis carduelis": ["bird", "animal"],
+        "goldfish, Carassius auratus": ["fish", "animal"],
+        "espresso": ["drink", "food"],
+        "Granny Smith": ["fruit", "food"],
+        "broccoli": ["vegetable", "food"],
+        "pizza, pizza pie": ["dish", "food"],
+        "sports car, sport car": ["car", "vehicle"],
+        "airliner": ["aircraft", "vehicle"],
+        "container ship, containership, container vessel": ["boat", "ship", "vehicle"],
+        "bullet train, bullet": ["train", "vehicle"],
+        "daisy": ["flower", "plant"],
+        "seashore, coast, seacoast, sea-coast": ["beach", "landscape"],
+        "acoustic guitar": ["musical instrument", "device"],
+    }
+    for name, tags in expect.items():
+        assert tags_of(generated, labels, name) == tags, name
+    # the exception: WordNet files wheeled vehicles under "container", a search should not
+    assert "container" not in tags_of(generated, labels, "minivan")
+    assert "container" in tags_of(generated, labels, "backpack, back pack, knapsack, packsack, rucksack, haversack")
+
+
+def test_a_wrong_synset_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(wordnet_tags, "TAGS", [("dog", [("02121620", "dog")])])  # that offset is "cat"
+    with pytest.raises(ValueError, match="synset 02121620 is not 'dog'"):
+        wordnet_tags.build()
+
+
+def test_missing_wordnet_says_what_to_install(tmp_path):
+    with pytest.raises(FileNotFoundError, match="apt-get install wordnet-base"):
+        wordnet_tags.build(tmp_path)

@@ -1,0 +1,79 @@
+// Picking photos: a folder (File System Access API where there is one, else a webkitdirectory
+// input), dropped files and folders. Every entry becomes { file, path, dir } where `path` is
+// relative to the chosen folder (name included) and `dir` the parent directory handle when the
+// browser gave one (needed to write sidecar files next to the photo).
+
+const IMAGE_EXT = /\.(jpe?g|jfif|png|webp|gif|avif|bmp|ico|tiff?|heic|heif)$/i;
+
+/** Photos by MIME type or, when the browser gives none (a corrupt file, HEIC), by name. */
+export const isImageName = (name, type = '') => type.startsWith('image/') || IMAGE_EXT.test(name);
+
+export const canPickDirectory = () => typeof globalThis.showDirectoryPicker === 'function';
+
+/**
+ * Walks a FileSystemDirectoryHandle depth first, in name order.
+ * @returns {Promise<{entries: {file: File, path: string, dir: FileSystemDirectoryHandle}[], skipped: number}>}
+ */
+export async function walkHandle(root, { signal } = {}) {
+  const entries = [];
+  let skipped = 0;
+  async function visit(dir, prefix) {
+    const children = [];
+    for await (const child of dir.values()) children.push(child);
+    children.sort((a, b) => a.name.localeCompare(b.name));
+    for (const child of children) {
+      signal?.throwIfAborted();
+      if (child.kind === 'directory') await visit(child, `${prefix}${child.name}/`);
+      else if (isImageName(child.name)) entries.push({ file: await child.getFile(), path: prefix + child.name, dir });
+      else skipped++;
+    }
+  }
+  await visit(root, `${root.name}/`);
+  return { entries, skipped };
+}
+
+/** Files from `<input type=file webkitdirectory>` or a plain multiple input. */
+export function fromFileList(files) {
+  const entries = [];
+  let skipped = 0;
+  for (const file of files) {
+    if (!isImageName(file.name, file.type)) {
+      skipped++;
+      continue;
+    }
+    entries.push({ file, path: file.webkitRelativePath || file.name, dir: null });
+  }
+  entries.sort((a, b) => a.path.localeCompare(b.path));
+  return { entries, skipped };
+}
+
+/** Dropped items: files and whole folders (walked through the entries API). */
+export async function fromDrop(dataTransfer) {
+  const roots = [...dataTransfer.items].filter((i) => i.kind === 'file').map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  if (!roots.length) return fromFileList(dataTransfer.files);
+  const files = [];
+  const readAll = (reader) =>
+    new Promise((ok, fail) => {
+      const all = [];
+      const next = () =>
+        reader.readEntries((batch) => (batch.length ? (all.push(...batch), next()) : ok(all)), fail);
+      next();
+    });
+  async function visit(entry) {
+    if (entry.isFile) {
+      const file = await new Promise((ok, fail) => entry.file(ok, fail));
+      files.push({ file, path: entry.fullPath.replace(/^\//, '') });
+    } else if (entry.isDirectory) {
+      for (const child of await readAll(entry.createReader())) await visit(child);
+    }
+  }
+  for (const r of roots) await visit(r);
+  const out = fromFileList(files.map((f) => f.file));
+  const pathOf = new Map(files.map((f) => [f.file, f.path]));
+  for (const e of out.entries) e.path = pathOf.get(e.file) ?? e.path;
+  out.entries.sort((a, b) => a.path.localeCompare(b.path));
+  return out;
+}
+
+/** Which stored result belongs to this file: same place, same size, same modification time. */
+export const fileKey = ({ file, path }) => `${path}\u0000${file.size}\u0000${file.lastModified}`;

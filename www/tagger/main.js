@@ -1,0 +1,220 @@
+// The tagging page: pick photos -> classify the new ones in the worker -> tags -> grid,
+// search, export. Each step is its own module; this one wires them to the page.
+import { ImageClassifier } from 'effnet-wasm';
+import { canPickDirectory, fileKey, fromDrop, fromFileList, walkHandle } from './folder.js';
+import { tagCounts } from './tags.js';
+import { modelInfo, partition, run } from './runner.js';
+import * as store from './store.js';
+import { Grid } from './grid.js';
+import { download, toCSV, toJSON, writeSidecars } from './export.js';
+import './index.html';
+import './style.css';
+
+const $ = (id) => document.getElementById(id);
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const duration = (s) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
+
+const grid = new Grid($('grid'), $('details'));
+const dirs = new Map(); // record key -> directory handle (folders chosen with the picker, this session)
+let clfReady = null;
+let controller = null;
+
+function showError(message) {
+  $('error').textContent = message;
+  $('error').hidden = !message;
+}
+
+function setState(state) {
+  document.body.dataset.state = state;
+  const running = state === 'running';
+  $('pick-folder').disabled = running;
+  $('clear').disabled = running;
+  $('progress').hidden = !running && !$('progress-bar').value;
+  $('cancel').disabled = !running;
+}
+
+async function loadModel() {
+  const status = $('model-status');
+  try {
+    const clf = await ImageClassifier.create({
+      onProgress: (e) => {
+        if (e.phase === 'download' && !e.cached && e.totalBytes) {
+          status.textContent = `Downloading the model (once): ${Math.round((100 * e.loadedBytes) / e.totalBytes)}%`;
+        } else if (e.phase === 'compile') status.textContent = 'Preparing the model…';
+      },
+    });
+    const t = clf.backend.threads;
+    status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(t, 'thread')}.`;
+    document.body.dataset.model = 'ready';
+    return clf;
+  } catch (e) {
+    status.textContent = 'The model could not be loaded.';
+    showError(`The model could not be loaded: ${e.message}`);
+    throw e;
+  }
+}
+
+function listFailure(record) {
+  const li = document.createElement('li');
+  li.dataset.path = record.path;
+  li.textContent = `${record.path}: ${record.error.message}`;
+  $('failures').append(li);
+  $('failures-box').hidden = false;
+  $('failures-h').textContent = `Photos that could not be tagged (${$('failures').children.length})`;
+}
+
+let tagListTimer = 0;
+/** The count line now; the type-ahead list (a pass over every record) at most 5 times a second. */
+function refreshTagList() {
+  const records = [...grid.records.values()];
+  const ok = records.filter((r) => !r.error).length;
+  $('shown').textContent = grid.query
+    ? `${plural(Number($('grid').dataset.shown), 'photo')} tagged “${grid.query}” of ${ok}.`
+    : `${plural(ok, 'photo')} tagged.`;
+  clearTimeout(tagListTimer);
+  tagListTimer = setTimeout(() => {
+    const all = [...grid.records.values()];
+    $('tag-list').replaceChildren(...tagCounts(all).map(([tag, n]) => new Option(`${plural(n, 'photo')}`, tag)));
+  }, 200);
+}
+
+function showProgress({ done, total, failed, perSecond, secondsLeft }) {
+  $('progress-bar').value = total ? done / total : 1;
+  const parts = [`${done} / ${total}`];
+  if (perSecond) parts.push(`${perSecond.toFixed(1)} images/s`);
+  if (secondsLeft != null && done < total) parts.push(`${duration(secondsLeft)} left`);
+  if (failed) parts.push(`${failed} failed`);
+  $('progress-text').textContent = parts.join(' · ');
+}
+
+/** Tags a set of picked photos: the already-known ones show at once, the rest are classified. */
+async function tag({ entries, skipped }, handles = false) {
+  if (controller) return; // one run at a time: the buttons are disabled meanwhile
+  showError('');
+  if (!entries.length) {
+    $('summary').textContent = `No photos found${skipped ? ` (${plural(skipped, 'other file')} skipped)` : ''}.`;
+    return;
+  }
+  controller = new AbortController();
+  setState('running');
+  const t0 = performance.now();
+  try {
+    const clf = await clfReady;
+    const { known, todo } = await partition(entries, modelInfo(clf));
+    if (handles) for (const e of entries) dirs.set(fileKey(e), e.dir);
+    $('write-sidecars').hidden = dirs.size === 0;
+    $('summary').textContent = `${plural(entries.length, 'photo')}: ${known.length} already tagged, ${todo.length} to tag.`;
+    showProgress({ done: 0, total: todo.length, failed: 0 });
+    const res = await run(clf, todo, {
+      signal: controller.signal,
+      onResult: (record) => {
+        grid.add(record);
+        if (record.error) listFailure(record);
+        refreshTagList();
+      },
+      onProgress: showProgress,
+    });
+    const secs = (performance.now() - t0) / 1000;
+    const what = `${plural(res.done - res.failed, 'new photo')} tagged` + (res.failed ? `, ${res.failed} failed` : '');
+    $('summary').textContent = res.cancelled
+      ? `Cancelled: ${what}; ${todo.length - res.done} not tagged.`
+      : `Done: ${what} in ${duration(secs)}; ${plural(known.length, 'photo')} already tagged.`;
+    document.body.dataset.newlyTagged = String(res.done);
+    setState(res.cancelled ? 'cancelled' : 'done');
+  } catch (e) {
+    showError(`Tagging stopped: ${e.message}`);
+    setState('failed');
+  } finally {
+    controller = null;
+    grid.render(); // the final order
+    refreshTagList();
+  }
+}
+
+async function pickFolder() {
+  if (!canPickDirectory()) return $('folder-input').click();
+  let root;
+  try {
+    root = await showDirectoryPicker({ id: 'effnet-tagger', mode: 'read' });
+  } catch (e) {
+    if (e.name !== 'AbortError') showError(`The folder could not be opened: ${e.message}`);
+    return;
+  }
+  $('summary').textContent = `Reading ${root.name}…`;
+  try {
+    await tag(await walkHandle(root), true);
+  } catch (e) {
+    showError(`The folder could not be read: ${e.message}`);
+  }
+}
+
+async function exportAs(kind) {
+  const records = grid.query ? [...$('grid').querySelectorAll('.photo')].map((b) => grid.records.get(b.dataset.key)) : [...grid.records.values()];
+  records.sort((a, b) => a.path.localeCompare(b.path));
+  const stamp = new Date().toISOString().slice(0, 10);
+  if (kind === 'json') download(toJSON(records), `photo-tags-${stamp}.json`, 'application/json');
+  else download(toCSV(records), `photo-tags-${stamp}.csv`, 'text/csv');
+  $('export-status').textContent = `Exported ${plural(records.length, 'photo')} as ${kind.toUpperCase()}.`;
+}
+
+async function sidecars() {
+  const items = [...grid.records.values()].filter((r) => !r.error && dirs.has(r.key)).map((r) => ({ record: r, dir: dirs.get(r.key) }));
+  const status = $('export-status');
+  const { written, failed } = await writeSidecars(items, { onProgress: (n, total) => (status.textContent = `Writing tag files: ${n} / ${total}`) });
+  status.textContent = `Wrote ${plural(written, 'tag file')} next to the photos` + (failed.length ? `; ${failed.length} failed (${failed[0].path}: ${failed[0].message})` : '.');
+}
+
+function setup() {
+  clfReady = loadModel();
+  clfReady.catch(() => {});
+  setState('idle');
+
+  $('pick-folder').addEventListener('click', pickFolder);
+  for (const id of ['folder-input', 'files-input']) {
+    $(id).addEventListener('change', (e) => tag(fromFileList(e.target.files)).finally(() => (e.target.value = '')));
+  }
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    tag(await fromDrop(e.dataTransfer));
+  });
+  $('cancel').addEventListener('click', () => controller?.abort());
+
+  $('search').addEventListener('input', () => {
+    grid.filter($('search').value, $('sort').value);
+    refreshTagList();
+  });
+  $('sort').addEventListener('change', () => grid.filter($('search').value, $('sort').value));
+  $('export-json').addEventListener('click', () => exportAs('json'));
+  $('export-csv').addEventListener('click', () => exportAs('csv'));
+  $('write-sidecars').addEventListener('click', () => sidecars().catch((e) => showError(`Writing tag files failed: ${e.message}`)));
+  $('clear').addEventListener('click', async () => {
+    await store.clear();
+    grid.clear();
+    dirs.clear();
+    $('failures').replaceChildren();
+    $('failures-box').hidden = true;
+    $('write-sidecars').hidden = true;
+    $('summary').textContent = 'All results forgotten.';
+    $('progress-bar').value = 0;
+    $('progress-text').textContent = '';
+    setState('idle');
+    refreshTagList();
+  });
+
+  // the library so far: what earlier visits tagged
+  store.allRecords().then((records) => {
+    grid.set(records);
+    records.filter((r) => r.error).forEach(listFailure);
+    refreshTagList();
+    document.body.dataset.library = String(records.length);
+  });
+}
+
+setup();

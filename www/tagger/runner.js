@@ -1,0 +1,89 @@
+// One tagging run: classify every entry that has no stored result, 2 at a time (the library
+// queues them for its worker; the second overlaps its thumbnail with the first's inference),
+// store each result as it comes, report progress. Cancel stops starting new photos; a failed
+// photo is stored with its reason and the run goes on.
+import { TAG_TABLE, deriveTags, shortLabel } from './tags.js';
+import { fileKey } from './folder.js';
+import { makeThumb } from './thumbs.js';
+import * as store from './store.js';
+
+/** A rate and time left from the last `window` completions (seconds), as a progress bar shows. */
+export class Rate {
+  constructor(window = 20) {
+    this.window = window;
+    this.times = [];
+  }
+  tick(t = performance.now()) {
+    this.times.push(t);
+    if (this.times.length > this.window + 1) this.times.shift();
+  }
+  /** images per second, or null before two completions */
+  get perSecond() {
+    const n = this.times.length - 1;
+    return n > 0 ? (n * 1000) / (this.times.at(-1) - this.times[0] || 1) : null;
+  }
+  secondsLeft(remaining) {
+    const r = this.perSecond;
+    return r ? remaining / r : null;
+  }
+}
+
+export const modelInfo = (clf) => ({ id: clf.model.id, sha256: clf.model.sha256 ?? null });
+
+/** Splits entries into already-tagged records (same file, same model) and the ones to classify. */
+export async function partition(entries, model) {
+  const found = await store.getMany(entries.map(fileKey));
+  const known = [];
+  const todo = [];
+  for (const [i, e] of entries.entries()) {
+    const r = found[i];
+    if (r && r.model?.id === model.id && r.model?.sha256 === model.sha256) known.push(r);
+    else todo.push(e);
+  }
+  return { known, todo };
+}
+
+/**
+ * @param {import('effnet-wasm').ImageClassifier} clf
+ * @param {{file: File, path: string}[]} todo
+ * @param {{signal?: AbortSignal, concurrency?: number, threshold?: number,
+ *          onResult?: (record: object) => void, onProgress?: (p: {done: number, total: number, failed: number, perSecond: number|null, secondsLeft: number|null}) => void}} o
+ */
+export async function run(clf, todo, { signal, concurrency = 2, threshold, onResult, onProgress } = {}) {
+  const model = modelInfo(clf);
+  // the WordNet tags are per ImageNet-1k class: another label set gets its fine labels only
+  const tagTable = clf.model.output?.labels === TAG_TABLE.labels ? TAG_TABLE : { tags: [], classes: [] };
+  const rate = new Rate();
+  let next = 0;
+  let done = 0;
+  let failed = 0;
+  const report = () =>
+    onProgress?.({ done, total: todo.length, failed, perSecond: rate.perSecond, secondsLeft: rate.secondsLeft(todo.length - done) });
+  report();
+
+  async function one(entry) {
+    const { file, path } = entry;
+    const base = { key: fileKey(entry), path, name: file.name, size: file.size, lastModified: file.lastModified, model };
+    let record;
+    try {
+      const [r, thumb] = await Promise.all([clf.classify(file, { maxResults: -1 }), makeThumb(file)]);
+      const top5 = r.categories.slice(0, 5).map((c) => ({ index: c.index, label: c.label, score: c.score }));
+      record = { ...base, top5, label: shortLabel(top5[0].label), tags: deriveTags(r.categories, { threshold, tagTable }), thumb, timing: r.timing, taggedAt: Date.now() };
+    } catch (e) {
+      if (e.code === 'DISPOSED') throw e;
+      failed++;
+      record = { ...base, error: { code: e.code ?? 'BAD_IMAGE', message: e.message }, tags: [], taggedAt: Date.now() };
+    }
+    await store.put(record);
+    done++;
+    rate.tick();
+    onResult?.(record, entry);
+    report();
+  }
+
+  async function lane() {
+    while (next < todo.length && !signal?.aborted) await one(todo[next++]);
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, lane));
+  return { done, failed, cancelled: !!signal?.aborted && done < todo.length };
+}

@@ -1,0 +1,74 @@
+// Tags for one classified photo, from its categories and the WordNet table
+// (models/labels/imagenet-1k-tags.json, made by models/tool/wordnet_tags.py). Pure: no DOM.
+import table from '../../models/labels/imagenet-1k-tags.json' with { type: 'json' };
+
+export const TAG_TABLE = table;
+
+/** A tag is kept when the probability it gets reaches this. */
+export const DEFAULT_THRESHOLD = 0.2;
+
+/** "Samoyed, Samoyede" -> "Samoyed": the first name of an ImageNet label. */
+export const shortLabel = (label) => label.split(', ')[0];
+
+/**
+ * The photo's tags, best first.
+ * - fine: the ImageNet label of each category scoring >= threshold (the top-1 always), e.g. "Samoyed";
+ * - coarse: each curated WordNet tag whose classes together score >= threshold, e.g. "dog", "animal".
+ *   A coarse tag's score is the summed probability of the given categories that carry it, so
+ *   pass every category (`maxResults: -1`) to get the exact probability of "dog".
+ * @param {{index: number, label: string, score: number}[]} categories
+ * @returns {{tag: string, score: number, kind: 'label' | 'coarse'}[]}
+ */
+export function deriveTags(categories, { threshold = DEFAULT_THRESHOLD, tagTable = table } = {}) {
+  const sorted = [...categories].sort((a, b) => b.score - a.score);
+  const out = [];
+  const seen = new Set();
+  for (const [i, c] of sorted.entries()) {
+    if (i > 0 && c.score < threshold) break;
+    const tag = shortLabel(c.label);
+    if (seen.has(tag)) continue; // e.g. two classes named "crane"
+    seen.add(tag);
+    out.push({ tag, score: c.score, kind: 'label' });
+  }
+  const mass = new Map();
+  for (const c of sorted) {
+    for (const tag of tagTable.classes[c.index] ?? []) mass.set(tag, (mass.get(tag) ?? 0) + c.score);
+  }
+  for (const { tag } of tagTable.tags) {
+    const score = Math.min(1, mass.get(tag) ?? 0);
+    if (score >= threshold && !seen.has(tag)) out.push({ tag, score, kind: 'coarse' });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+/** Every tag present in `records` with how many photos have it, most frequent first. */
+export function tagCounts(records) {
+  const counts = new Map();
+  for (const r of records) for (const t of r.tags ?? []) counts.set(t.tag, (counts.get(t.tag) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/**
+ * Records matching `query` (case-insensitive): a tag equal to it, or, when no record has
+ * such a tag, a tag with a word starting with it ("sam" finds "Samoyed").
+ * Sorted by the matching tag's score (no query: by the best tag's score), best first.
+ */
+export function filterRecords(records, query, { order = 'desc' } = {}) {
+  const q = query.trim().toLowerCase();
+  const ok = records.filter((r) => !r.error);
+  let scored;
+  if (!q) {
+    scored = ok.map((r) => [r, r.top5?.[0]?.score ?? 0]);
+  } else {
+    const exact = (t) => t.tag.toLowerCase() === q;
+    const prefix = (t) => t.tag.toLowerCase().split(/[\s-]+/).some((w) => w.startsWith(q)) || t.tag.toLowerCase().startsWith(q);
+    const anyExact = ok.some((r) => r.tags.some(exact));
+    const match = anyExact ? exact : prefix;
+    scored = ok.flatMap((r) => {
+      const hits = r.tags.filter(match);
+      return hits.length ? [[r, Math.max(...hits.map((t) => t.score))]] : [];
+    });
+  }
+  scored.sort((a, b) => (order === 'asc' ? a[1] - b[1] : b[1] - a[1]) || a[0].path.localeCompare(b[0].path));
+  return scored.map(([r, score]) => ({ record: r, score }));
+}
