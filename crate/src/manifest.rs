@@ -40,6 +40,13 @@ pub struct ModelEntry {
     pub output: OutputSpec,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<Weights>,
+    /// Another storage of this model's graph (`efficientnet-lite0-fp16` of
+    /// `efficientnet-lite0`): same input, preprocessing and output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_of: Option<String>,
+    /// How a variant stores its weights: `fp16` (computed in f32) or `int8` (quantised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<String>,
 }
 
 /// Where a model's weights come from; only what the runtime needs to know is read here.
@@ -91,8 +98,9 @@ pub enum Interpolation {
 pub enum ResizeMode {
     /// timm/torchvision eval: short side to floor(size / cropPct), then a centred size x size crop.
     ShortSideThenCenterCrop,
-    /// TF EfficientNet eval: a centred square of side size / (size + cropPadding) x the short
-    /// side, resized to size x size.
+    /// TF EfficientNet eval's crop: a centred square of side size / (size + cropPadding) x the
+    /// short side, resized to size x size with Pillow's antialiased filter (not TF's
+    /// `resize_bicubic`, which has no antialiasing: models/README.md).
     CenterCropThenResize,
 }
 
@@ -135,8 +143,39 @@ impl Manifest {
         let m: Manifest = serde_json::from_str(text).map_err(|e| Error::Manifest(e.to_string()))?;
         for entry in &m.models {
             entry.validate()?;
+            m.validate_variant(entry)?;
         }
         Ok(m)
+    }
+
+    /// A variant must name a listed model that is no variant itself and share its contract:
+    /// consumers treat it as that model with other bytes.
+    fn validate_variant(&self, entry: &ModelEntry) -> Result<()> {
+        let Some(base) = &entry.variant_of else {
+            return Ok(());
+        };
+        let bad = |why: String| Err(Error::Manifest(format!("model {}: {why}", entry.id)));
+        let Some(b) = self.models.iter().find(|m| &m.id == base) else {
+            return bad(format!("variantOf names no listed model ({base})"));
+        };
+        if b.variant_of.is_some() {
+            return bad(format!("variantOf names {base}, itself a variant"));
+        }
+        type Json = serde_json::Result<serde_json::Value>;
+        let same = |a: Json, b: Json| a.ok() == b.ok();
+        if !same(
+            serde_json::to_value(&entry.input),
+            serde_json::to_value(&b.input),
+        ) || !same(
+            serde_json::to_value(&entry.preprocess),
+            serde_json::to_value(&b.preprocess),
+        ) || !same(
+            serde_json::to_value(&entry.output),
+            serde_json::to_value(&b.output),
+        ) {
+            return bad(format!("its input, preprocess and output must be {base}'s"));
+        }
+        Ok(())
     }
 
     pub fn model(&self, id: &str) -> Result<&ModelEntry> {

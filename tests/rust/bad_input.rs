@@ -200,3 +200,25 @@ fn the_tf_crop_of_a_one_pixel_image_is_that_pixel() {
     assert_eq!(x.shape, [1, 600, 600, 3]);
     assert!(x.data.chunks(3).all(|p| p == [200.0, 30.0, 40.0]));
 }
+
+#[test]
+fn a_storage_variant_must_share_its_models_contract() {
+    let text = std::fs::read_to_string(common::repo().join("models/manifest.json")).unwrap();
+    let mut man: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let models = man["models"].as_array_mut().unwrap();
+    let i = models
+        .iter()
+        .position(|m| m["id"] == "efficientnet-lite0-fp16")
+        .expect("the manifest lists efficientnet-lite0-fp16");
+    models[i]["preprocess"]["size"] = 240.into();
+    models[i]["input"]["shape"] = serde_json::json!([1, 3, 240, 240]);
+    let e = effnet::Manifest::from_json(&man.to_string()).unwrap_err();
+    println!("{e}");
+    assert!(
+        e.to_string().contains("must be efficientnet-lite0's"),
+        "{e}"
+    );
+    man["models"][i]["variantOf"] = "efficientnet-lite9".into();
+    let e = effnet::Manifest::from_json(&man.to_string()).unwrap_err();
+    assert!(e.to_string().contains("names no listed model"), "{e}");
+}

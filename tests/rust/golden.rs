@@ -83,3 +83,78 @@ fn lite2_classifies_the_photos() {
         }
     }
 }
+
+/// Bound on max |p - p_fp32| (and |p - p_ref|) over the 1000 classes for a storage variant,
+/// from measurement on the four photos: fp16 weights move probabilities by at most 4.0e-3
+/// from the fp32 model (5.8e-3 from timm's, rocket.jpg, whose JPEG decode already accounts
+/// for 2.7e-3), int8 by at most 4.6e-2 (astronaut.png). About twice those.
+fn variant_bound(storage: &str) -> f32 {
+    match storage {
+        "fp16" => 0.01,
+        "int8" => 0.08,
+        other => panic!("unknown storage {other}"),
+    }
+}
+
+fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0f32, f32::max)
+}
+
+fn argmax(p: &[f32]) -> usize {
+    (0..p.len()).fold(0, |best, i| if p[i] > p[best] { i } else { best })
+}
+
+/// Every storage variant in the manifest (fp16, int8): on every photo, the top-1 of its fp32
+/// model and of timm's reference (where reference.json has the model), and probabilities
+/// within the storage's bound of both.
+#[test]
+fn storage_variants_keep_the_top1_of_their_fp32_model() {
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::fixture("reference.json")).unwrap())
+            .unwrap();
+    let variants: Vec<_> = common::manifest()
+        .models
+        .into_iter()
+        .filter(|m| m.variant_of.is_some())
+        .collect();
+    assert!(variants.len() >= 2, "the manifest lists storage variants");
+    for v in variants {
+        let base_id = v.variant_of.as_deref().unwrap();
+        let bound = variant_bound(v.storage.as_deref().expect("a variant names its storage"));
+        let (clf, base) = (common::classifier(&v.id), common::classifier(base_id));
+        for name in ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"] {
+            let img = decode_file(common::fixture(name).to_str().unwrap()).unwrap();
+            let p = clf
+                .probabilities(clf.preprocess(img.rgba().unwrap()).unwrap())
+                .unwrap();
+            let q = base
+                .probabilities(base.preprocess(img.rgba().unwrap()).unwrap())
+                .unwrap();
+            let diff = max_abs_diff(&p, &q);
+            println!(
+                "{} {name}: top-1 {} ({:.4}), fp32 {}; max |p - p_fp32| = {diff:.2e}",
+                v.id,
+                argmax(&p),
+                p[argmax(&p)],
+                argmax(&q)
+            );
+            assert_eq!(argmax(&p), argmax(&q), "{} {name}: top-1", v.id);
+            assert!(diff <= bound, "{} {name}: max |p - p_fp32| = {diff}", v.id);
+            if let Some(r) = reference[base_id]["images"][name].as_object() {
+                let ref_probs: Vec<f32> = r["probs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap() as f32)
+                    .collect();
+                let diff = max_abs_diff(&p, &ref_probs);
+                println!("{} {name}: max |p - p_ref| = {diff:.2e}", v.id);
+                assert_eq!(argmax(&p), r["top5"][0][0].as_u64().unwrap() as usize);
+                assert!(diff <= bound, "{} {name}: max |p - p_ref| = {diff}", v.id);
+            }
+        }
+    }
+}

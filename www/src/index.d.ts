@@ -24,8 +24,8 @@ export type Layout = 'NCHW' | 'NHWC';
 export interface Preprocess {
   size: number;
   /** shortSideThenCenterCrop (timm/torchvision eval) needs cropPct; centerCropThenResize
-   *  (TF EfficientNet eval: a centred square of side size / (size + cropPadding) x the short
-   *  side, resized) needs cropPadding */
+   *  (TF EfficientNet eval's crop: a centred square of side size / (size + cropPadding) x the
+   *  short side, resized with Pillow's antialiased filter, not TF's) needs cropPadding */
   resize: 'shortSideThenCenterCrop' | 'centerCropThenResize';
   cropPct?: number;
   cropPadding?: number;
@@ -56,6 +56,10 @@ export interface ModelEntry {
   license?: string;
   source?: string;
   reference?: { top1?: number; paramsM?: number; source?: string };
+  /** another storage of this manifest model's graph: same input, preprocessing and output */
+  variantOf?: string;
+  /** a variant's weights: fp16 (computed in float32) or int8 (quantised) */
+  storage?: 'fp16' | 'int8';
 }
 
 /** The manifest's models. */

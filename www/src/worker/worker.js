@@ -1,6 +1,6 @@
 // The dedicated worker: all wasm work happens here, behind comlink.
 import * as Comlink from 'comlink';
-import { forTransfer } from '../shared/errors.js';
+import { EffnetError, ErrorCode, forTransfer } from '../shared/errors.js';
 import { loadModelBytes } from '../shared/model-cache.js';
 import { startRuntime } from './runtime.js';
 import { Engine, checkFilter } from './engine.js';
@@ -27,6 +27,8 @@ const api = {
 
   // the model is read (IndexedDB or network, then its digest) while the wasm compiles
   load: guarded(async (entry, url, cache, onProgress) => {
+    // init() starts the runtime; the client sends it first, comlink delivers in order
+    if (!runtime) throw new EffnetError(ErrorCode.INFERENCE, 'load() before init(): the wasm runtime was not started');
     const { data, cached, stored } = await loadModelBytes(entry, url, { cache, onProgress });
     const { wasm } = await runtime;
     await onProgress?.({ phase: 'compile', loadedBytes: data.byteLength, totalBytes: data.byteLength });
