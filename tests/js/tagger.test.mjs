@@ -1,12 +1,16 @@
 // The tagger's pure parts (www/tagger/tags.js, export.js, folder.js) on real classifications:
-// the fixture photos through the Node build of the library and the real Lite0 model.
+// the fixture photos through the Node build of the library and the real Lite0 model; the
+// runner (runner.js) with a stand-in classifier and store.js's in-memory fallback (Node has no
+// IndexedDB).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ImageClassifier } from 'effnet-wasm';
 import { deriveTags, filterRecords, tagCounts, shortLabel, TAG_TABLE } from '../../www/tagger/tags.js';
-import { toCSV, toJSON, sidecar, sidecarName } from '../../www/tagger/export.js';
+import { cell, toCSV, toJSON, sidecar, sidecarName, writeSidecars } from '../../www/tagger/export.js';
 import { fileKey, isImageName } from '../../www/tagger/folder.js';
+import { partition, run } from '../../www/tagger/runner.js';
+import * as store from '../../www/tagger/store.js';
 
 const clf = await ImageClassifier.create({ model: 'efficientnet-lite0' });
 const classify = async (name) => (await clf.classify(new Uint8Array(await readFile(new URL(`../fixtures/${name}`, import.meta.url))), { maxResults: -1 })).categories;
@@ -82,9 +86,9 @@ test('search: an exact tag, else word prefixes; sorted by the matching tag\'s sc
 test('CSV: quoted where needed, tags with scores, model id and version; JSON and sidecars hold the same', () => {
   const records = [rec('Trip, "2024"/beach.jpg', [['seashore', 0.81234567], ['beach', 0.9]]), rec('x/bad.png', [], { error: { message: "'bad.png' is not an image" } })];
   const csv = toCSV(records).split('\r\n');
-  assert.equal(csv[0], 'file,path,size,last_modified,label,label_score,tags,model,model_version,error');
-  assert.equal(csv[1], `beach.jpg,"Trip, ""2024""/beach.jpg",10,1970-01-01T00:00:00.000Z,seashore,0.8123,seashore:0.8123;beach:0.9,efficientnet-lite0,sha256:abababababababab,`);
-  assert.equal(csv[2], `bad.png,x/bad.png,10,1970-01-01T00:00:00.000Z,,,,efficientnet-lite0,sha256:abababababababab,'bad.png' is not an image`);
+  assert.equal(csv[0], 'file,path,size,last_modified,label,label_score,tags,top5,model,model_version,error');
+  assert.equal(csv[1], `beach.jpg,"Trip, ""2024""/beach.jpg",10,1970-01-01T00:00:00.000Z,seashore,0.8123,seashore:0.8123;beach:0.9,seashore:0.8123,efficientnet-lite0,sha256:abababababababab,`);
+  assert.equal(csv[2], `bad.png,x/bad.png,10,1970-01-01T00:00:00.000Z,,,,,efficientnet-lite0,sha256:abababababababab,'bad.png' is not an image`);
   const json = JSON.parse(toJSON(records));
   assert.equal(json.photos.length, 2);
   assert.deepEqual(json.photos[0].tags[1], { tag: 'beach', score: 0.9, kind: 'coarse' });
@@ -101,4 +105,117 @@ test('files: images by type or name; the key changes with size and modification 
   assert.notEqual(fileKey({ file: f, path: 'a/b.jpg' }), fileKey({ file: { ...f, size: 4 }, path: 'a/b.jpg' }));
   assert.notEqual(fileKey({ file: f, path: 'a/b.jpg' }), fileKey({ file: { ...f, lastModified: 6 }, path: 'a/b.jpg' }));
   assert.notEqual(fileKey({ file: f, path: 'a/b.jpg' }), fileKey({ file: f, path: 'c/b.jpg' }));
+});
+
+test('CSV: the top-5 column holds label:score for the five best classes, first name of each label', () => {
+  const r = rec('a/cat.jpg', [['cat', 0.9]], {
+    top5: [
+      { index: 282, label: 'tiger cat', score: 0.41 },
+      { index: 281, label: 'tabby, tabby cat', score: 0.3 },
+      { index: 285, label: 'Egyptian cat', score: 0.2 },
+      { index: 287, label: 'lynx, catamount', score: 0.05 },
+      { index: 283, label: 'Persian cat', score: 0.01 },
+    ],
+  });
+  const line = toCSV([r]).split('\r\n')[1].split(',');
+  assert.equal(line[7], 'tiger cat:0.41;tabby:0.3;Egyptian cat:0.2;lynx:0.05;Persian cat:0.01');
+});
+
+test('CSV: cells a spreadsheet would run as a formula (= + - @ tab CR first) are kept as text', () => {
+  assert.equal(cell('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
+  assert.equal(cell('+1.jpg'), "'+1.jpg");
+  assert.equal(cell('-2.jpg'), "'-2.jpg");
+  assert.equal(cell('@SUM(A1).png'), "'@SUM(A1).png");
+  assert.equal(cell('\tx.png'), "'\tx.png");
+  assert.equal(cell('a=b.jpg'), 'a=b.jpg', 'only a leading sign matters');
+  assert.equal(cell(0.5), '0.5');
+  const csv = toCSV([rec('=cmd|calc!A1/@x.jpg', [['dog', 0.9]])]).split('\r\n')[1];
+  assert.ok(csv.startsWith("'@x.jpg,'=cmd|calc!A1/@x.jpg,"), csv);
+});
+
+/** A directory handle whose sidecar writes fail half way; records what was done to the writable. */
+function failingDir(log) {
+  return {
+    queryPermission: async () => 'granted',
+    getFileHandle: async (name) => ({
+      createWritable: async () => ({
+        write: async () => {
+          log.push(`write ${name}`);
+          throw new DOMException('The disk is full.', 'QuotaExceededError');
+        },
+        close: async () => log.push(`close ${name}`),
+        abort: async () => log.push(`abort ${name}`),
+      }),
+    }),
+  };
+}
+
+test('sidecars: a failed write aborts the writable (no temporary file left) and names the file', async () => {
+  const log = [];
+  const { written, failed } = await writeSidecars([{ record: rec('trip/IMG_1.jpg', [['dog', 0.9]]), dir: failingDir(log) }]);
+  assert.equal(written, 0);
+  assert.deepEqual(log, ['write IMG_1.jpg.tags.json', 'abort IMG_1.jpg.tags.json']);
+  assert.deepEqual(failed, [{ path: 'trip/IMG_1.jpg', message: 'IMG_1.jpg.tags.json could not be written: The disk is full.' }]);
+});
+
+const photo = (path, size = 10) => ({ file: { name: path.split('/').pop(), size, lastModified: 1 }, path, dir: null });
+const MODEL = { id: 'm', sha256: 'ab'.repeat(32) };
+
+test('resume: a photo that failed for a passing reason is classified again; an undecodable one is not', async () => {
+  await store.clear();
+  const entries = ['r/ok.jpg', 'r/corrupt.jpg', 'r/crashed.jpg', 'r/inference.jpg', 'r/new.jpg'].map((p) => photo(p));
+  const stored = (e, extra) => store.put({ key: fileKey(e), path: e.path, name: e.file.name, model: MODEL, tags: [], ...extra });
+  await stored(entries[0], { label: 'dog' });
+  await stored(entries[1], { error: { code: 'BAD_IMAGE', message: 'not an image' } });
+  await stored(entries[2], { error: { code: 'WORKER_CRASHED', message: 'the worker died' } });
+  await stored(entries[3], { error: { code: 'INFERENCE', message: 'out of memory' } });
+  const { known, todo } = await partition(entries, MODEL);
+  assert.ok(store.unavailable, 'Node has no IndexedDB: the in-memory store stands in');
+  assert.deepEqual(known.map((r) => r.path), ['r/ok.jpg', 'r/corrupt.jpg']);
+  assert.deepEqual(todo.map((e) => e.path), ['r/crashed.jpg', 'r/inference.jpg', 'r/new.jpg']);
+  // the corrupt file replaced (another size): classified again
+  assert.deepEqual((await partition([photo('r/corrupt.jpg', 11)], MODEL)).todo.length, 1);
+  await store.clear();
+});
+
+/** A stand-in classifier: `outcome(name)` is a result or an error, after `ms(name)`. */
+function fakeClassifier(outcome, ms = () => 1) {
+  const calls = [];
+  return {
+    calls,
+    model: { ...MODEL, output: { labels: 'other' } },
+    async classify(file) {
+      calls.push(file.name);
+      await new Promise((r) => setTimeout(r, ms(file.name)));
+      const o = outcome(file.name);
+      if (o instanceof Error) throw o;
+      return { categories: [{ index: 0, label: o, score: 0.9 }], timing: {} };
+    },
+  };
+}
+const effnetError = (code) => Object.assign(new Error(`failed: ${code}`), { code });
+
+test('run: a fatal error (DISPOSED) stops every lane; the run ends only when they all have', async () => {
+  await store.clear();
+  // p1 fails while p0 is still in flight in the other lane
+  const clf = fakeClassifier((name) => (name === 'p1.jpg' ? effnetError('DISPOSED') : 'dog'), (name) => (name === 'p1.jpg' ? 5 : 40));
+  const todo = Array.from({ length: 12 }, (_, i) => photo(`f/p${i}.jpg`));
+  await assert.rejects(run(clf, todo), { code: 'DISPOSED' });
+  const atEnd = clf.calls.length;
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(clf.calls, ['p0.jpg', 'p1.jpg'], 'nothing is classified after the fatal error');
+  assert.equal(clf.calls.length, atEnd);
+  assert.equal((await store.allRecords()).length, 1, 'only the photo in flight beside it was stored');
+  await store.clear();
+});
+
+test('run: a passing failure is recorded with its code and the run goes on', async () => {
+  await store.clear();
+  const clf = fakeClassifier((name) => (name === 'p1.jpg' ? effnetError('WORKER_CRASHED') : 'dog'));
+  const todo = Array.from({ length: 4 }, (_, i) => photo(`g/p${i}.jpg`));
+  const res = await run(clf, todo);
+  assert.deepEqual(res, { done: 4, failed: 1, cancelled: false, stored: true });
+  const crashed = (await store.allRecords()).find((r) => r.path === 'g/p1.jpg');
+  assert.equal(crashed.error.code, 'WORKER_CRASHED');
+  await store.clear();
 });

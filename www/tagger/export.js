@@ -1,6 +1,7 @@
 // Export: JSON and CSV of the results (pure functions, then a download), and, on request,
 // sidecar files written next to the photos through the File System Access API.
 import pkg from '../../package.json' with { type: 'json' };
+import { shortLabel } from './tags.js';
 
 const round = (x) => Math.round(x * 1e4) / 1e4;
 const modelVersion = (m) => (m?.sha256 ? `sha256:${m.sha256.slice(0, 16)}` : '');
@@ -32,13 +33,17 @@ export function toJSON(records) {
   );
 }
 
-const CSV_HEAD = ['file', 'path', 'size', 'last_modified', 'label', 'label_score', 'tags', 'model', 'model_version', 'error'];
-const cell = (v) => {
-  const s = v == null ? '' : String(v);
+const CSV_HEAD = ['file', 'path', 'size', 'last_modified', 'label', 'label_score', 'tags', 'top5', 'model', 'model_version', 'error'];
+/** One CSV cell. A text starting with = + - @ (or tab, CR) would run as a formula in a
+ * spreadsheet (a photo named "=HYPERLINK(…)"): a leading ' keeps it text (OWASP CSV injection). */
+export const cell = (v) => {
+  let s = v == null ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
-/** RFC 4180 CSV; `tags` is "dog:0.9731;animal:0.9990" (tag:score, best first). */
+/** RFC 4180 CSV; `tags` is "dog:0.9731;animal:0.9990" (tag:score, best first), `top5` the same
+ * for the five best classes (first name of each label; the JSON has the full label and index). */
 export function toCSV(records) {
   const lines = [CSV_HEAD.join(',')];
   for (const r of records) {
@@ -52,6 +57,7 @@ export function toCSV(records) {
         row.label ?? '',
         row.top5 ? row.top5[0].score : '',
         (row.tags ?? []).map((t) => `${t.tag}:${t.score}`).join(';'),
+        (row.top5 ?? []).map((c) => `${shortLabel(c.label)}:${c.score}`).join(';'),
         row.model,
         row.modelVersion,
         row.error ?? '',
@@ -112,8 +118,14 @@ export async function writeSidecars(items, { onProgress } = {}) {
       if (!granted.get(dir)) throw new Error('write permission was not given');
       const handle = await dir.getFileHandle(sidecarName(record.name), { create: true });
       const w = await handle.createWritable();
-      await w.write(sidecar(record));
-      await w.close();
+      try {
+        await w.write(sidecar(record));
+        await w.close();
+      } catch (e) {
+        // abort drops the half-written temporary file (.crswap) instead of leaving it beside the photo
+        await w.abort().catch(() => {});
+        throw new Error(`${sidecarName(record.name)} could not be written: ${e.message}`);
+      }
       written++;
     } catch (e) {
       failed.push({ path: record.path, message: e.message });

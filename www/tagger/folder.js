@@ -1,7 +1,8 @@
 // Picking photos: a folder (File System Access API where there is one, else a webkitdirectory
 // input), dropped files and folders. Every entry becomes { file, path, dir } where `path` is
 // relative to the chosen folder (name included) and `dir` the parent directory handle when the
-// browser gave one (needed to write sidecar files next to the photo).
+// browser gave one (needed to write sidecar files next to the photo). A file that cannot be read
+// (moved, locked, permission) is listed in `unreadable` with its path; the rest is tagged.
 
 const IMAGE_EXT = /\.(jpe?g|jfif|png|webp|gif|avif|bmp|ico|tiff?|heic|heif)$/i;
 
@@ -12,10 +13,11 @@ export const canPickDirectory = () => typeof globalThis.showDirectoryPicker === 
 
 /**
  * Walks a FileSystemDirectoryHandle depth first, in name order.
- * @returns {Promise<{entries: {file: File, path: string, dir: FileSystemDirectoryHandle}[], skipped: number}>}
+ * @returns {Promise<{entries: {file: File, path: string, dir: FileSystemDirectoryHandle}[], skipped: number, unreadable: {path: string, message: string}[]}>}
  */
 export async function walkHandle(root, { signal } = {}) {
   const entries = [];
+  const unreadable = [];
   let skipped = 0;
   async function visit(dir, prefix) {
     const children = [];
@@ -24,13 +26,22 @@ export async function walkHandle(root, { signal } = {}) {
     for (const child of children) {
       signal?.throwIfAborted();
       if (child.kind === 'directory') await visit(child, `${prefix}${child.name}/`);
-      else if (isImageName(child.name)) entries.push({ file: await child.getFile(), path: prefix + child.name, dir });
-      else skipped++;
+      else if (!isImageName(child.name)) skipped++;
+      else {
+        const path = prefix + child.name;
+        try {
+          entries.push({ file: await child.getFile(), path, dir });
+        } catch (e) {
+          unreadable.push(notRead(path, e));
+        }
+      }
     }
   }
   await visit(root, `${root.name}/`);
-  return { entries, skipped };
+  return { entries, skipped, unreadable };
 }
+
+const notRead = (path, e) => ({ path, message: `could not be read (${e?.name ?? 'Error'}: ${e?.message ?? e})` });
 
 /** Files from `<input type=file webkitdirectory>` or a plain multiple input. */
 export function fromFileList(files) {
@@ -44,7 +55,7 @@ export function fromFileList(files) {
     entries.push({ file, path: file.webkitRelativePath || file.name, dir: null });
   }
   entries.sort((a, b) => a.path.localeCompare(b.path));
-  return { entries, skipped };
+  return { entries, skipped, unreadable: [] };
 }
 
 /** Dropped items: files and whole folders (walked through the entries API). */
@@ -52,6 +63,8 @@ export async function fromDrop(dataTransfer) {
   const roots = [...dataTransfer.items].filter((i) => i.kind === 'file').map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
   if (!roots.length) return fromFileList(dataTransfer.files);
   const files = [];
+  const unreadable = [];
+  let skipped = 0;
   const readAll = (reader) =>
     new Promise((ok, fail) => {
       const all = [];
@@ -61,8 +74,13 @@ export async function fromDrop(dataTransfer) {
     });
   async function visit(entry) {
     if (entry.isFile) {
-      const file = await new Promise((ok, fail) => entry.file(ok, fail));
-      files.push({ file, path: entry.fullPath.replace(/^\//, '') });
+      const path = entry.fullPath.replace(/^\//, '');
+      try {
+        files.push({ file: await new Promise((ok, fail) => entry.file(ok, fail)), path });
+      } catch (e) {
+        if (isImageName(entry.name)) unreadable.push(notRead(path, e));
+        else skipped++;
+      }
     } else if (entry.isDirectory) {
       for (const child of await readAll(entry.createReader())) await visit(child);
     }
@@ -72,6 +90,8 @@ export async function fromDrop(dataTransfer) {
   const pathOf = new Map(files.map((f) => [f.file, f.path]));
   for (const e of out.entries) e.path = pathOf.get(e.file) ?? e.path;
   out.entries.sort((a, b) => a.path.localeCompare(b.path));
+  out.skipped += skipped;
+  out.unreadable = unreadable;
   return out;
 }
 

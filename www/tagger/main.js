@@ -18,16 +18,25 @@ const grid = new Grid($('grid'), $('details'));
 const dirs = new Map(); // record key -> directory handle (folders chosen with the picker, this session)
 let clfReady = null;
 let controller = null;
+const pending = []; // photos picked or dropped during a run: tagged after it, in order
+let storageWarned = false;
 
 function showError(message) {
   $('error').textContent = message;
   $('error').hidden = !message;
 }
 
+/** Shown once: results that cannot be kept are still tagged and shown, for this visit. */
+function warnStorage(message) {
+  if (storageWarned) return;
+  storageWarned = true;
+  $('warning').textContent = message;
+  $('warning').hidden = false;
+}
+
 function setState(state) {
   document.body.dataset.state = state;
   const running = state === 'running';
-  $('pick-folder').disabled = running;
   $('clear').disabled = running;
   $('progress').hidden = !running && !$('progress-bar').value;
   $('cancel').disabled = !running;
@@ -54,13 +63,35 @@ async function loadModel() {
   }
 }
 
-function listFailure(record) {
+const failureItem = (path) => [...$('failures').children].find((li) => li.dataset.path === path);
+
+/** One line per path: a photo failing again (or unreadable again) replaces its line. */
+function listFailure({ path, error }) {
   const li = document.createElement('li');
-  li.dataset.path = record.path;
-  li.textContent = `${record.path}: ${record.error.message}`;
-  $('failures').append(li);
-  $('failures-box').hidden = false;
-  $('failures-h').textContent = `Photos that could not be tagged (${$('failures').children.length})`;
+  li.dataset.path = path;
+  li.textContent = `${path}: ${error.message}`;
+  const old = failureItem(path);
+  if (old) old.replaceWith(li);
+  else $('failures').append(li);
+  countFailures();
+}
+
+/** A photo that failed before (for a passing reason) and was tagged now. */
+function unlistFailure(path) {
+  failureItem(path)?.remove();
+  countFailures();
+}
+
+function countFailures() {
+  const n = $('failures').children.length;
+  $('failures-box').hidden = n === 0;
+  $('failures-h').textContent = `Photos that could not be tagged (${n})`;
+}
+
+function showQueued() {
+  const n = pending.reduce((sum, p) => sum + p.picked.entries.length, 0);
+  $('queued').hidden = pending.length === 0;
+  $('queued').textContent = pending.length ? `A run is in progress: ${plural(n, 'more photo')} will be tagged after it.` : '';
 }
 
 let tagListTimer = 0;
@@ -87,12 +118,27 @@ function showProgress({ done, total, failed, perSecond, secondsLeft }) {
   $('progress-text').textContent = parts.join(' · ');
 }
 
+/** Tags picked photos now, or after the current run (one run at a time), then what was queued. */
+async function tag(picked, handles = false) {
+  if (controller) {
+    pending.push({ picked, handles });
+    showQueued();
+    return;
+  }
+  await tagNow(picked, handles);
+  const queued = pending.shift();
+  showQueued();
+  if (queued) await tag(queued.picked, queued.handles);
+}
+
 /** Tags a set of picked photos: the already-known ones show at once, the rest are classified. */
-async function tag({ entries, skipped }, handles = false) {
-  if (controller) return; // one run at a time: the buttons are disabled meanwhile
+async function tagNow({ entries, skipped, unreadable = [] }, handles) {
   showError('');
+  for (const u of unreadable) listFailure({ path: u.path, error: { message: u.message } });
+  const unread = unreadable.length ? `; ${unreadable.length} could not be read` : '';
   if (!entries.length) {
-    $('summary').textContent = `No photos found${skipped ? ` (${plural(skipped, 'other file')} skipped)` : ''}.`;
+    const notes = [unreadable.length && `${unreadable.length} could not be read`, skipped && `${plural(skipped, 'other file')} skipped`].filter(Boolean);
+    $('summary').textContent = `No photos found${notes.length ? ` (${notes.join(', ')})` : ''}.`;
     return;
   }
   controller = new AbortController();
@@ -110,15 +156,18 @@ async function tag({ entries, skipped }, handles = false) {
       onResult: (record) => {
         grid.add(record);
         if (record.error) listFailure(record);
+        else unlistFailure(record.path);
         refreshTagList();
       },
       onProgress: showProgress,
+      onStoreError: (e) =>
+        warnStorage(`Results could not be saved in IndexedDB (${e.name}: ${e.message}): they are kept in this page only, and those photos will be tagged again on the next visit.`),
     });
     const secs = (performance.now() - t0) / 1000;
     const what = `${plural(res.done - res.failed, 'new photo')} tagged` + (res.failed ? `, ${res.failed} failed` : '');
     $('summary').textContent = res.cancelled
       ? `Cancelled: ${what}; ${todo.length - res.done} not tagged.`
-      : `Done: ${what} in ${duration(secs)}; ${plural(known.length, 'photo')} already tagged.`;
+      : `Done: ${what} in ${duration(secs)}; ${plural(known.length, 'photo')} already tagged${unread}.`;
     document.body.dataset.newlyTagged = String(res.done);
     setState(res.cancelled ? 'cancelled' : 'done');
   } catch (e) {
@@ -140,7 +189,7 @@ async function pickFolder() {
     if (e.name !== 'AbortError') showError(`The folder could not be opened: ${e.message}`);
     return;
   }
-  $('summary').textContent = `Reading ${root.name}…`;
+  if (!controller) $('summary').textContent = `Reading ${root.name}…`;
   try {
     await tag(await walkHandle(root), true);
   } catch (e) {
@@ -170,8 +219,13 @@ function setup() {
   setState('idle');
 
   $('pick-folder').addEventListener('click', pickFolder);
+  $('pick-files').addEventListener('click', () => $('files-input').click());
   for (const id of ['folder-input', 'files-input']) {
-    $(id).addEventListener('change', (e) => tag(fromFileList(e.target.files)).finally(() => (e.target.value = '')));
+    $(id).addEventListener('change', (e) => {
+      const picked = fromFileList(e.target.files);
+      e.target.value = ''; // at once: picking the same photos again during a run must fire change too
+      tag(picked);
+    });
   }
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => {
@@ -182,9 +236,18 @@ function setup() {
   drop.addEventListener('drop', async (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    tag(await fromDrop(e.dataTransfer));
+    try {
+      await tag(await fromDrop(e.dataTransfer));
+    } catch (err) {
+      showError(`The dropped items could not be read: ${err.message}`);
+    }
   });
-  $('cancel').addEventListener('click', () => controller?.abort());
+  // Cancel stops the run and drops what was queued behind it
+  $('cancel').addEventListener('click', () => {
+    pending.length = 0;
+    showQueued();
+    controller?.abort();
+  });
 
   $('search').addEventListener('input', () => {
     grid.filter($('search').value, $('sort').value);
@@ -209,12 +272,21 @@ function setup() {
   });
 
   // the library so far: what earlier visits tagged
-  store.allRecords().then((records) => {
-    grid.set(records);
-    records.filter((r) => r.error).forEach(listFailure);
-    refreshTagList();
-    document.body.dataset.library = String(records.length);
-  });
+  store
+    .allRecords()
+    .then(
+      (records) => {
+        grid.set(records);
+        records.filter((r) => r.error).forEach(listFailure);
+        refreshTagList();
+        document.body.dataset.library = String(records.length);
+      },
+      (e) => showError(`The results of earlier visits could not be read from IndexedDB: ${e.message}`),
+    )
+    .then(() => {
+      const e = store.unavailable;
+      if (e) warnStorage(`This browser does not let the page use IndexedDB (${e.name}: ${e.message}), so results cannot be kept: photos are tagged for this visit only.`);
+    });
 }
 
 setup();

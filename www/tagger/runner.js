@@ -1,7 +1,8 @@
 // One tagging run: classify every entry that has no stored result, 2 at a time (the library
 // queues them for its worker; the second overlaps its thumbnail with the first's inference),
 // store each result as it comes, report progress. Cancel stops starting new photos; a failed
-// photo is stored with its reason and the run goes on.
+// photo is stored with its reason and the run goes on; so does a result IndexedDB would not
+// take (it stays in the page only).
 import { TAG_TABLE, deriveTags, shortLabel } from './tags.js';
 import { fileKey } from './folder.js';
 import { makeThumb } from './thumbs.js';
@@ -30,6 +31,10 @@ export class Rate {
 
 export const modelInfo = (clf) => ({ id: clf.model.id, sha256: clf.model.sha256 ?? null });
 
+/** A stored failure worth retrying: only an undecodable file is sure to fail again (and its key
+ * changes with its size and modification time when it is replaced). */
+export const retryable = (r) => !!r.error && r.error.code !== 'BAD_IMAGE';
+
 /** Splits entries into already-tagged records (same file, same model) and the ones to classify. */
 export async function partition(entries, model) {
   const found = await store.getMany(entries.map(fileKey));
@@ -37,7 +42,7 @@ export async function partition(entries, model) {
   const todo = [];
   for (const [i, e] of entries.entries()) {
     const r = found[i];
-    if (r && r.model?.id === model.id && r.model?.sha256 === model.sha256) known.push(r);
+    if (r && r.model?.id === model.id && r.model?.sha256 === model.sha256 && !retryable(r)) known.push(r);
     else todo.push(e);
   }
   return { known, todo };
@@ -47,9 +52,10 @@ export async function partition(entries, model) {
  * @param {import('effnet-wasm').ImageClassifier} clf
  * @param {{file: File, path: string}[]} todo
  * @param {{signal?: AbortSignal, concurrency?: number, threshold?: number,
- *          onResult?: (record: object) => void, onProgress?: (p: {done: number, total: number, failed: number, perSecond: number|null, secondsLeft: number|null}) => void}} o
+ *          onResult?: (record: object) => void, onProgress?: (p: {done: number, total: number, failed: number, perSecond: number|null, secondsLeft: number|null}) => void,
+ *          onStoreError?: (e: Error) => void}} o  onStoreError is called once, for the first result that could not be stored
  */
-export async function run(clf, todo, { signal, concurrency = 2, threshold, onResult, onProgress } = {}) {
+export async function run(clf, todo, { signal, concurrency = 2, threshold, onResult, onProgress, onStoreError } = {}) {
   const model = modelInfo(clf);
   // the WordNet tags are per ImageNet-1k class: another label set gets its fine labels only
   const tagTable = clf.model.output?.labels === TAG_TABLE.labels ? TAG_TABLE : { tags: [], classes: [] };
@@ -57,6 +63,9 @@ export async function run(clf, todo, { signal, concurrency = 2, threshold, onRes
   let next = 0;
   let done = 0;
   let failed = 0;
+  let storeError = null;
+  let fatal = null;
+  const stop = new AbortController(); // a fatal error (DISPOSED) stops every lane, not just its own
   const report = () =>
     onProgress?.({ done, total: todo.length, failed, perSecond: rate.perSecond, secondsLeft: rate.secondsLeft(todo.length - done) });
   report();
@@ -74,7 +83,12 @@ export async function run(clf, todo, { signal, concurrency = 2, threshold, onRes
       failed++;
       record = { ...base, error: { code: e.code ?? 'BAD_IMAGE', message: e.message }, tags: [], taggedAt: Date.now() };
     }
-    await store.put(record);
+    try {
+      await store.put(record);
+    } catch (e) {
+      // quota, private mode, a closed database: the result still counts, in this page only
+      if (!storeError) onStoreError?.((storeError = e));
+    }
     done++;
     rate.tick();
     onResult?.(record, entry);
@@ -82,8 +96,15 @@ export async function run(clf, todo, { signal, concurrency = 2, threshold, onRes
   }
 
   async function lane() {
-    while (next < todo.length && !signal?.aborted) await one(todo[next++]);
+    try {
+      while (next < todo.length && !signal?.aborted && !stop.signal.aborted) await one(todo[next++]);
+    } catch (e) {
+      fatal ??= e;
+      stop.abort();
+    }
   }
+  // every lane has ended before this returns or throws: no photo is classified after the run
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, lane));
-  return { done, failed, cancelled: !!signal?.aborted && done < todo.length };
+  if (fatal) throw fatal;
+  return { done, failed, cancelled: !!signal?.aborted && done < todo.length, stored: !storeError };
 }
