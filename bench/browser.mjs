@@ -16,9 +16,12 @@ const model = process.argv[2] || 'efficientnet-lite0';
 const RUNS = Number(process.env.RUNS) || 50;
 const E2E_RUNS = Number(process.env.E2E_RUNS) || 10;
 const COLD_REPS = Number(process.env.COLD_REPS) || 3;
+const SETTLE_MS = Number(process.env.SETTLE_MS) || 20;
 // the relaxed-SIMD builds take part when built (crate/build-wasm.sh simd-relaxed simd-threads-relaxed)
-const variants = (process.env.VARIANTS?.split(',') ?? ['simd', 'simd-threads', 'simd-relaxed', 'simd-threads-relaxed']).filter((v) =>
-  existsSync(`${repo}/www/pkg/${v}/effnet_bg.wasm`),
+// 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators (the A/B
+// of src/warm_pool.rs)
+const variants = (process.env.VARIANTS?.split(',') ?? ['simd', 'simd-relaxed', 'simd-threads', 'simd-threads-relaxed', 'simd-threads-relaxed/sleepy']).filter((v) =>
+  existsSync(`${repo}/www/pkg/${v.split('/')[0]}/effnet_bg.wasm`),
 );
 const ortDist = `${repo}/node_modules/onnxruntime-web/dist`;
 
@@ -61,7 +64,7 @@ try {
   };
 
   process.stderr.write(`bench: inference, ${variants.join(', ')} and onnxruntime-web, ${RUNS} runs each...\n`);
-  const r = await open(`/bench/inference.html?runs=${RUNS}&e2eRuns=${E2E_RUNS}&model=${model}&variants=${variants.join(',')}`, 1_800_000);
+  const r = await open(`/bench/inference.html?runs=${RUNS}&settle=${SETTLE_MS}&e2eRuns=${E2E_RUNS}&model=${model}&variants=${variants.join(',')}`, 1_800_000);
 
   // cold start: clear both stores, then per engine and thread count an empty-store load and a
   // stored-model load, repeated and alternated
@@ -85,21 +88,23 @@ try {
   }
 
   const sizes = {};
-  for (const v of variants) sizes[v] = await wasmSize(`${repo}/www/pkg/${v}/effnet_bg.wasm`);
+  for (const v of new Set(variants.map((l) => l.split("/")[0]))) sizes[v] = await wasmSize(`${repo}/www/pkg/${v}/effnet_bg.wasm`);
   sizes['ort-wasm-simd-threaded'] = await wasmSize(`${ortDist}/ort-wasm-simd-threaded.wasm`);
   const chromium = execFileSync(CHROMIUM, ['--version']).toString().trim();
   const ortVersion = JSON.parse(await readFile(`${repo}/node_modules/onnxruntime-web/package.json`, 'utf8')).version;
   const date = new Date().toISOString().slice(0, 10);
 
   say(`${model}, ${date}: ${chromium}, onnxruntime-web ${ortVersion}, ${cpus().length} × ${cpus()[0].model}.`);
-  say(`Inference: ${r.runs} runs after ${r.warmup} warm-ups, interleaved across configurations; memory after ${r.memoryAfter} classifications.`);
+  say(`Inference: each effnet-wasm build paired with onnxruntime-web at its thread count, the two alone in the page, ${r.runs} runs each`);
+  say(`after ${r.warmup} warm-ups, interleaved (A B A B ...) with ${SETTLE_MS} ms between runs; wasm memory after ${r.memoryAfter} classifications.`);
   say();
   say('| runtime | build | threads | inference median ms | p90 ms | model compile ms | wasm bytes | gzipped | wasm memory MiB |');
   say('|---|---|---|---|---|---|---|---|---|');
   for (const c of r.configs) {
     const s = stats(c.ms);
     const z = sizes[c.variant];
-    say(`| ${c.engine} | ${c.variant} | ${c.threads} | ${ms(s.median)} | ${ms(s.p90)} | ${c.createMs.toFixed(0)} | ${z.bytes} | ${z.gzipBytes} | ${mib(c.wasmMemoryBytes)} |`);
+    const build = c.pairedWith ? `${c.variant} (paired with ${c.pairedWith})` : c.label;
+    say(`| ${c.engine} | ${build} | ${c.threads} | ${ms(s.median)} | ${ms(s.p90)} | ${c.createMs.toFixed(0)} | ${z.bytes} | ${z.gzipBytes} | ${mib(c.wasmMemoryBytes)} |`);
   }
   say();
   say('effnet-wasm / onnxruntime-web at the same thread count, each run paired with the same-round run of the other:');
@@ -108,11 +113,11 @@ try {
   say('|---|---|---|---|---|---|');
   const ratios = {};
   for (const c of r.configs.filter((c) => c.engine === 'effnet-wasm')) {
-    const theirs = r.configs.find((o) => o.engine === 'onnxruntime-web' && o.threads === c.threads);
+    const theirs = r.configs.find((o) => o.engine === 'onnxruntime-web' && o.pairedWith === c.label);
     const xs = c.ms.map((t, i) => t / theirs.ms[i]);
     const sorted = [...xs].sort((a, b) => a - b);
-    ratios[c.variant] = xs;
-    say(`| ${c.variant} | ${c.threads} | ${stats(xs).median.toFixed(3)} | ${sorted[Math.round(0.1 * (xs.length - 1))].toFixed(2)}–${sorted[Math.round(0.9 * (xs.length - 1))].toFixed(2)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === c.top1 ? 'equal' : `DIFFERENT (${c.top1} vs ${theirs.top1})`} |`);
+    ratios[c.label] = xs;
+    say(`| ${c.label} | ${c.threads} | ${stats(xs).median.toFixed(3)} | ${sorted[Math.round(0.1 * (xs.length - 1))].toFixed(2)}–${sorted[Math.round(0.9 * (xs.length - 1))].toFixed(2)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === c.top1 ? 'equal' : `DIFFERENT (${c.top1} vs ${theirs.top1})`} |`);
   }
   say();
   say(`End to end, a ${r.jpegBytes}-byte 4000×3000 JPEG (decode + preprocess + inference), median of ${r.e2eRuns}:`);
@@ -131,7 +136,7 @@ try {
     say(`| ${engine === 'effnet' ? 'effnet-wasm' : 'onnxruntime-web'} | ${threads} | ${ms(stats(c.empty).median)} | ${ms(stats(c.stored).median)} | ${ms(stats(c.startMs).median)} | ${ms(stats(c.createMs).median)} | ${c.top1} |`);
   }
   say();
-  say(`Where effnet-wasm's time goes (${r.configs[0].variant}, one run, tract's profile by op type):`);
+  say(`Where effnet-wasm's time goes (${r.configs[0].label}, one run, tract's profile by op type):`);
   say();
   for (const t of r.profile.slice(0, 8)) say(`    ${t.op.padEnd(28)} ${String(t.nodes).padStart(4)} nodes ${t.ms.toFixed(2).padStart(8)} ms`);
 

@@ -12,6 +12,8 @@ onmessage = async ({ data }) => {
       if (data.threads > 1) {
         await wasm.initThreadPool(data.threads);
         wasm.useThreadPool();
+        // for the A/B figure: tract driven from this thread, the pool left to sleep between ops
+        if (data.warmPool === false) wasm.setWarmPool(false);
       }
       const t0 = performance.now();
       clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model), false);

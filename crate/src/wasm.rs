@@ -52,6 +52,16 @@ pub fn use_thread_pool() {
     );
 }
 
+/// Whether the pool's threads poll for work during an inference instead of sleeping between
+/// operators (default on; `src/warm_pool.rs`). A no-op without threads.
+#[wasm_bindgen(js_name = setWarmPool)]
+pub fn set_warm_pool(on: bool) {
+    #[cfg(feature = "threads")]
+    crate::warm_pool::set_enabled(on);
+    #[cfg(not(feature = "threads"))]
+    let _ = on;
+}
+
 #[wasm_bindgen]
 pub struct WasmClassifier {
     inner: Classifier,
@@ -95,7 +105,11 @@ impl WasmClassifier {
             .input
             .clone()
             .ok_or_else(|| js_error(Error::Inference("infer() before preprocess()".into())))?;
-        self.raw = self.inner.raw_output(input).map_err(js_error)?;
+        #[cfg(feature = "threads")]
+        let raw = crate::warm_pool::run(|| self.inner.raw_output(input));
+        #[cfg(not(feature = "threads"))]
+        let raw = self.inner.raw_output(input);
+        self.raw = raw.map_err(js_error)?;
         self.probs = self.inner.to_probabilities(self.raw.clone());
         Ok(())
     }
