@@ -3,6 +3,7 @@ import { ImageClassifier, ModelCache, capabilities, models } from 'effnet-wasm';
 import { addCard } from './results.js';
 import { Webcam } from './webcam.js';
 import './index.html';
+import '../theme.css';
 import './style.css';
 
 const $ = (id) => document.getElementById(id);

@@ -8,6 +8,7 @@ import * as store from './store.js';
 import { Grid } from './grid.js';
 import { download, toCSV, toJSON, writeSidecars } from './export.js';
 import './index.html';
+import '../theme.css';
 import './style.css';
 
 const $ = (id) => document.getElementById(id);
