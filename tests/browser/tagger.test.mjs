@@ -548,7 +548,7 @@ test('privacy: the CSP blocks other origins; every request was a same-origin GET
   assert.deepEqual(withBody.map((r) => `${r.method} ${r.url}`), []);
   const paths = [...new Set(network.map((r) => new URL(r.url).pathname))];
   console.log(`requested: ${paths.join(' ')}`);
-  const staticFile = /^\/(tagger\/|tagger\/(index\.html|style\.css)|tagger\.js|[\w-]+\.[0-9a-f]{8}\.js|assets\/[\w-]+\.[0-9a-f]{8}\.(wasm|onnx|js))$/;
+  const staticFile = /^\/(tagger\/|tagger\/(index\.html|style\.css)|theme\.css|tagger\.js|[\w-]+\.[0-9a-f]{8}\.js|assets\/[\w-]+\.[0-9a-f]{8}\.(wasm|onnx|js))$/;
   assert.deepEqual(paths.filter((p) => !staticFile.test(p)), []);
   assert.equal(paths.filter((p) => p.endsWith('.onnx')).length, 1, 'the model, once per URL');
   // no photo name, no query string, no image bytes went out
