@@ -1,4 +1,4 @@
-// Bundles the browser code into dist/: the library's worker and both wasm builds come along
+// Bundles the browser code into dist/: the library's worker and its four wasm builds come along
 // through `new URL(..., import.meta.url)`. Entries: the demo page, the photo tagger
 // (tagger/index.html, its script tagger.js) and the test harness.
 // `webpack --env production` writes dist/, a static site for any host.

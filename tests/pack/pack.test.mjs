@@ -25,7 +25,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('the tarball holds the library, both wasm builds, the manifest and the Lite0 model', () => {
+test('the tarball holds the library, the four wasm builds, the manifest and the Lite0 model', () => {
   const files = tarball.files.map((f) => f.path);
   for (const f of [
     'www/src/client/index.js',
