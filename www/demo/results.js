@@ -1,6 +1,6 @@
 // One result card per image: the picture, its top-5 as labelled bars, timings or an error.
+import { scoreBar } from '../score-bars.js';
 
-const pct = (s) => `${(s * 100).toFixed(1)}%`;
 const ms = (t) => `${t.toFixed(1)} ms`;
 
 /**
@@ -44,12 +44,7 @@ export function addCard(list, name, url, after = null) {
       bars = document.createElement('ul');
       bars.className = 'bars';
       for (const c of result.categories) {
-        const row = document.createElement('li');
-        row.className = 'bar';
-        row.innerHTML = '<span class="label"></span><span class="meter"><span class="fill"></span></span><span class="pct"></span>';
-        row.querySelector('.label').textContent = c.label;
-        row.querySelector('.fill').style.width = pct(c.score);
-        row.querySelector('.pct').textContent = pct(c.score);
+        const row = scoreBar(c.label, c.score);
         row.title = `class ${c.index}`;
         bars.append(row);
       }

@@ -3,8 +3,7 @@
 // Thumbnails get object URLs only while their card is in the grid, created when the card
 // comes near the viewport and revoked when it leaves the grid: none outlive their card.
 import { filterRecords } from './tags.js';
-
-const pct = (s) => `${(s * 100).toFixed(1)}%`;
+import { pct, scoreBar } from '../score-bars.js';
 
 export class Grid {
   /** @param {HTMLElement} list @param {HTMLDialogElement} dialog */
@@ -143,15 +142,7 @@ export class Grid {
     );
     const bars = d.querySelector('.bars');
     bars.replaceChildren(
-      ...r.top5.map((c) => {
-        const li = document.createElement('li');
-        li.className = 'bar';
-        li.innerHTML = '<span class="label"></span><span class="meter"><span class="fill"></span></span><span class="pct"></span>';
-        li.querySelector('.label').textContent = c.label;
-        li.querySelector('.fill').style.width = pct(c.score);
-        li.querySelector('.pct').textContent = pct(c.score);
-        return li;
-      }),
+      ...r.top5.map((c) => scoreBar(c.label, c.score)),
     );
     if (!d.open) d.showModal();
   }
