@@ -228,7 +228,12 @@ test('export: JSON and CSV downloads hold every photo with tags, scores, model i
   const filtered = JSON.parse(await readFile(await some.path(), 'utf8')).photos;
   assert.equal(filtered.length, shown);
   assert.ok(!filtered.some((p) => p.error));
-  assert.equal(await page.evaluate(() => liveObjectUrls()) <= shown, true, 'download URLs were revoked');
+  // the download's URL is revoked on the next task and the old cards' thumbnails as the grid
+  // re-renders: wait for that to settle, then none beyond the shown cards' may be left
+  const settled = await page
+    .waitForFunction((n) => liveObjectUrls() <= n, shown, { timeout: 5000 })
+    .then(() => true, () => false);
+  assert.equal(settled, true, `download URLs were revoked (${await page.evaluate(() => liveObjectUrls())} live, ${shown} cards)`);
   await page.close();
 });
 
