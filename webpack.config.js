@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAvailable } from './www/src/shared/manifest.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -19,7 +20,7 @@ class CopyModels {
         const emitted = Object.keys(compilation.assets);
         for (const m of manifest.models) {
           // a model whose weights the user supplies has no file until they build it
-          if (m.weights?.userSupplied && !m.sha256) continue;
+          if (!isAvailable(m)) continue;
           // the default model is already there as a hashed asset (the library names it literally)
           const stem = m.file.replace(/\.onnx$/, '');
           if (emitted.some((a) => a.startsWith(`assets/${stem}.`))) continue;

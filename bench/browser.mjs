@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
 import { launch, CHROMIUM } from '../tests/browser/chromium.mjs';
+import { stats } from './stats.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const model = process.argv[2] || 'efficientnet-lite0';
@@ -25,11 +26,6 @@ const variants = (process.env.VARIANTS?.split(',') ?? ['simd', 'simd-relaxed', '
 );
 const ortDist = `${repo}/node_modules/onnxruntime-web/dist`;
 
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.round((s.length - 1) * p)];
-  return { median: q(0.5), p90: q(0.9), n: s.length };
-};
 const ms = (x) => (x == null ? '–' : x.toFixed(1));
 const mib = (b) => (b / 2 ** 20).toFixed(1);
 const wasmSize = async (f) => {

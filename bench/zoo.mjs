@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
 import { launch, CHROMIUM } from '../tests/browser/chromium.mjs';
+import { stats } from './stats.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Math.max(20, Number(process.env.RUNS) || 20);
@@ -42,11 +43,6 @@ if (random.length) {
   }
 }
 
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.round((s.length - 1) * p)];
-  return { median: q(0.5), p90: q(0.9), n: s.length };
-};
 
 const server = await serve({
   port: 0,
