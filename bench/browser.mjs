@@ -20,8 +20,11 @@ const COLD_REPS = Number(process.env.COLD_REPS) || 3;
 const SETTLE_MS = Number(process.env.SETTLE_MS) || 20;
 // the relaxed-SIMD builds take part when built (crate/build-wasm.sh simd-relaxed simd-threads-relaxed)
 // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators (the A/B
-// of src/warm_pool.rs)
-const variants = (process.env.VARIANTS?.split(',') ?? ['simd', 'simd-relaxed', 'simd-threads', 'simd-threads-relaxed', 'simd-threads-relaxed/sleepy']).filter((v) =>
+// of src/warm_pool.rs); '<build>/tract-gemm': that build with tract-linalg's own GEMM kernel
+// instead of ours (the A/B of src/kernels/)
+const variants = (process.env.VARIANTS?.split(',') ?? [
+  'simd', 'simd/tract-gemm', 'simd-relaxed', 'simd-threads', 'simd-threads-relaxed', 'simd-threads-relaxed/tract-gemm', 'simd-threads-relaxed/sleepy',
+]).filter((v) =>
   existsSync(`${repo}/www/pkg/${v.split('/')[0]}/effnet_bg.wasm`),
 );
 const ortDist = `${repo}/node_modules/onnxruntime-web/dist`;

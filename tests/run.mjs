@@ -11,12 +11,15 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
 const only = process.argv.slice(2);
 
-// [name, command, args, needs]
+// the wasm builds all have SIMD128 (crate/build-wasm.sh), and the wasm kernels exist only with it
+const simd = { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: '-C target-feature=+simd128' };
+
+// [name, command, args, needs, env]
 const steps = [
   ['models', 'bash', ['models/build.sh'], []],
   ['rustfmt', 'cargo', ['fmt', '--all', '--check'], []],
   ['clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings'], []],
-  ['clippy wasm', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--features', 'wasm', '--', '-D', 'warnings'], []],
+  ['clippy wasm', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--features', 'wasm', '--', '-D', 'warnings'], [], simd],
   ['rust tests', 'cargo', ['test', '--release'], ['models']],
   ['model tool tests', join(venv, 'bin/python'), ['-m', 'pytest', '-q', 'tests/models'], ['models']],
   ['wasm', 'bash', ['crate/build-wasm.sh'], []],
@@ -28,7 +31,7 @@ const steps = [
 ];
 
 const results = new Map();
-for (const [name, cmd, args, needs] of steps) {
+for (const [name, cmd, args, needs, env] of steps) {
   if (only.length && !only.includes(name)) continue;
   const missing = needs.filter((n) => results.has(n) && !results.get(n).ok);
   if (missing.length) {
@@ -38,7 +41,7 @@ for (const [name, cmd, args, needs] of steps) {
   }
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { cwd: repo, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd: repo, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.error) console.error(`${name}: ${r.error.message}`);
   results.set(name, { ok: r.status === 0, s: ((Date.now() - t0) / 1000).toFixed(1) });
 }

@@ -15,6 +15,8 @@ onmessage = async ({ data }) => {
         // for the A/B figure: tract driven from this thread, the pool left to sleep between ops
         if (data.warmPool === false) wasm.setWarmPool(false);
       }
+      // for the A/B figure: tract-linalg's own GEMM kernel instead of ours
+      wasm.setOwnGemm(data.ownGemm !== false);
       const t0 = performance.now();
       clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model), false);
       const createMs = performance.now() - t0;

@@ -28,12 +28,13 @@ let input; // effnet-wasm's own preprocessing gives the tensor both engines cons
 let reference;
 let profile;
 for (const label of variants) {
-  // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators
+  // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators;
+  // '<build>/tract-gemm': with tract-linalg's GEMM kernel instead of ours
   const [variant, flag] = label.split('/');
   const threads = variant.includes('threads') ? 2 : 1;
   status(`inference: ${label}`);
   const ours = rpc('/bench/effnet-worker.js');
-  const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', entry, model: model.slice(0), pixels });
+  const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', entry, model: model.slice(0), pixels });
   input ??= init.input;
   reference ??= init.logits;
   const theirs = rpc('/bench/ort-worker.js');

@@ -98,6 +98,19 @@ impl Engine {
     }
 }
 
+/// An operator's kind for the profile: its name, and for a matrix product the kernel(s) it
+/// runs, e.g. `OptMatMul(effnet_wasm_f32_4x8)`.
+fn op_kind(op: &dyn Op) -> String {
+    use tract_onnx::tract_core::ops::matmul::optimized::OptMatMul;
+    match op.downcast_ref::<OptMatMul>() {
+        Some(mm) => {
+            let kernels: Vec<&str> = mm.mmm.iter().map(|k| k.name()).collect();
+            format!("{}({})", op.name(), kernels.join(","))
+        }
+        None => op.name().to_string(),
+    }
+}
+
 /// Time spent in one kind of operator during a profiled run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OpTime {
@@ -122,7 +135,7 @@ impl Engine {
                 let t0 = now();
                 let r = tract_onnx::tract_core::plan::eval(ctx, st, node, inputs);
                 let ms = now() - t0;
-                let op = node.op().name().to_string();
+                let op = op_kind(node.op());
                 match times.iter_mut().find(|t| t.op == op) {
                     Some(t) => {
                         t.nodes += 1;

@@ -52,6 +52,16 @@ pub fn use_thread_pool() {
     );
 }
 
+/// Whether models created from now on use our f32 GEMM kernel (default) or tract-linalg's own
+/// (src/kernels/): the benchmark's A/B.
+#[wasm_bindgen(js_name = setOwnGemm)]
+pub fn set_own_gemm(on: bool) {
+    #[cfg(target_feature = "simd128")]
+    crate::kernels::use_own_gemm(on);
+    #[cfg(not(target_feature = "simd128"))]
+    let _ = on;
+}
+
 /// Whether the pool's threads poll for work during an inference instead of sleeping between
 /// operators (default on; `src/warm_pool.rs`). A no-op without threads.
 #[wasm_bindgen(js_name = setWarmPool)]

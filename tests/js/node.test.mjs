@@ -32,6 +32,21 @@ test('each fixture photo gets the reference top-1', async () => {
   }
 });
 
+test('the wasm build is exact to timm: all 1000 probabilities of every photo, Lite0 and Lite1', async () => {
+  for (const model of ['efficientnet-lite0', 'efficientnet-lite1']) {
+    const c = model === 'efficientnet-lite0' ? clf : await ImageClassifier.create({ model });
+    for (const name of PHOTOS) {
+      const r = await c.classify(new Uint8Array(await fixture(name)), { maxResults: -1 });
+      const ref = reference[model].images[name].probs;
+      const diff = Math.max(...r.categories.map((cat) => Math.abs(cat.score - ref[cat.index])));
+      console.log(`${model} ${name}: max |p - p_ref| ${diff.toExponential(1)}`);
+      // PNGs: float summation order only (native: <= 1e-6); the JPEG: decoders round differently
+      assert.ok(diff < (name.endsWith('.png') ? 1e-5 : 5e-3), `${model} ${name}: ${diff}`);
+    }
+    if (c !== clf) c.dispose();
+  }
+});
+
 test('RGBA pixels give the same answer as the encoded file', async () => {
   const bytes = new Uint8Array(await fixture('coffee.png'));
   const a = await clf.classify(bytes, { maxResults: 1 });

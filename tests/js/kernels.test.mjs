@@ -1,0 +1,94 @@
+// Our f32 GEMM kernel for wasm (crate/src/kernels/) against tract-linalg's own, in the simd
+// build under Node: every real f32 model, and a model of awkward shapes, run once with each
+// kernel must give the same logits bit for bit (both sum each output in the same order, without
+// fused multiply-adds), and the profile must show which kernel ran. The relaxed builds, whose
+// fused multiply-adds round differently, are compared with a tolerance in the browser tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as wasm from '../../www/pkg/simd/effnet.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+wasm.initSync({ module: await readFile(`${repo}/www/pkg/simd/effnet_bg.wasm`) });
+const manifest = JSON.parse(await readFile(`${repo}/models/manifest.json`, 'utf8'));
+const PHOTOS = ['coffee.png', 'rocket.jpg'];
+const photos = PHOTOS.map((name) => wasm.decodeImage(new Uint8Array(readFileSync(`${repo}/tests/fixtures/${name}`))));
+
+const OURS = 'effnet_wasm_f32_4x8';
+
+/** Logits for each photo, and the kernels the model's matrix products ran. */
+function run(entry, bytes, own) {
+  wasm.setOwnGemm(own);
+  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes, false);
+  try {
+    const logits = photos.map((img) => {
+      clf.preprocess(img.data, img.width, img.height);
+      clf.infer();
+      return clf.output();
+    });
+    const kernels = new Set(
+      JSON.parse(clf.profile())
+        .map((t) => /^OptMatMul\((.*)\)$/.exec(t.op)?.[1])
+        .filter(Boolean)
+        .flatMap((k) => k.split(',')),
+    );
+    return { logits, kernels: [...kernels].sort() };
+  } finally {
+    clf.free();
+    wasm.setOwnGemm(true);
+  }
+}
+
+function assertSameBits(a, b, what) {
+  assert.equal(a.length, b.length, what);
+  const differing = a.reduce((n, x, i) => n + (Object.is(x, b[i]) ? 0 : 1), 0);
+  assert.equal(differing, 0, `${what}: ${differing} of ${a.length} logits differ`);
+}
+
+function compare(entry, bytes) {
+  const tract = run(entry, bytes, false);
+  const ours = run(entry, bytes, true);
+  console.log(`${entry.id}: tract ran [${tract.kernels}], ours [${ours.kernels}]`);
+  assert.ok(ours.kernels.includes(OURS), `${entry.id}: our kernel ran`);
+  assert.ok(!tract.kernels.includes(OURS), `${entry.id}: tract's kernels only, when asked`);
+  // matrix-vector products keep tract's GEMV kernels either way
+  assert.deepEqual(ours.kernels.filter((k) => k !== OURS), tract.kernels.filter((k) => !/_8x8$/.test(k)));
+  PHOTOS.forEach((p, i) => assertSameBits(ours.logits[i], tract.logits[i], `${entry.id} ${p}`));
+  return ours;
+}
+
+test('every real f32 model: our GEMM kernel gives tract-linalg\'s logits bit for bit', async () => {
+  const real = manifest.models.filter((m) => m.sha256 && m.storage !== 'int8' && existsSync(`${repo}/models/${m.file}`));
+  for (const id of ['efficientnet-lite0', 'efficientnet-lite1', 'efficientnet-lite2']) {
+    assert.ok(real.some((m) => m.id === id), `${id} is built (npm run models)`);
+  }
+  for (const entry of real) {
+    const ours = compare(entry, await readFile(`${repo}/models/${entry.file}`));
+    // and the answer is the right one
+    const coffee = ours.logits[0];
+    assert.equal(coffee.indexOf(Math.max(...coffee)), 967, `${entry.id}: espresso`);
+  }
+});
+
+test('awkward shapes (7 and 13 rows, 5625 columns, bias, clip, residual add): bit for bit', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'effnet-kernels-'));
+  try {
+    const venv = process.env.EFFNET_VENV || join(repo, '.venv');
+    const out = join(dir, 'odd-shapes.onnx');
+    const made = spawnSync(join(venv, 'bin/python'), [`${repo}/tests/js/odd_shapes.py`, out], { encoding: 'utf8' });
+    assert.equal(made.status, 0, `making the model failed: ${made.error ?? made.stderr}`);
+    const lite0 = manifest.models.find((m) => m.id === 'efficientnet-lite0');
+    const entry = { ...lite0, id: 'odd-shapes', file: 'odd-shapes.onnx', sha256: undefined, bytes: undefined };
+    const ours = compare(entry, await readFile(out));
+    // a real computation, not zeros: the logits vary from class to class and photo to photo
+    assert.ok(new Set(ours.logits[0]).size > 900);
+    assert.notDeepEqual(ours.logits[0], ours.logits[1]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
