@@ -42,7 +42,7 @@ pub fn threads_build() -> bool {
     cfg!(feature = "threads")
 }
 
-/// Makes tract run its matrix products and convolutions on the rayon pool started by
+/// Makes tract run its matrix products (1x1 convolutions included) on the rayon pool started by
 /// `initThreadPool` (a no-op in the single-threaded build).
 #[wasm_bindgen(js_name = useThreadPool)]
 pub fn use_thread_pool() {
@@ -50,6 +50,11 @@ pub fn use_thread_pool() {
     tract_linalg::multithread::set_default_executor(
         tract_linalg::multithread::Executor::RayonGlobal,
     );
+    // Element-wise ops (ReLU6) and depthwise convolutions stay on one thread: split across the
+    // pool they took 2.7 and 8.6 ms of a Lite0 run instead of 0.4 and 3.5 (`npm run bench`'s
+    // profile, 2 threads); the matrix products are where two threads pay.
+    #[cfg(feature = "threads")]
+    tract_linalg::multithread::set_threading_element_threshold(usize::MAX);
 }
 
 /// Whether models created from now on use our f32 GEMM kernel (default) or tract-linalg's own
