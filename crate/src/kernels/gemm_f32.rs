@@ -25,8 +25,8 @@ macro_rules! madd {
     }};
 }
 
-/// A kernel function over the given rows (written once for any row count, to measure them); `$r` is each row's index, `($lo, $hi)` its
-/// accumulators for columns 0-3 and 4-7.
+/// A kernel function over the given rows: `$r` is each row's index, `($lo, $hi)` its
+/// accumulators for columns 0-3 and 4-7. Written once for any row count, to measure them.
 macro_rules! kernel_rows_x8 {
     ($name:ident; $($r:literal => ($lo:ident, $hi:ident)),+ $(,)?) => {
         /// # Safety
@@ -167,6 +167,6 @@ macro_rules! kernel_rows_x8 {
 }
 
 // 4 rows: 8 accumulators + 2 B vectors + 1 broadcast fit V8's x86-64 registers. Measured in
-// Node (Lite0, single thread): 3x8 26.3 ms, 4x8 26.0, 5x8 37.8, 6x8 32.9, this file's 8x8 39.1,
-// tract's 8x8 39.8.
+// Node (Lite0, single thread): 3x8 26.3 ms, 4x8 26.0, 5x8 37.8, 6x8 32.9, 8x8 from this macro
+// 39.1, tract's 8x8 39.8.
 kernel_rows_x8!(kernel_f32_4x8; 0 => (a0lo, a0hi), 1 => (a1lo, a1hi), 2 => (a2lo, a2hi), 3 => (a3lo, a3hi));
