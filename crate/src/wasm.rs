@@ -50,9 +50,11 @@ pub fn use_thread_pool() {
     tract_linalg::multithread::set_default_executor(
         tract_linalg::multithread::Executor::RayonGlobal,
     );
-    // Element-wise ops (ReLU6) and depthwise convolutions stay on one thread: split across the
-    // pool they took 2.7 and 8.6 ms of a Lite0 run instead of 0.4 and 3.5 (`npm run bench`'s
-    // profile, 2 threads); the matrix products are where two threads pay.
+    // Everything tract splits by element count stays on one thread: element-wise ops (ReLU6),
+    // depthwise convolutions, reductions, the packing of activations. Split across the pool,
+    // ReLU6 and the depthwise convolutions took 2.7 and 8.6 ms of a Lite0 run instead of 0.4
+    // and 3.5 (`npm run bench`'s profile, 2 threads). The matrix products, which are where two
+    // threads pay, have thresholds of their own and stay parallel.
     #[cfg(feature = "threads")]
     tract_linalg::multithread::set_threading_element_threshold(usize::MAX);
 }

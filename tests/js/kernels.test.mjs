@@ -75,7 +75,7 @@ test('every real f32 model: our GEMM kernel gives tract-linalg\'s logits bit for
   }
 });
 
-test('awkward shapes (7 and 13 rows, 5625 columns, bias, clip, residual add): bit for bit', async () => {
+test('awkward shapes (7 and 13 rows, 5625 columns, a fused bias): bit for bit', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'effnet-kernels-'));
   try {
     const venv = process.env.EFFNET_VENV || join(repo, '.venv');

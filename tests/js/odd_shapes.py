@@ -1,7 +1,7 @@
 """Writes a small ONNX classifier whose matrix products have awkward shapes, for the GEMM
 kernel test (tests/js/kernels.test.mjs): channel counts 13 and 7 (not multiples of the kernel's
-4 rows) and a 75x75 feature map (5625 columns, not a multiple of its 8), with the fusions a
-real network asks of a kernel (bias, clip, residual add, relu). Seeded random weights; the
+4 rows) and a 75x75 feature map (5625 columns, not a multiple of its 8), with a bias fused
+into each product (tract runs the clip, residual add and relu as operators of their own). Seeded random weights; the
 input and output match Lite0's manifest entry (1x3x224x224 -> 1x1000 logits).
 
 usage: odd_shapes.py OUT.onnx

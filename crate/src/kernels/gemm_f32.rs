@@ -62,7 +62,7 @@ macro_rules! kernel_rows_x8 {
                     match *pnl {
                         FusedKerSpec::Done => break,
                         FusedKerSpec::Clear => each!(|_x| zero),
-                        FusedKerSpec::LoadTile(_cols, rows) => {
+                        FusedKerSpec::LoadTile(_col_major, rows) => {
                             let p = rows as *const v128;
                             $($lo = v128_load(p.add(2 * $r)); $hi = v128_load(p.add(2 * $r + 1));)+
                         }

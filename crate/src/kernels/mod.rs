@@ -2,8 +2,9 @@
 //!
 //! tract-linalg collects kernels ([`MmmRoutine`]) and dispatch policies ([`MmmTier`]) with
 //! `inventory`, so a crate outside it can add both: [`gemm_f32`] holds the kernel, and the tier
-//! below, one precedence above tract's own wasm tier, picks it for every f32 matrix product
-//! that is not a matrix-vector one (those keep tract's GEMV kernels).
+//! below, one precedence above tract's own wasm tier, picks it for the f32 matrix products
+//! whose kernel tract chooses through its tiers, matrix-vector ones excepted (those keep
+//! tract's GEMV kernels).
 
 mod gemm_f32;
 
