@@ -30,8 +30,9 @@ macro_rules! madd {
 macro_rules! kernel_rows_x8 {
     ($name:ident; $($r:literal => ($lo:ident, $hi:ident)),+ $(,)?) => {
         /// # Safety
-        /// `pnl` points at a `Done`-terminated list whose pointers are valid for this tile.
-        pub unsafe fn $name(mut pnl: *const FusedKerSpec<f32>) -> isize {
+        /// `ops` ends with `Done`, and its pointers are valid for this tile.
+        pub unsafe fn $name(ops: &[FusedKerSpec<f32>]) -> isize {
+            let mut pnl = ops.as_ptr();
             unsafe {
                 let zero = f32x4_splat(0.0);
                 $(let mut $lo = zero; let mut $hi = zero;)+

@@ -32,7 +32,7 @@ pub fn use_own_gemm(on: bool) {
 }
 
 static GEMM: LazyLock<DynKernel<4, 8, f32>> = LazyLock::new(|| {
-    let run = |ops: &[_]| unsafe { gemm_f32::kernel_f32_4x8(ops.as_ptr()) };
+    let run = gemm_f32::kernel_f32_4x8;
     let mut k = DynKernel::<4, 8, f32>::new(GEMM_4X8, run, f32::packing(4), f32::packing(8));
     k.arch = Some(Arch::Wasm32Simd128);
     k
