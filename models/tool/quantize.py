@@ -7,7 +7,15 @@ their min/max (onnxruntime's MinMax calibrator), rounded to 4 significant digits
 become scales, so the file does not depend on the last bits of onnxruntime's float sums (which
 can differ with the CPU's SIMD path). Weights: int8, symmetric, one scale per output channel
 (per-tensor scales break on depthwise convolutions, whose channels differ by orders of
-magnitude); activations: uint8 with a zero point.
+magnitude), 7-bit (`reduce_range`: within +-64); activations: uint8 with a zero point.
+
+Why 7-bit: x86 CPUs without AVX-512 VNNI multiply u8 x s8 with `vpmaddubsw`, which adds pairs
+of products in 16 bits with saturation. With +-127 weights a pair reaches 2 * 255 * 127 =
+64770 and saturates: onnxruntime on such a CPU changed the top-1 on two fixture photos. Within
++-64 a pair is at most 32640 < 32767, on any CPU. Measured (tests/models/ort_agreement.py,
+onnxruntime 1.31.1 under qemu's Haswell and natively on a VNNI host): 8-bit weights gave 2 of
+4 top-1s under Haswell (max |dp| 0.49), 4 of 4 with VNNI (0.059); 7-bit weights give 4 of 4 on
+both, max |dp| 0.047 on both, so the coarser weights cost nothing measurable here.
 
 `fmt` is how the result is written: QDQ (QuantizeLinear/DequantizeLinear pairs around the
 float ops; the build's choice) or QOperator (QLinearConv). models/README.md has what each
@@ -49,7 +57,8 @@ def _round_ranges(ranges) -> None:
 
 
 def quantize(model: onnx.ModelProto, entry: dict, fmt: str = "QDQ", per_channel: bool = True,
-             activations: str = "QUInt8", ops: list[str] | None = None) -> onnx.ModelProto:
+             activations: str = "QUInt8", ops: list[str] | None = None,
+             reduce_range: bool = True) -> onnx.ModelProto:
     ops = ops or (["Conv"] if fmt == "QOperator" else ["Conv", "Gemm", "Add", "Clip", "GlobalAveragePool"])
     from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantType, create_calibrator
     from onnxruntime.quantization.onnx_quantizer import ONNXQuantizer
@@ -77,10 +86,10 @@ def quantize(model: onnx.ModelProto, entry: dict, fmt: str = "QDQ", per_channel:
     if fmt == "QOperator":
         # only the standard-domain ops: QLinearAdd, QGemm, QLinearGlobalAveragePool are
         # onnxruntime's own (com.microsoft), which other runtimes do not know
-        q = ONNXQuantizer(onnx.load_from_string(model.SerializeToString()), per_channel, False,
+        q = ONNXQuantizer(onnx.load_from_string(model.SerializeToString()), per_channel, reduce_range,
                           QuantizationMode.QLinearOps, True, QuantType.QInt8, act, ranges, None, None, ops, {})
     elif fmt == "QDQ":
-        q = QDQQuantizer(onnx.load_from_string(model.SerializeToString()), per_channel, False, QuantType.QInt8, act,
+        q = QDQQuantizer(onnx.load_from_string(model.SerializeToString()), per_channel, reduce_range, QuantType.QInt8, act,
                          ranges, None, None, ops, {})
     else:
         raise ValueError(f"unknown quantisation format {fmt!r}")
