@@ -184,10 +184,51 @@ impl WasmClassifier {
 #[wasm_bindgen(js_name = decodeImage)]
 pub fn decode_image(bytes: &[u8]) -> Result<js_sys::Object, JsValue> {
     let img = crate::decode::decode_bytes("image", bytes).map_err(js_error)?;
+    pixels_object(&img)
+}
+
+fn pixels_object(img: &crate::decode::DecodedImage) -> Result<js_sys::Object, JsValue> {
     let out = js_sys::Object::new();
     js_sys::Reflect::set(&out, &"width".into(), &img.width.into())?;
     js_sys::Reflect::set(&out, &"height".into(), &img.height.into())?;
     let data = js_sys::Uint8ClampedArray::from(&img.rgba[..]);
     js_sys::Reflect::set(&out, &"data".into(), &data)?;
     Ok(out)
+}
+
+/// Refuses a JPEG/PNG/WebP/GIF file that is cut short, naming `name`, before a browser or
+/// Node's JPEG decoder sees it (they fill a truncated file with grey and say nothing).
+/// Returns `{"format": "JPEG", "components": 3}` (components: JPEG only), or
+/// `{"format": null}` for bytes of another kind, which this crate does not judge.
+#[wasm_bindgen(js_name = checkImage)]
+pub fn check_image(name: &str, bytes: &[u8]) -> Result<String, JsValue> {
+    use crate::decode::sniff::{jpeg_header, Format};
+    let Some(format) = Format::sniff(bytes) else {
+        return Ok(r#"{"format":null}"#.into());
+    };
+    crate::decode::check_complete(name, bytes).map_err(js_error)?;
+    let components = match format {
+        Format::Jpeg => jpeg_header(bytes).and_then(|h| h.components),
+        _ => None,
+    };
+    Ok(serde_json::json!({ "format": format.name(), "components": components }).to_string())
+}
+
+/// RGBA pixels another decoder made of `bytes` -> `{width, height, data}`, upright by the
+/// file's EXIF orientation.
+#[wasm_bindgen(js_name = orientImage)]
+pub fn orient_image(
+    name: &str,
+    bytes: &[u8],
+    rgba: Vec<u8>,
+    width: u32,
+    height: u32,
+) -> Result<js_sys::Object, JsValue> {
+    let img = crate::decode::DecodedImage {
+        width,
+        height,
+        rgba,
+    };
+    let img = crate::decode::apply_orientation(name, bytes, img).map_err(js_error)?;
+    pixels_object(&img)
 }

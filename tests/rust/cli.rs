@@ -65,6 +65,7 @@ fn a_bad_file_is_named_the_others_still_classify_and_the_exit_is_non_zero() {
         "--json",
         "tests/fixtures/coffee.png",
         "tests/fixtures/odd/not-an-image.jpg",
+        "tests/fixtures/odd/truncated.jpg",
         "tests/fixtures/rocket.jpg",
     ]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
@@ -72,6 +73,11 @@ fn a_bad_file_is_named_the_others_still_classify_and_the_exit_is_non_zero() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout.lines().count(), 2);
     assert!(stderr.contains("not-an-image.jpg"), "{stderr}");
+    // a cut-off photo is not tagged as if it were whole (it once printed "megalith" first)
+    assert!(
+        stderr.contains("truncated.jpg: the JPEG file is truncated"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"));
 }
 

@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import * as wasm from '../../pkg/simd/effnet.js';
-import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
+import { EffnetError, ErrorCode } from '../shared/errors.js';
 import { classifyEach } from '../shared/batch.js';
 import { models, resolveModel } from '../shared/manifest.js';
 import { download } from '../shared/model-cache.js';
 import { sha256Hex } from '../shared/digest.js';
 import { Engine, checkFilter } from '../worker/engine.js';
+import { decodeImage } from './decode.js';
 
 export { EffnetError, ErrorCode, models };
 
@@ -91,12 +92,7 @@ export class ImageClassifier {
     if (this.#disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
     const filter = checkFilter(options);
     const t0 = performance.now();
-    let px;
-    try {
-      px = source instanceof Uint8Array && !('width' in source) ? wasm.decodeImage(source) : source;
-    } catch (e) {
-      throw toEffnetError(e);
-    }
+    const px = source instanceof Uint8Array && !('width' in source) ? await decodeImage(wasm, source) : source;
     if (!px || !px.data || !Number.isInteger(px.width) || !Number.isInteger(px.height)) {
       throw new EffnetError(ErrorCode.BAD_IMAGE, 'source must be {data, width, height} RGBA or encoded image bytes (Uint8Array)');
     }

@@ -13,19 +13,28 @@ function fromBitmap(bitmap) {
   return ctx.getImageData(0, 0, width, height);
 }
 
-/** @param {{kind: 'rgba', data, width, height} | {kind: 'bitmap', bitmap} | {kind: 'blob', blob, name?}} p */
-export async function toPixels(p) {
+/**
+ * @param {{kind: 'rgba', data, width, height} | {kind: 'bitmap', bitmap} | {kind: 'blob', blob, name?}} p
+ * @param {(name: string, bytes: Uint8Array) => void} checkImage throws if the bytes are not a
+ *   whole image: browsers decode a truncated JPEG or PNG to grey without an error
+ */
+export async function toPixels(p, checkImage) {
   switch (p.kind) {
     case 'rgba':
       return { data: p.data, width: p.width, height: p.height };
     case 'bitmap':
       return fromBitmap(p.bitmap);
     case 'blob': {
+      const what = p.name ? `'${p.name}'` : `the ${p.blob.type || 'untyped'} blob`;
+      try {
+        checkImage(p.name || 'image', new Uint8Array(await p.blob.arrayBuffer()));
+      } catch (e) {
+        throw new EffnetError(ErrorCode.BAD_IMAGE, e.message, { cause: e });
+      }
       let bitmap;
       try {
         bitmap = await createImageBitmap(p.blob, BITMAP_OPTIONS);
       } catch (e) {
-        const what = p.name ? `'${p.name}'` : `the ${p.blob.type || 'untyped'} blob`;
         throw new EffnetError(ErrorCode.BAD_IMAGE, `${what} is not an image this browser can decode`, { cause: e });
       }
       return fromBitmap(bitmap);

@@ -41,7 +41,8 @@ const api = {
   classify: guarded(async (payload, options) => {
     const filter = checkFilter(options);
     const t0 = performance.now();
-    const px = await toPixels(payload);
+    const { wasm } = await runtime;
+    const px = await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes));
     const decodeMs = performance.now() - t0;
     const r = engine.classify(px, filter);
     return { ...r, timing: { decodeMs, ...r.timing, totalMs: r.timing.totalMs + decodeMs } };

@@ -1,0 +1,49 @@
+// Encoded image bytes -> upright RGBA pixels, in Node (browsers decode in the worker).
+// JPEGs decode with mozjpeg's decoder (libjpeg-turbo's: ISLOW IDCT, fancy upsampling), as
+// PIL's and Chromium's do, so Node sees the reference's pixels; the Rust crate's wasm decoder
+// (the `image` crate) rounds differently and is kept for PNG, WebP, GIF and CMYK JPEGs.
+// Either way the crate first refuses a file cut short, and applies the EXIF orientation.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
+import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
+
+let jpegReady = null;
+function startJpeg() {
+  // Node has no fetch for file: URLs, so the codec's wasm is compiled from disk
+  jpegReady ??= readFile(createRequire(import.meta.url).resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))
+    .then((bytes) => WebAssembly.compile(bytes))
+    .then((module) => initJpeg(module));
+  return jpegReady;
+}
+
+/** @param {object} wasm the crate's wasm module  @param {Uint8Array} bytes */
+export async function decodeImage(wasm, bytes, name = 'image') {
+  let info;
+  try {
+    info = JSON.parse(wasm.checkImage(name, bytes));
+  } catch (e) {
+    throw toEffnetError(e);
+  }
+  // CMYK/YCCK (4 components): PIL inverts Adobe CMYK its own way; the crate does the same
+  if (info.format !== 'JPEG' || info.components === 4) {
+    try {
+      return wasm.decodeImage(bytes);
+    } catch (e) {
+      throw toEffnetError(e);
+    }
+  }
+  await startJpeg();
+  let img;
+  try {
+    img = await decodeJpeg(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  } catch (e) {
+    jpegReady = null; // a fatal libjpeg error exits the codec's instance: start a fresh one
+    throw new EffnetError(ErrorCode.BAD_IMAGE, `${name}: not a JPEG this decoder can read (${e?.message ?? e})`, { cause: e });
+  }
+  try {
+    return wasm.orientImage(name, bytes, new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength), img.width, img.height);
+  } catch (e) {
+    throw toEffnetError(e);
+  }
+}
