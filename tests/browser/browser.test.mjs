@@ -212,16 +212,27 @@ test('bad images and unknown models are typed errors; a failed download names th
     const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
     const text = new File(['This is a text file with a .jpg name.\n'], 'notes.jpg', { type: 'image/jpeg' });
     const bad = await clf.classify(text).catch((e) => ({ code: e.code, message: e.message }));
+    // chromium rejects these itself, but only as "could not be decoded"; Firefox and WebKit
+    // would decode them without an error (crate/src/decode/complete.rs)
+    const truncated = [];
+    for (const name of ['truncated.jpg', 'truncated.png']) {
+      const file = new File([await fixture(`odd/${name}`)], name, { type: name.endsWith('png') ? 'image/png' : 'image/jpeg' });
+      truncated.push(await clf.classify(file).then(() => 'classified', (e) => ({ code: e.code, message: e.message })));
+    }
     const good = (await clf.classify(await fixture('coffee.png'))).categories[0].label;
     clf.dispose();
     const unknown = await effnet.ImageClassifier.create({ model: 'nope' }).catch((e) => e.code);
     const lite0 = effnet.models.find((m) => m.id === 'efficientnet-lite0');
     const missing = await effnet.ImageClassifier.create({ model: { ...lite0, id: 'gone', url: '/models/gone.onnx' }, cache: false })
       .catch((e) => ({ code: e.code, message: e.message }));
-    return { bad, good, unknown, missing };
+    return { bad, truncated, good, unknown, missing };
   });
   assert.equal(out.bad.code, 'BAD_IMAGE');
   assert.match(out.bad.message, /notes\.jpg/);
+  console.log(out.truncated);
+  assert.deepEqual(out.truncated.map((t) => t.code), ['BAD_IMAGE', 'BAD_IMAGE']);
+  assert.match(out.truncated[0].message, /^truncated\.jpg: the JPEG file is truncated/);
+  assert.match(out.truncated[1].message, /^truncated\.png: the PNG file is truncated/);
   assert.equal(out.good, 'espresso');
   assert.equal(out.unknown, 'MODEL_NOT_FOUND');
   assert.equal(out.missing.code, 'MODEL_FETCH');

@@ -5,8 +5,8 @@ run time (nothing large is committed). Needs Pillow (the models venv has it).
     python tests/browser/tagger_photos.py bench DIR [N]  # N (200) photos of 12 MP (4000x3000)
 """
 
+import io
 import os
-import random
 import sys
 from pathlib import Path
 
@@ -55,9 +55,11 @@ def e2e(out: Path):
     Image.open(FIXTURES / "coffee.png").convert("RGB").resize((6000, 4000), Image.BICUBIC).save(odd / "coffee-6000x4000.jpg", quality=85)
     # an EXIF-rotated JPEG as cameras write them
     (odd / "coffee-exif-rotated.jpg").write_bytes((FIXTURES / "odd/exif-rotated.jpg").read_bytes())
-    # corrupt: a JPEG start marker, then noise
-    rnd = random.Random(7)
-    (odd / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(rnd.randrange(256) for _ in range(4096)))
+    # truncated: a real photo's JPEG cut at 60 %, as an interrupted copy leaves it (Firefox and
+    # WebKit would decode it without an error, the missing part white or transparent)
+    whole = io.BytesIO()
+    Image.open(FIXTURES / "chelsea.png").convert("RGB").save(whole, "JPEG", quality=88)
+    (odd / "truncated.jpg").write_bytes(whole.getvalue()[: len(whole.getvalue()) * 6 // 10])
     (odd / "notes.txt").write_text("not a photo: skipped\n")
     return n + 4
 

@@ -1,8 +1,10 @@
-//! Is an encoded image whole? Decoders fill a cut-off file with grey and report nothing
-//! (the `image` crate's, libjpeg's with a warning, browsers' `createImageBitmap`), so a
-//! truncated photo would be tagged as if it were whole. PIL raises "image file is truncated".
-//! This checks the container's own end marker before any decoding, on every host: natively,
-//! in Node, and in the browser's worker (through wasm).
+//! Is an encoded image whole? Decoders give a file cut short its full size and make up the
+//! rest without an error: the `image` crate fills a JPEG with grey, libjpeg only warns, and of
+//! the browsers' `createImageBitmap`, Firefox 153 paints the missing part white and WebKitGTK
+//! 2.50 transparent (Chromium 156 rejects it, saying only "could not be decoded"). A truncated
+//! photo would be tagged as if it were whole; PIL raises "image file is truncated". So the
+//! container's own end is checked before any decoding, on every host: natively, in Node, and
+//! in the browser's worker (through wasm).
 
 use super::sniff::{jpeg_header, Format};
 

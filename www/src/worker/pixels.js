@@ -15,8 +15,9 @@ function fromBitmap(bitmap) {
 
 /**
  * @param {{kind: 'rgba', data, width, height} | {kind: 'bitmap', bitmap} | {kind: 'blob', blob, name?}} p
- * @param {(name: string, bytes: Uint8Array) => void} checkImage throws if the bytes are not a
- *   whole image: browsers decode a truncated JPEG or PNG to grey without an error
+ * @param {(name: string, bytes: Uint8Array) => void} checkImage throws if the bytes are a
+ *   JPEG/PNG/WebP/GIF cut short: Firefox and WebKit decode those without an error, filling the
+ *   missing part white or transparent (crate/src/decode/complete.rs)
  */
 export async function toPixels(p, checkImage) {
   switch (p.kind) {
