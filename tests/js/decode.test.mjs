@@ -36,6 +36,17 @@ test('the EXIF orientation is applied and CMYK JPEGs still decode', async () => 
   clf.dispose();
 });
 
+test('a JPEG libjpeg refuses is BAD_IMAGE, and the next JPEG decodes in a fresh codec instance', async () => {
+  // a Huffman table whose code counts add up to more than 256 codes: libjpeg's fatal error
+  const bytes = await fixture('jpeg/chelsea-420.jpg');
+  const bad = bytes.slice();
+  const dht = bad.findIndex((b, i) => b === 0xff && bad[i + 1] === 0xc4);
+  bad.fill(0xff, dht + 5, dht + 5 + 16);
+  await assert.rejects(decodeImage(wasm, bad), (e) => e instanceof EffnetError && e.code === ErrorCode.BAD_IMAGE);
+  const ok = await decodeImage(wasm, bytes);
+  assert.deepEqual([ok.width, ok.height], [451, 300]);
+});
+
 test('a truncated JPEG or PNG is BAD_IMAGE saying so, and the next file still works', async () => {
   const clf = await ImageClassifier.create({ model: 'efficientnet-lite0' });
   for (const name of ['odd/truncated.jpg', 'odd/truncated.png']) {

@@ -55,9 +55,12 @@ pub fn decode_bytes(name: &str, bytes: &[u8]) -> Result<DecodedImage> {
     let format = check_complete(name, bytes)?;
     let mut decoder = open(name, bytes)?;
     let orientation = decoder.orientation().map_err(|e| decode_error(name, e))?;
-    let mut img = match decode_own(format, bytes).map_err(|e| decode_error(name, e))? {
-        Some(rgba) => DynamicImage::ImageRgba8(rgba),
-        None => DynamicImage::from_decoder(decoder).map_err(|e| decode_error(name, e))?,
+    // what libjpeg refuses (arithmetic coding, say) the `image` crate may still read
+    let mut img = match decode_own(format, bytes) {
+        Ok(Some(rgba)) => DynamicImage::ImageRgba8(rgba),
+        Ok(None) | Err(_) => {
+            DynamicImage::from_decoder(decoder).map_err(|e| decode_error(name, e))?
+        }
     };
     img.apply_orientation(orientation);
     Ok(owned(img))

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
-import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
+import { toEffnetError } from '../shared/errors.js';
 
 let jpegReady = null;
 function startJpeg() {
@@ -19,30 +19,28 @@ function startJpeg() {
 
 /** @param {object} wasm the crate's wasm module  @param {Uint8Array} bytes */
 export async function decodeImage(wasm, bytes, name = 'image') {
-  let info;
-  try {
-    info = JSON.parse(wasm.checkImage(name, bytes));
-  } catch (e) {
-    throw toEffnetError(e);
-  }
+  const info = JSON.parse(typed(() => wasm.checkImage(name, bytes)));
   // CMYK/YCCK (4 components): PIL inverts Adobe CMYK its own way; the crate does the same
-  if (info.format !== 'JPEG' || info.components === 4) {
-    try {
-      return wasm.decodeImage(bytes);
-    } catch (e) {
-      throw toEffnetError(e);
-    }
-  }
+  if (info.format !== 'JPEG' || info.components === 4) return typed(() => wasm.decodeImage(bytes));
   await startJpeg();
   let img;
   try {
     img = await decodeJpeg(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  } catch (e) {
-    jpegReady = null; // a fatal libjpeg error exits the codec's instance: start a fresh one
-    throw new EffnetError(ErrorCode.BAD_IMAGE, `${name}: not a JPEG this decoder can read (${e?.message ?? e})`, { cause: e });
+  } catch {
+    // a fatal libjpeg error ends the codec's instance: the next JPEG starts a fresh one, and
+    // this one goes to the crate's decoder, which may read it (arithmetic coding, say) or
+    // says why not
+    jpegReady = null;
+    return typed(() => wasm.decodeImage(bytes));
   }
+  const rgba = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  return typed(() => wasm.orientImage(name, bytes, rgba, img.width, img.height));
+}
+
+/** `fn()`, its errors as EffnetErrors (the crate's carry their code in their name). */
+function typed(fn) {
   try {
-    return wasm.orientImage(name, bytes, new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength), img.width, img.height);
+    return fn();
   } catch (e) {
     throw toEffnetError(e);
   }
