@@ -54,3 +54,33 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Every code [`Error::code`] gives, each a key of `www/src/shared/error-codes.json`, the
+    /// table that JS, the types and README share (tests/rust/errors.rs checks it).
+    pub const CODES: [&'static str; 6] = [
+        "BAD_IMAGE",
+        "MODEL_INTEGRITY",
+        "MODEL_NOT_FOUND",
+        "BAD_OPTIONS",
+        "BAD_MANIFEST",
+        "INFERENCE",
+    ];
+
+    /// The stable code the JS library reports this error with (the JS `Error`'s `name`).
+    /// A caller's own entry is checked in JS by the same rules before it gets here
+    /// (www/src/shared/model-entry.js, BAD_OPTIONS), so in wasm `Manifest` and `Labels` mean
+    /// the package's own manifest or labels are broken.
+    pub fn code(&self) -> &'static str {
+        // taken apart, not spelt out: a code can only come from CODES
+        let [image, integrity, not_found, options, manifest, inference] = Self::CODES;
+        match self {
+            Error::Image { .. } | Error::Decode { .. } => image,
+            Error::Checksum { .. } | Error::Model { .. } => integrity,
+            Error::UnknownModel { .. } | Error::NotBuilt { .. } => not_found,
+            Error::Options(_) => options,
+            Error::Manifest(_) | Error::Labels(_) => manifest,
+            Error::Inference(_) | Error::Io { .. } => inference,
+        }
+    }
+}

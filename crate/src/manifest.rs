@@ -1,5 +1,6 @@
 //! `models/manifest.json`: the one description of every model that Rust and JS both read.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -140,7 +141,7 @@ pub struct OutputSpec {
 
 impl Manifest {
     pub fn from_json(text: &str) -> Result<Self> {
-        let m: Manifest = serde_json::from_str(text).map_err(|e| Error::Manifest(e.to_string()))?;
+        let m: Manifest = from_json_located(text).map_err(Error::Manifest)?;
         for entry in &m.models {
             entry.validate()?;
             m.validate_variant(entry)?;
@@ -196,52 +197,78 @@ impl Manifest {
 
 impl ModelEntry {
     pub fn from_json(text: &str) -> Result<Self> {
-        let e: ModelEntry =
-            serde_json::from_str(text).map_err(|e| Error::Manifest(e.to_string()))?;
+        let e: ModelEntry = from_json_located(text).map_err(|why| {
+            let id = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v.get("id")?.as_str().map(str::to_owned));
+            Error::Manifest(match id {
+                Some(id) => format!("model '{id}': {why}"),
+                None => why,
+            })
+        })?;
         e.validate()?;
         Ok(e)
     }
 
-    /// Shape checks that keep later stages from failing obscurely.
+    /// Shape checks that keep later stages from failing obscurely. Each message starts with
+    /// the field it is about, as www/src/shared/model-entry.js's do (the same rules, checked
+    /// in JS before anything is downloaded).
     pub fn validate(&self) -> Result<()> {
-        let bad = |why: String| Err(Error::Manifest(format!("model {}: {why}", self.id)));
+        let bad = |why: String| Err(Error::Manifest(format!("model '{}': {why}", self.id)));
         let p = &self.preprocess;
         if p.size == 0 {
-            return bad("preprocess.size is 0".into());
+            return bad("preprocess.size must be an integer in [1, 4294967295], got 0".into());
         }
         match (p.resize, p.crop_pct, p.crop_padding) {
             (ResizeMode::ShortSideThenCenterCrop, Some(c), None) => {
                 if c.is_nan() || c <= 0.0 || c > 1.0 {
-                    return bad(format!("preprocess.cropPct {c} is not in (0, 1]"));
+                    return bad(format!("preprocess.cropPct must be in (0, 1], got {c}"));
                 }
             }
             (ResizeMode::CenterCropThenResize, None, Some(_)) => {}
-            (ResizeMode::ShortSideThenCenterCrop, _, _) => {
+            (ResizeMode::ShortSideThenCenterCrop, None, _) => {
                 return bad(
-                    "preprocess.resize shortSideThenCenterCrop needs cropPct (and no cropPadding)"
+                    "preprocess.cropPct is missing: resize shortSideThenCenterCrop needs cropPct"
                         .into(),
                 );
             }
-            (ResizeMode::CenterCropThenResize, _, _) => {
+            (ResizeMode::ShortSideThenCenterCrop, Some(_), Some(_)) => {
                 return bad(
-                    "preprocess.resize centerCropThenResize needs cropPadding (and no cropPct)"
+                    "preprocess.cropPadding must be absent with resize shortSideThenCenterCrop"
                         .into(),
+                );
+            }
+            (ResizeMode::CenterCropThenResize, _, None) => {
+                return bad("preprocess.cropPadding is missing: resize centerCropThenResize needs cropPadding".into());
+            }
+            (ResizeMode::CenterCropThenResize, Some(_), Some(_)) => {
+                return bad(
+                    "preprocess.cropPct must be absent with resize centerCropThenResize".into(),
                 );
             }
         }
         let positive = |v: f32| v.is_finite() && v > 0.0;
-        if !positive(p.value_range) || !p.std.iter().all(|s| positive(s.abs())) {
-            return bad("preprocess.valueRange and std must be finite and non-zero".into());
+        if !positive(p.value_range) {
+            return bad(format!(
+                "preprocess.valueRange must be a finite number > 0, got {}",
+                p.value_range
+            ));
+        }
+        if !p.std.iter().all(|s| positive(s.abs())) {
+            return bad(format!(
+                "preprocess.std must be 3 finite non-zero numbers, got {:?}",
+                p.std
+            ));
         }
         let s = p.size as usize;
-        let want = match self.input.layout {
-            Layout::Nchw => [1, 3, s, s],
-            Layout::Nhwc => [1, s, s, 3],
+        let (want, layout) = match self.input.layout {
+            Layout::Nchw => ([1, 3, s, s], "NCHW"),
+            Layout::Nhwc => ([1, s, s, 3], "NHWC"),
         };
         if self.input.shape != want {
             return bad(format!(
-                "input.shape {:?} does not fit layout {:?} and size {s} (expected {want:?})",
-                self.input.shape, self.input.layout
+                "input.shape must be {want:?} (layout {layout}, preprocess.size {s}), got {:?}",
+                self.input.shape
             ));
         }
         Ok(())
@@ -284,4 +311,73 @@ impl ModelEntry {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// serde_json's messages say what is wrong but not where: parsed again from its pretty-printed
+/// form (one value a line), the error's line gives the field (`preprocess.mean`).
+fn from_json_located<T: DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let pretty = serde_json::to_string_pretty(&value).expect("a JSON value prints");
+    serde_json::from_str(&pretty).map_err(|e| {
+        let text = e.to_string();
+        let why = text
+            .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+            .unwrap_or(&text);
+        let at = path_at(&pretty, e.line());
+        let missing = why
+            .strip_prefix("missing field `")
+            .and_then(|f| f.strip_suffix('`'));
+        match missing {
+            Some(field) => format!("{} is missing", join_path(at, field)),
+            None if at.is_empty() => why.to_string(),
+            None => format!("{at}: {why}"),
+        }
+    })
+}
+
+/// The path of the value on 1-based `line` of pretty-printed JSON (`input.shape[2]`); on a
+/// closing line, of the container it closes (where serde_json reports a missing field).
+fn path_at(pretty: &str, line: usize) -> String {
+    // the open containers: their path, and for an array the items seen so far
+    let mut open: Vec<(String, Option<usize>)> = vec![];
+    let child = |open: &mut Vec<(String, Option<usize>)>, t: &str| match open.last_mut() {
+        Some((at, Some(items))) => {
+            *items += 1;
+            format!("{at}[{}]", *items - 1)
+        }
+        parent => {
+            let key = serde_json::Deserializer::from_str(t)
+                .into_iter::<String>()
+                .next()
+                .and_then(|k| k.ok())
+                .unwrap_or_default();
+            join_path(parent.map_or("", |(at, _)| at.as_str()).to_string(), &key)
+        }
+    };
+    for (n, t) in pretty.lines().map(str::trim_start).enumerate().take(line) {
+        let closing = t.starts_with(['}', ']']);
+        if n + 1 == line {
+            return match open.last() {
+                Some((at, _)) if closing => at.clone(),
+                _ => child(&mut open, t),
+            };
+        }
+        if closing {
+            open.pop();
+        } else if t.ends_with(['{', '[']) {
+            let at = child(&mut open, t);
+            open.push((at, t.ends_with('[').then_some(0)));
+        } else {
+            child(&mut open, t);
+        }
+    }
+    String::new()
+}
+
+fn join_path(at: String, key: &str) -> String {
+    match (at.is_empty(), key.is_empty()) {
+        (_, true) => at,
+        (true, false) => key.to_string(),
+        (false, false) => format!("{at}.{key}"),
+    }
 }

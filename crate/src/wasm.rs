@@ -1,5 +1,5 @@
-//! JS bindings (wasm-bindgen). Errors cross as JS `Error`s whose `name` is a stable code
-//! (`BAD_IMAGE`, `MODEL_INTEGRITY`, ...) that the JS library turns into `EffnetError`.
+//! JS bindings (wasm-bindgen). Errors cross as JS `Error`s whose `name` is their stable code
+//! ([`Error::code`]) that the JS library turns into `EffnetError`.
 
 use wasm_bindgen::prelude::*;
 
@@ -19,20 +19,9 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-pub(crate) fn code(e: &Error) -> &'static str {
-    match e {
-        Error::Image { .. } | Error::Decode { .. } => "BAD_IMAGE",
-        Error::Checksum { .. } | Error::Model { .. } => "MODEL_INTEGRITY",
-        Error::UnknownModel { .. } | Error::NotBuilt { .. } => "MODEL_NOT_FOUND",
-        Error::Options(_) => "BAD_OPTIONS",
-        Error::Manifest(_) | Error::Labels(_) => "BAD_MANIFEST",
-        Error::Inference(_) | Error::Io { .. } => "INFERENCE",
-    }
-}
-
 fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
-    err.set_name(code(&e));
+    err.set_name(e.code());
     err.into()
 }
 

@@ -19,10 +19,15 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const build: string = r.backend.build;
   const batch = await clf.classifyBatch([img, blob], {}, (done, total) => console.log(done / total));
   for (const b of batch) if ('error' in b) console.log(b.error.code);
-  const own = await ImageClassifier.create({
-    model: { id: 'mine', url: '/m.onnx', input: models[0].input, preprocess: models[0].preprocess, output: models[0].output },
-  });
-  own.dispose();
+  try {
+    const own = await ImageClassifier.create({
+      model: { id: 'mine', url: '/m.onnx', input: models[0].input, preprocess: models[0].preprocess, output: models[0].output },
+    });
+    own.dispose();
+  } catch (e) {
+    // an entry of one's own that is invalid, or the package's manifest that is
+    if (e instanceof EffnetError && (e.code === ErrorCode.BAD_OPTIONS || e.code === ErrorCode.BAD_MANIFEST)) console.log(e.message);
+  }
   clf.dispose();
   const cached = await ModelCache.list();
   await ModelCache.delete(cached[0].id);

@@ -1,5 +1,6 @@
 // Public API of effnet-wasm (browser and Node share these names).
 
+/** What each code means: ./shared/error-codes.json, the one table of codes. */
 export type ErrorCodeName =
   | 'MODEL_NOT_FOUND'
   | 'MODEL_FETCH'
@@ -7,6 +8,7 @@ export type ErrorCodeName =
   | 'UNSUPPORTED_BROWSER'
   | 'BAD_IMAGE'
   | 'BAD_OPTIONS'
+  | 'BAD_MANIFEST'
   | 'DISPOSED'
   | 'WORKER_CRASHED'
   | 'INFERENCE';

@@ -1,16 +1,10 @@
 // Typed errors: every failure the library reports is an EffnetError with a stable `code`.
+// The codes and their meanings are one table that Rust (crate/src/error.rs), the types
+// (index.d.ts) and README share; tests/js/error-codes.test.mjs and tests/rust/errors.rs
+// hold them to it.
+import meanings from './error-codes.json' with { type: 'json' };
 
-export const ErrorCode = Object.freeze({
-  MODEL_NOT_FOUND: 'MODEL_NOT_FOUND', // no such model id in the manifest
-  MODEL_FETCH: 'MODEL_FETCH', // the download failed (HTTP status, offline); names the URL
-  MODEL_INTEGRITY: 'MODEL_INTEGRITY', // wrong size or sha256, or bytes tract cannot load
-  UNSUPPORTED_BROWSER: 'UNSUPPORTED_BROWSER', // a required feature is missing; names it
-  BAD_IMAGE: 'BAD_IMAGE', // undecodable, empty or unsupported image source
-  BAD_OPTIONS: 'BAD_OPTIONS', // invalid create/classify options
-  DISPOSED: 'DISPOSED', // the classifier was disposed
-  WORKER_CRASHED: 'WORKER_CRASHED', // the worker died during the call; the next call restarts it
-  INFERENCE: 'INFERENCE', // anything else inside the engine
-});
+export const ErrorCode = Object.freeze(Object.fromEntries(Object.keys(meanings).map((code) => [code, code])));
 
 export class EffnetError extends Error {
   constructor(code, message, options) {

@@ -1,6 +1,7 @@
 // The one manifest (models/manifest.json), read by Rust and JS alike.
 import manifest from '../../../models/manifest.json' with { type: 'json' };
 import { EffnetError, ErrorCode } from './errors.js';
+import { entryProblem } from './model-entry.js';
 
 export { manifest };
 
@@ -21,6 +22,14 @@ function notBuilt(entry) {
   );
 }
 
+/** Rejects an entry Rust would reject, before anything is fetched: a bad entry of the caller's is
+ *  BAD_OPTIONS, one of the package's own manifest BAD_MANIFEST (as wasm reports it). */
+function checked(entry, code) {
+  const problem = entryProblem(entry);
+  if (problem) throw new EffnetError(code, `model '${entry.id}': ${problem}`);
+  return entry;
+}
+
 /** A manifest id, or the caller's own entry `{ id, url, input, preprocess, output, ... }`. */
 export function resolveModel(model) {
   if (typeof model === 'string') {
@@ -32,17 +41,15 @@ export function resolveModel(model) {
       );
     }
     if (!entry.available) throw notBuilt(entry);
-    return entry;
+    return checked(entry, ErrorCode.BAD_MANIFEST);
   }
   if (model && typeof model === 'object' && typeof model.id === 'string') {
     const base = models.find((m) => m.id === model.id) ?? {};
     const entry = { ...base, ...model };
     // a manifest model that is not built can still be loaded from the caller's own URL
     if (base.id && !base.available && !model.url) throw notBuilt(base);
-    for (const key of ['input', 'preprocess', 'output']) {
-      if (!entry[key]) throw new EffnetError(ErrorCode.BAD_OPTIONS, `model '${entry.id}' needs '${key}'`);
-    }
-    if (!entry.url && !entry.file) throw new EffnetError(ErrorCode.BAD_OPTIONS, `model '${entry.id}' needs 'url'`);
+    checked(entry, ErrorCode.BAD_OPTIONS);
+    if (!entry.url && !entry.file) throw new EffnetError(ErrorCode.BAD_OPTIONS, `model '${entry.id}': url is missing`);
     return entry;
   }
   throw new EffnetError(ErrorCode.BAD_OPTIONS, "'model' must be a manifest id or a model entry object");
