@@ -8,6 +8,8 @@
 #   simd-threads         nightly, -Z build-std, +atomics: rayon pool (wasm-bindgen-rayon) + tract multithread
 #   simd-relaxed, simd-threads-relaxed   the same with +relaxed-simd (measured by the benchmark)
 # Usage: crate/build-wasm.sh [variant ...]   (default: all four)
+# EFFNET_WASM_JOBS (default 2) variants build at once: each ends in fat LTO with one codegen
+# unit, which keeps one core busy for minutes, so two builds side by side use both cores.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$repo/target}
@@ -27,7 +29,8 @@ if [ "${EFFNET_WASM_OPT:-0}" = 1 ] && [ ! -x "$wasm_opt" ]; then
   exit 1
 fi
 
-for v in "${variants[@]}"; do
+build() {
+  local v=$1
   features=+simd128 link=
   case $v in *relaxed*) features=$features,+relaxed-simd ;; esac
   # memory grows to 4 GiB at most; threads need it shared and imported, and the TLS exports
@@ -41,7 +44,7 @@ for v in "${variants[@]}"; do
       link="-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=4294967296"
       link="$link -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size"
       link="$link -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base" ;;
-    *) echo "build-wasm: unknown variant $v" >&2; exit 1 ;;
+    *) echo "build-wasm: unknown variant $v" >&2; return 1 ;;
   esac
   flags="-C target-feature=$features ${link:-}"
   # each variant in its own dir: different flags would otherwise rebuild tract every switch
@@ -56,7 +59,7 @@ for v in "${variants[@]}"; do
   stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then
     echo "build-wasm: $v: up to date ($(cat "$out/size.json"))"
-    continue
+    return
   fi
   rm -rf "$out"
   wasm-bindgen --target web --remove-name-section --remove-producers-section \
@@ -78,4 +81,20 @@ for v in "${variants[@]}"; do
   echo "build-wasm: $v: effnet_bg.wasm $raw bytes, $gz gzipped"
   printf '{"variant": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$raw" "$gz" > "$out/size.json"
   echo "$stamp" > "$out/.input.sha256"
+}
+
+# each build's output lines carry its name; a failed build fails the script after the rest
+jobs=${EFFNET_WASM_JOBS:-2}
+pids=() names=() failed=()
+t0=$SECONDS
+for v in "${variants[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  ( set -o pipefail; build "$v" 2>&1 | sed -u "s/^/[$v] /" ) &
+  pids+=($!) names+=("$v")
 done
+for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
+echo "build-wasm: ${#variants[@]} variant(s) in $((SECONDS - t0)) s"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "build-wasm: failed: ${failed[*]}" >&2
+  exit 1
+fi

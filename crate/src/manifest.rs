@@ -313,71 +313,31 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// serde_json's messages say what is wrong but not where: parsed again from its pretty-printed
-/// form (one value a line), the error's line gives the field (`preprocess.mean`).
+/// serde_json's messages say what is wrong but not where; serde_path_to_error adds the field
+/// (`preprocess.mean`, `models[2].input.shape`).
 fn from_json_located<T: DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let pretty = serde_json::to_string_pretty(&value).expect("a JSON value prints");
-    serde_json::from_str(&pretty).map_err(|e| {
-        let text = e.to_string();
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|e| {
+        let at = match e.path().to_string() {
+            root if root == "." => String::new(),
+            at => at,
+        };
+        let inner = e.into_inner();
+        let text = inner.to_string();
         let why = text
-            .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+            .strip_suffix(&format!(
+                " at line {} column {}",
+                inner.line(),
+                inner.column()
+            ))
             .unwrap_or(&text);
-        let at = path_at(&pretty, e.line());
         let missing = why
             .strip_prefix("missing field `")
             .and_then(|f| f.strip_suffix('`'));
-        match missing {
-            Some(field) => format!("{} is missing", join_path(at, field)),
-            None if at.is_empty() => why.to_string(),
-            None => format!("{at}: {why}"),
+        match (missing, at.is_empty()) {
+            (Some(field), true) => format!("{field} is missing"),
+            (Some(field), false) => format!("{at}.{field} is missing"),
+            (None, true) => why.to_string(),
+            (None, false) => format!("{at}: {why}"),
         }
     })
-}
-
-/// The path of the value on 1-based `line` of pretty-printed JSON (`input.shape[2]`); on a
-/// closing line, of the container it closes (where serde_json reports a missing field).
-fn path_at(pretty: &str, line: usize) -> String {
-    // the open containers: their path, and for an array the items seen so far
-    let mut open: Vec<(String, Option<usize>)> = vec![];
-    let child = |open: &mut Vec<(String, Option<usize>)>, t: &str| match open.last_mut() {
-        Some((at, Some(items))) => {
-            *items += 1;
-            format!("{at}[{}]", *items - 1)
-        }
-        parent => {
-            let key = serde_json::Deserializer::from_str(t)
-                .into_iter::<String>()
-                .next()
-                .and_then(|k| k.ok())
-                .unwrap_or_default();
-            join_path(parent.map_or("", |(at, _)| at.as_str()).to_string(), &key)
-        }
-    };
-    for (n, t) in pretty.lines().map(str::trim_start).enumerate().take(line) {
-        let closing = t.starts_with(['}', ']']);
-        if n + 1 == line {
-            return match open.last() {
-                Some((at, _)) if closing => at.clone(),
-                _ => child(&mut open, t),
-            };
-        }
-        if closing {
-            open.pop();
-        } else if t.ends_with(['{', '[']) {
-            let at = child(&mut open, t);
-            open.push((at, t.ends_with('[').then_some(0)));
-        } else {
-            child(&mut open, t);
-        }
-    }
-    String::new()
-}
-
-fn join_path(at: String, key: &str) -> String {
-    match (at.is_empty(), key.is_empty()) {
-        (_, true) => at,
-        (true, false) => key.to_string(),
-        (false, false) => format!("{at}.{key}"),
-    }
 }

@@ -186,7 +186,8 @@ fn pixels_object(img: &crate::decode::DecodedImage) -> Result<js_sys::Object, Js
 }
 
 /// Refuses a JPEG/PNG/WebP/GIF file that is cut short, naming `name`, before a browser or
-/// Node's JPEG decoder sees it (they fill a truncated file with grey and say nothing).
+/// Node's JPEG decoder sees it (they make up the missing part without an error: see
+/// `decode::complete`).
 /// Returns `{"format": "JPEG", "components": 3}` (components: JPEG only), or
 /// `{"format": null}` for bytes of another kind, which this crate does not judge.
 #[wasm_bindgen(js_name = checkImage)]
