@@ -1,5 +1,6 @@
 // The demo page end to end, as a person uses it: upload photos, read the bars, reload,
-// clear the cache, upload a non-image. Writes tests/artifacts/demo*.png.
+// clear the cache, upload a non-image, run the webcam, change the model while one loads.
+// Writes tests/artifacts/demo*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -32,7 +33,25 @@ after(async () => {
   plain?.close();
 });
 
+// the library's worker (webpack names its file after the worker's name); the rest are its thread pool
+const CLASSIFIER_WORKER = /\/effnet-wasm\.[0-9a-f]+\.js$/;
 const modelRequests = () => requests.filter((r) => r.url.endsWith('.onnx')).length;
+/** The wasm and model files fetched since the request log had `since` entries. */
+const enginesFetched = (since) => requests.slice(since).filter((r) => /\.(wasm|onnx)$/.test(new URL(r.url).pathname)).map((r) => r.url);
+
+const classifiers = (urls) => urls.filter((u) => CLASSIFIER_WORKER.test(u)).length;
+
+/** The URLs of the workers `page` starts from now on, and the URLs of those still running. */
+function watchWorkers(page) {
+  const started = [];
+  const live = new Set();
+  page.on('worker', (w) => {
+    started.push(w.url());
+    live.add(w);
+    w.on('close', () => live.delete(w));
+  });
+  return { started, live: () => [...live].map((w) => w.url()) };
+}
 
 async function openDemo(server, page) {
   page ??= await browser.context.newPage();
@@ -98,6 +117,24 @@ test('reload: no model request, the model shows as cached; clearing makes the ne
   await page.close();
 });
 
+test('one classifier for every batch: the first waits for the load in flight, the second starts and fetches nothing', async () => {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  const workers = watchWorkers(page);
+  await page.goto(`${isolated.url}/index.html`);
+  await upload(page, ['coffee.png']); // most likely while the model is still loading
+  const first = classifiers(workers.started);
+  const [started, since] = [workers.started.length, requests.length];
+  await upload(page, ['chelsea.png', 'astronaut.png']);
+  assert.equal(await firstLabel(page, 'chelsea.png'), reference['chelsea.png'].top5[0][1]);
+  const second = { workers: workers.started.length - started, fetched: enginesFetched(since) };
+  console.log(`page load and first batch: ${first} classifiers; second batch: ${second.workers} workers started, ${second.fetched.length} wasm/onnx fetched`);
+  assert.equal(first, 1, 'classifiers started by page load and first batch');
+  assert.equal(second.workers, 0, 'workers started by the second batch');
+  assert.deepEqual(second.fetched, []);
+  await page.close();
+});
+
 test('a non-image file shows a readable error and the next image still classifies', async () => {
   const page = await openDemo(isolated);
   await upload(page, ['odd/not-an-image.jpg']);
@@ -109,17 +146,66 @@ test('a non-image file shows a readable error and the next image still classifie
   await page.close();
 });
 
-test('webcam mode classifies frames continuously, shows frames per second and releases the camera', async () => {
+test('webcam mode classifies frames continuously on one classifier, at 10 frames per second or more, and releases the camera', async () => {
   const page = await openDemo(isolated);
+  const workers = watchWorkers(page); // from here on: the classifier and its thread pool are up
+  const since = requests.length;
   await page.click('#webcam');
-  await page.waitForFunction(() => /frames per second/.test(document.querySelector('#fps').textContent), null, { timeout: 30_000 });
   const webcam = page.locator('.card', { has: page.locator('h3', { hasText: 'Webcam' }) });
+  await webcam.locator('.bar').first().waitFor({ timeout: 30_000 });
   assert.equal(await webcam.locator('.bar').count(), 5);
-  console.log(`webcam: ${await page.textContent('#fps')}`);
+  // frames shown in 5 s: each one puts a new list of bars into the card
+  const { frames, ms } = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const card = [...document.querySelectorAll('.card')].find((c) => c.querySelector('h3').textContent === 'Webcam');
+        let frames = 0;
+        const observer = new MutationObserver((records) => {
+          for (const r of records) frames += [...r.addedNodes].filter((n) => n.classList?.contains('bars')).length;
+        });
+        observer.observe(card, { childList: true, subtree: true });
+        const start = performance.now();
+        setTimeout(() => {
+          observer.disconnect();
+          resolve({ frames, ms: performance.now() - start });
+        }, 5000);
+      }),
+  );
+  const fps = (frames * 1000) / ms;
+  console.log(`webcam: ${fps.toFixed(1)} frames per second over 5 s (the page shows ${await page.textContent('#fps')}); ${workers.started.length} workers started, wasm/onnx fetched: ${enginesFetched(since).length}`);
+  assert.ok(fps >= 10, `${fps.toFixed(1)} frames per second`);
+  assert.match(await page.textContent('#fps'), /frames per second/);
+  assert.equal(workers.started.length, 0, 'workers started while the webcam ran');
+  assert.deepEqual(enginesFetched(since), []);
   assert.equal(await page.getAttribute('#webcam', 'aria-pressed'), 'true');
   await page.click('#webcam');
   const stopped = await page.evaluate(() => document.querySelector('#video').srcObject === null && document.querySelector('#fps').textContent === '');
   assert.equal(stopped, true);
+  await page.close();
+});
+
+test('choosing another model while the first loads ends with that one loaded and the first disposed', async () => {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  const workers = watchWorkers(page);
+  // chosen as soon as the page has started loading its default model: a sure race
+  await page.addInitScript(() =>
+    document.addEventListener('DOMContentLoaded', () => {
+      const select = document.querySelector('#model');
+      select.value = 'efficientnet-lite0-fp16';
+      select.dispatchEvent(new Event('change'));
+    }),
+  );
+  await page.goto(`${isolated.url}/index.html`);
+  await page.waitForFunction(() => /9\.3 MB download/.test(document.querySelector('#model-info').textContent), null, { timeout: 60_000 });
+  await upload(page, ['coffee.png']);
+  assert.equal(await firstLabel(page, 'coffee.png'), 'espresso');
+  assert.ok(requests.some((r) => r.url.endsWith('/efficientnet-lite0-fp16.onnx')), 'the chosen model was fetched');
+  // the first model's classifier goes once its load ends: one classifier is left running
+  const deadline = Date.now() + 30_000;
+  while (classifiers(workers.live()) !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  console.log(`model changed while loading: ${classifiers(workers.started)} classifiers started, ${classifiers(workers.live())} running`);
+  assert.equal(classifiers(workers.live()), 1, 'classifiers running');
   await page.close();
 });
 

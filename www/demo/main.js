@@ -1,5 +1,6 @@
 // The demo page: pick a model, drop/paste/choose images or start the webcam, see the top-5.
-import { ImageClassifier, ModelCache, capabilities, models } from 'effnet-wasm';
+import { ErrorCode, ImageClassifier, ModelCache, capabilities, models } from 'effnet-wasm';
+import { ModelSlot } from './model-slot.js';
 import { addCard } from './results.js';
 import { Webcam } from './webcam.js';
 import './index.html';
@@ -9,8 +10,8 @@ import './style.css';
 const $ = (id) => document.getElementById(id);
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
-let clf = null;
-let loading = null;
+const slot = new ModelSlot(loadModel);
+let loads = 0; // the progress bar and the model's description belong to the latest load
 
 function showError(message) {
   const box = $('error');
@@ -55,8 +56,8 @@ function describeModel(m, cached) {
 }
 
 async function loadModel(id) {
-  clf?.dispose();
-  clf = null;
+  const load = ++loads;
+  const current = () => load === loads;
   showError('');
   const bar = $('progress-bar');
   const text = $('progress-text');
@@ -65,9 +66,10 @@ async function loadModel(id) {
   text.textContent = 'Starting…';
   const caps = await capabilities();
   try {
-    clf = await ImageClassifier.create({
+    const clf = await ImageClassifier.create({
       model: id,
       onProgress: (e) => {
+        if (!current()) return;
         if (e.phase === 'download') {
           bar.value = e.totalBytes ? e.loadedBytes / e.totalBytes : 0;
           text.textContent = e.cached
@@ -80,24 +82,37 @@ async function loadModel(id) {
         }
       },
     });
-    bar.value = 1;
-    $('backend').textContent = describeBackend(clf.backend, caps);
-    document.body.dataset.threads = String(clf.backend.threads);
+    if (current()) {
+      bar.value = 1;
+      $('backend').textContent = describeBackend(clf.backend, caps);
+      document.body.dataset.threads = String(clf.backend.threads);
+    }
+    return clf;
   } catch (e) {
-    text.textContent = 'Failed';
-    showError(`The model could not be loaded: ${e.message}`);
+    if (current()) {
+      text.textContent = 'Failed';
+      showError(`The model could not be loaded: ${e.message}`);
+    }
     throw e;
   } finally {
     const cached = await refreshCache();
-    $('model-info').textContent = describeModel(models.find((m) => m.id === id), cached);
-    setTimeout(() => ($('progress').hidden = true), 1500);
+    if (current()) {
+      $('model-info').textContent = describeModel(models.find((m) => m.id === id), cached);
+      setTimeout(() => current() && ($('progress').hidden = true), 1500);
+    }
   }
-  return clf;
 }
 
-function ensureModel() {
-  loading ??= loadModel($('model').value).finally(() => (loading = null));
-  return clf ? Promise.resolve(clf) : loading;
+/** Classifies with the chosen model; a call caught by a model change is run again on the new one. */
+async function classify(source, options) {
+  for (;;) {
+    const model = await slot.get($('model').value);
+    try {
+      return await model.classify(source, options);
+    } catch (e) {
+      if (e.code !== ErrorCode.DISPOSED) throw e;
+    }
+  }
 }
 
 async function classifyFiles(files) {
@@ -110,16 +125,15 @@ async function classifyFiles(files) {
     const url = f.type.startsWith('image/') ? URL.createObjectURL(f) : null;
     cards.push(addCard($('results'), f.name, url, cards.at(-1)?.element));
   }
-  let model;
   try {
-    model = await ensureModel();
+    await slot.get($('model').value);
   } catch {
     cards.forEach((c) => c.fail(new Error('no model loaded')));
     return;
   }
   for (const [i, file] of images.entries()) {
     try {
-      cards[i].show(await model.classify(file));
+      cards[i].show(await classify(file));
     } catch (e) {
       cards[i].fail(e);
       showError(`${file.name}: ${e.message}`);
@@ -134,7 +148,7 @@ function setup() {
     opt.disabled = !m.available;
     select.append(opt);
   }
-  select.addEventListener('change', () => loadModel(select.value).catch(() => {}));
+  select.addEventListener('change', () => slot.get(select.value).catch(() => {}));
 
   $('files').addEventListener('change', (e) => classifyFiles(e.target.files).finally(() => (e.target.value = '')));
   const drop = $('drop');
@@ -160,8 +174,7 @@ function setup() {
   });
 
   $('cache-clear').addEventListener('click', async () => {
-    clf?.dispose();
-    clf = null;
+    slot.drop(); // the next use loads the model anew, downloading it
     await ModelCache.clear();
     const cached = await refreshCache();
     $('model-info').textContent = describeModel(models.find((m) => m.id === select.value), cached);
@@ -169,22 +182,32 @@ function setup() {
 
   const button = $('webcam');
   let live = null;
+  const stopCamera = () => {
+    cam.stop();
+    live = null;
+    button.textContent = 'Start webcam';
+    button.setAttribute('aria-pressed', 'false');
+  };
   const cam = new Webcam(
     $('video'),
     async (video) => {
-      const model = await ensureModel();
-      const r = await model.classify(video, { maxResults: 5 });
-      live ??= addCard($('results'), 'Webcam', null);
-      live.show(r);
+      try {
+        const r = await classify(video, { maxResults: 5 });
+        if (!cam.running) return; // stopped while this frame was in the worker
+        live ??= addCard($('results'), 'Webcam', null);
+        live.show(r);
+      } catch (e) {
+        // a model that cannot load, or a camera that stopped delivering: not retried frame after frame
+        if (!cam.running) return;
+        stopCamera();
+        showError(`The webcam stopped: ${e.message}`);
+      }
     },
     (fps) => ($('fps').textContent = fps == null ? '' : `${fps.toFixed(1)} frames per second`),
   );
   button.addEventListener('click', async () => {
     if (cam.running) {
-      cam.stop();
-      live = null;
-      button.textContent = 'Start webcam';
-      button.setAttribute('aria-pressed', 'false');
+      stopCamera();
       return;
     }
     try {
@@ -199,7 +222,7 @@ function setup() {
   document.addEventListener('visibilitychange', () => document.hidden && cam.running && button.click());
   window.addEventListener('pagehide', () => cam.running && cam.stop());
 
-  loadModel(select.value).catch(() => {});
+  slot.get(select.value).catch(() => {});
 }
 
 setup();

@@ -2,7 +2,6 @@
 
 export class Webcam {
   #stream = null;
-  #running = false;
 
   constructor(video, onFrame, onFps) {
     this.video = video;
@@ -11,24 +10,32 @@ export class Webcam {
   }
 
   get running() {
-    return this.#running;
+    return this.#stream !== null;
   }
 
   async start() {
     if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser offers no camera access (getUserMedia)');
-    this.#stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-    this.video.srcObject = this.#stream;
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+    this.video.srcObject = stream;
     this.video.hidden = false;
-    await this.video.play();
-    this.#running = true;
-    this.#loop();
+    try {
+      await this.video.play();
+    } catch (e) {
+      this.#release(stream);
+      throw e;
+    }
+    this.#stream = stream;
+    this.#loop(stream);
   }
 
-  async #loop() {
+  /** One frame at a time, the next as soon as the last is shown: as fast as the classifier goes. */
+  async #loop(stream) {
     let frames = 0;
     let since = performance.now();
-    while (this.#running) {
+    for (;;) {
       await this.onFrame(this.video);
+      // stopped, or stopped and started again, meanwhile: that start runs its own loop
+      if (this.#stream !== stream) return;
       frames++;
       const now = performance.now();
       if (now - since >= 1000) {
@@ -40,11 +47,14 @@ export class Webcam {
   }
 
   stop() {
-    this.#running = false;
-    for (const t of this.#stream?.getTracks() ?? []) t.stop();
+    this.#release(this.#stream);
     this.#stream = null;
+    this.onFps(null);
+  }
+
+  #release(stream) {
+    for (const t of stream?.getTracks() ?? []) t.stop();
     this.video.srcObject = null;
     this.video.hidden = true;
-    this.onFps(null);
   }
 }
