@@ -14,6 +14,17 @@ const CASES: [&str; 5] = [
     "chelsea-gray",
 ];
 
+/// The crate's decode of the case's JPEG.
+fn ours(case: &str) -> effnet::decode::DecodedImage {
+    decode_file(
+        common::fixture(&format!("jpeg/{case}.jpg"))
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// PIL's decode of the case's JPEG.
 fn pil_pixels(case: &str) -> image::RgbaImage {
     image::open(common::fixture(&format!("jpeg/{case}.pil.png")))
         .unwrap()
@@ -23,12 +34,7 @@ fn pil_pixels(case: &str) -> image::RgbaImage {
 #[test]
 fn every_subsampling_decodes_to_pils_pixels() {
     for case in CASES {
-        let ours = decode_file(
-            common::fixture(&format!("jpeg/{case}.jpg"))
-                .to_str()
-                .unwrap(),
-        )
-        .unwrap();
+        let ours = ours(case);
         let pil = pil_pixels(case);
         assert_eq!((ours.width, ours.height), pil.dimensions(), "{case}");
         let differing = ours
@@ -51,12 +57,7 @@ fn probabilities_are_those_of_pils_pixels() {
     for id in ["efficientnet-lite0", "efficientnet-lite1"] {
         let clf = common::classifier(id);
         for case in CASES {
-            let jpeg = decode_file(
-                common::fixture(&format!("jpeg/{case}.jpg"))
-                    .to_str()
-                    .unwrap(),
-            )
-            .unwrap();
+            let jpeg = ours(case);
             let pil = pil_pixels(case);
             let (w, h) = pil.dimensions();
             let ours = clf
