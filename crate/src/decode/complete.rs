@@ -35,7 +35,9 @@ fn jpeg_has_end(b: &[u8]) -> bool {
     let Some(sos) = jpeg_header(b).map(|h| h.first_scan) else {
         return false;
     };
-    b[sos..].windows(2).any(|w| w == [0xFF, 0xD9])
+    // from the end: in a whole file the marker is in its last bytes, so a camera photo's
+    // megabytes are not scanned (the tagger checks every photo)
+    b[sos..].windows(2).rev().any(|w| w == [0xFF, 0xD9])
 }
 
 /// An IEND chunk, found by walking the chunks by their lengths (a cut inside IDAT leaves
