@@ -1,20 +1,41 @@
-// `npm run bench`: effnet-wasm against onnxruntime-web in one headless-chromium session, on
-// the same model and input. Prints markdown tables and writes bench/results/bench-<time>.{json,md};
-// asserts nothing (speed is reported, not tested).
-//   node bench/browser.mjs [model]   env: RUNS (default 50), E2E_RUNS (10), COLD_REPS (3)
+// `npm run bench`: effnet-wasm against onnxruntime-web and LiteRT.js in one headless-chromium
+// session, on the same weights and input. Prints markdown tables and writes
+// bench/results/bench-<time>.{json,md}. Speed is reported, not tested; what fails the run is
+// LiteRT.js disagreeing with effnet-wasm's top-1 on the bench photo.
+//   node bench/browser.mjs [model] [--models m1,m2]
+// model (default efficientnet-lite0) gets the whole bench: every build against onnxruntime-web,
+// the plain builds against LiteRT.js when $EFFNET_PEERS/<model>.tflite exists (default
+// EFFNET_PEERS: ../shared/peers from the repo root), end to end, cold start. --models (default
+// efficientnet-lite1,efficientnet-lite2; '' for none; 'lite1' stands for efficientnet-lite1):
+// inference only, the four shipped builds against onnxruntime-web, EXTRA_RUNS runs each.
+//   env: RUNS (default 50), EXTRA_RUNS (RUNS), E2E_RUNS (10), COLD_REPS (3), EFFNET_PEERS
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
 import { launch, CHROMIUM } from '../tests/browser/chromium.mjs';
 import { stats } from './stats.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const model = process.argv[2] || 'efficientnet-lite0';
+const fullId = (m) => (m.startsWith('efficientnet-') || m.startsWith('mobilenet-') ? m : `efficientnet-${m}`);
+let model = 'efficientnet-lite0';
+let extraModels = ['efficientnet-lite1', 'efficientnet-lite2'];
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--models' || a.startsWith('--models=')) {
+    const list = a === '--models' ? process.argv[++i] ?? '' : a.slice('--models='.length);
+    extraModels = list.split(',').map((m) => m.trim()).filter(Boolean).map(fullId);
+  } else if (a.startsWith('--')) {
+    console.error(`bench: unknown option ${a}`);
+    process.exit(2);
+  } else model = fullId(a);
+}
 const RUNS = Number(process.env.RUNS) || 50;
+const EXTRA_RUNS = Number(process.env.EXTRA_RUNS) || RUNS;
 const E2E_RUNS = Number(process.env.E2E_RUNS) || 10;
 const COLD_REPS = Number(process.env.COLD_REPS) || 3;
 const SETTLE_MS = Number(process.env.SETTLE_MS) || 20;
@@ -27,7 +48,35 @@ const variants = (process.env.VARIANTS?.split(',') ?? [
 ]).filter((v) =>
   existsSync(`${repo}/www/pkg/${v.split('/')[0]}/effnet_bg.wasm`),
 );
+// the shipped builds, for the extra models and the two-thread speed-ups
+const PLAIN = ['simd', 'simd-relaxed', 'simd-threads', 'simd-threads-relaxed'].filter((v) => existsSync(`${repo}/www/pkg/${v}/effnet_bg.wasm`));
 const ortDist = `${repo}/node_modules/onnxruntime-web/dist`;
+const manifest = JSON.parse(readFileSync(`${repo}/models/manifest.json`, 'utf8'));
+const notes = []; // what was skipped and why, printed with the results
+
+// LiteRT.js: its ES module imports the bare specifier @litertjs/wasm-utils, which a worker can't
+// map (no import maps in workers): a copy with it rewritten to a served path, in a temp folder
+const litertDir = `${repo}/node_modules/@litertjs`;
+const peersDir = resolve(process.env.EFFNET_PEERS || `${repo}/../shared/peers`);
+const tflite = `${peersDir}/${model}.tflite`;
+let litertVersion = null;
+let litertCore = null;
+if (!existsSync(`${litertDir}/core/dist/index.js`)) notes.push('LiteRT.js skipped: @litertjs/core is not installed (npm ci).');
+else if (!existsSync(tflite)) notes.push(`LiteRT.js skipped: no ${tflite} (EFFNET_PEERS names the folder of the peers' models; only Lite0 has a .tflite).`);
+else {
+  litertVersion = JSON.parse(await readFile(`${litertDir}/core/package.json`, 'utf8')).version;
+  const src = await readFile(`${litertDir}/core/dist/index.js`, 'utf8');
+  const from = 'from "@litertjs/wasm-utils"';
+  if (src.split(from).length !== 2) throw new Error(`@litertjs/core ${litertVersion}: expected one import ${from} in dist/index.js`);
+  litertCore = await mkdtemp(join(tmpdir(), 'effnet-litert-'));
+  await writeFile(`${litertCore}/index.js`, src.replace(from, 'from "/litert/utils/index.js"'));
+}
+const missing = extraModels.filter((m) => {
+  const e = manifest.models.find((x) => x.id === m);
+  return !e || !existsSync(`${repo}/models/${e.file}`);
+});
+if (missing.length) notes.push(`not benched (not in models/, npm run models): ${missing.join(', ')}.`);
+extraModels = extraModels.filter((m) => m !== model && !missing.includes(m));
 
 const ms = (x) => (x == null ? '–' : x.toFixed(1));
 const mib = (b) => (b / 2 ** 20).toFixed(1);
@@ -44,6 +93,7 @@ const server = await serve({
     '/pkg/': `${repo}/www/pkg`,
     '/ort/': ortDist,
     '/fixtures/': `${repo}/tests/fixtures`,
+    ...(litertCore ? { '/litert/core/': litertCore, '/litert/utils/': `${litertDir}/wasm-utils/dist`, '/litert/wasm/': `${litertDir}/core/wasm`, '/peers/': peersDir } : {}),
   },
 });
 const browser = await launch();
@@ -62,12 +112,20 @@ try {
     return r;
   };
 
-  process.stderr.write(`bench: inference, ${variants.join(', ')} and onnxruntime-web, ${RUNS} runs each...\n`);
-  const r = await open(`/bench/inference.html?runs=${RUNS}&settle=${SETTLE_MS}&e2eRuns=${E2E_RUNS}&model=${model}&variants=${variants.join(',')}`, 1_800_000);
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+  process.stderr.write(`bench: ${model} inference, ${variants.join(', ')} against onnxruntime-web${litertCore ? ' and LiteRT.js' : ''}, ${RUNS} runs each...\n`);
+  const litertParam = litertCore ? `&litert=/peers/${model}.tflite` : '';
+  const r = await open(`/bench/inference.html?runs=${RUNS}&settle=${SETTLE_MS}&e2eRuns=${E2E_RUNS}&model=${model}&variants=${variants.join(',')}${litertParam}`, 1_800_000);
+  const extras = {};
+  for (const m of extraModels) {
+    process.stderr.write(`bench: [${elapsed()}] ${m} inference, ${PLAIN.join(', ')} against onnxruntime-web, ${EXTRA_RUNS} runs each...\n`);
+    extras[m] = await open(`/bench/inference.html?runs=${EXTRA_RUNS}&settle=${SETTLE_MS}&e2eRuns=0&model=${m}&variants=${PLAIN.join(',')}`, 1_800_000);
+  }
 
   // cold start: clear both stores, then per engine and thread count an empty-store load and a
   // stored-model load, repeated and alternated
-  process.stderr.write(`bench: cold start, ${COLD_REPS} repetitions...\n`);
+  process.stderr.write(`bench: [${elapsed()}] cold start, ${COLD_REPS} repetitions...\n`);
   const cold = {};
   for (let rep = 0; rep < COLD_REPS; rep++) {
     for (const engine of ['effnet', 'ort']) {
@@ -87,43 +145,103 @@ try {
   }
 
   const sizes = {};
-  for (const v of new Set(variants.map((l) => l.split("/")[0]))) sizes[v] = await wasmSize(`${repo}/www/pkg/${v}/effnet_bg.wasm`);
+  for (const v of new Set([...variants, ...PLAIN].map((l) => l.split('/')[0]))) sizes[v] = await wasmSize(`${repo}/www/pkg/${v}/effnet_bg.wasm`);
   sizes['ort-wasm-simd-threaded'] = await wasmSize(`${ortDist}/ort-wasm-simd-threaded.wasm`);
+  if (litertCore) for (const b of ['litert_wasm_internal', 'litert_wasm_threaded_internal']) sizes[b] = await wasmSize(`${litertDir}/core/wasm/${b}.wasm`);
   const chromium = execFileSync(CHROMIUM, ['--version']).toString().trim();
   const ortVersion = JSON.parse(await readFile(`${repo}/node_modules/onnxruntime-web/package.json`, 'utf8')).version;
   const date = new Date().toISOString().slice(0, 10);
+  const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.round(p * (xs.length - 1))];
 
-  say(`${model}, ${date}: ${chromium}, onnxruntime-web ${ortVersion}, ${cpus().length} × ${cpus()[0].model}.`);
-  say(`Inference: each effnet-wasm build paired with onnxruntime-web at its thread count, the two alone in the page, ${r.runs} runs each`);
+  // effnet-wasm / peer, run by run, for every effnet-wasm build paired with that peer
+  const pairRatios = (res, peer) => {
+    const out = {};
+    for (const c of res.configs.filter((c) => c.engine === 'effnet-wasm' && (c.peer ?? 'onnxruntime-web') === peer)) {
+      const theirs = res.configs.find((o) => o.engine === peer && o.pairedWith === c.label);
+      out[c.label] = { ours: c, theirs, xs: c.ms.map((t, i) => t / theirs.ms[i]) };
+    }
+    return out;
+  };
+  // each engine's two-thread speed-up: the median of its 1-thread runs over that of its 2-thread
+  // runs, pooled over the pairs of the shipped builds (effnet-wasm: baseline and relaxed apart)
+  const speedups = (res) => {
+    const plain = res.configs.filter((c) => PLAIN.includes(c.engine === 'effnet-wasm' ? c.label : c.pairedWith));
+    const runs = (f) => plain.filter(f).flatMap((c) => c.ms);
+    const rows = [];
+    const row = (engine, one, two, f1, f2) => {
+      const a = runs(f1);
+      const b = runs(f2);
+      if (a.length && b.length) rows.push({ engine, one, two, oneMs: stats(a).median, twoMs: stats(b).median, speedup: stats(a).median / stats(b).median });
+    };
+    for (const [one, two] of [['simd', 'simd-threads'], ['simd-relaxed', 'simd-threads-relaxed']]) {
+      row('effnet-wasm', one, two, (c) => c.engine === 'effnet-wasm' && c.label === one, (c) => c.engine === 'effnet-wasm' && c.label === two);
+    }
+    for (const [engine, one, two] of [['LiteRT.js', 'litert_wasm_internal', 'litert_wasm_threaded_internal'], ['onnxruntime-web', 'ort-wasm-simd-threaded', 'ort-wasm-simd-threaded']]) {
+      row(engine, one, two, (c) => c.engine === engine && c.threads === 1, (c) => c.engine === engine && c.threads === 2);
+    }
+    return rows;
+  };
+  const configTable = (res) => {
+    say('| runtime | build | threads | inference median ms | p90 ms | model compile ms | wasm bytes | gzipped | wasm memory MiB |');
+    say('|---|---|---|---|---|---|---|---|---|');
+    for (const c of res.configs) {
+      const s = stats(c.ms);
+      const z = sizes[c.variant];
+      const build = c.pairedWith ? `${c.variant} (paired with ${c.pairedWith})` : c.peer && c.peer !== 'onnxruntime-web' ? `${c.label} (paired with ${c.peer})` : c.label;
+      say(`| ${c.engine} | ${build} | ${c.threads} | ${ms(s.median)} | ${ms(s.p90)} | ${c.createMs.toFixed(0)} | ${z.bytes} | ${z.gzipBytes} | ${mib(c.wasmMemoryBytes)} |`);
+    }
+  };
+  const ratioTable = (rs, peer) => {
+    say(`effnet-wasm / ${peer} at the same thread count, each run paired with the same-round run of the other:`);
+    say();
+    say(`| build | threads | ratio median | ratio p10–p90 | effnet-wasm median ms | ${peer} median ms | max \\|logit diff\\| | top-1 |`);
+    say('|---|---|---|---|---|---|---|---|');
+    for (const [label, { ours, theirs, xs }] of Object.entries(rs)) {
+      say(`| ${label} | ${ours.threads} | ${stats(xs).median.toFixed(3)} | ${q(xs, 0.1).toFixed(2)}–${q(xs, 0.9).toFixed(2)} | ${ms(stats(ours.ms).median)} | ${ms(stats(theirs.ms).median)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === ours.top1 ? 'equal' : `DIFFERENT (${ours.top1} vs ${theirs.top1})`} |`);
+    }
+  };
+  const speedupTable = (rows) => {
+    say('Two threads over one, per engine (median of its 1-thread runs / median of its 2-thread runs, pooled over the pairs of the shipped builds):');
+    say();
+    say('| engine | 1 thread | 2 threads | 1-thread median ms | 2-thread median ms | speed-up |');
+    say('|---|---|---|---|---|---|');
+    for (const x of rows) say(`| ${x.engine} | ${x.one} | ${x.two} | ${ms(x.oneMs)} | ${ms(x.twoMs)} | ${x.speedup.toFixed(2)}× |`);
+  };
+
+  say(`${model}, ${date}: ${chromium}, onnxruntime-web ${ortVersion}${litertVersion ? `, LiteRT.js (@litertjs/core) ${litertVersion}` : ''}, ${cpus().length} × ${cpus()[0].model}.`);
+  for (const n of notes) say(n);
+  say(`Inference: each effnet-wasm build paired with onnxruntime-web at its thread count${litertCore ? ', and each shipped build paired again with LiteRT.js' : ''}, the two alone in the page, ${r.runs} runs each`);
   say(`after ${r.warmup} warm-ups, interleaved (A B A B ...) with ${SETTLE_MS} ms between runs; wasm memory after ${r.memoryAfter} classifications.`);
-  say();
-  say('| runtime | build | threads | inference median ms | p90 ms | model compile ms | wasm bytes | gzipped | wasm memory MiB |');
-  say('|---|---|---|---|---|---|---|---|---|');
-  for (const c of r.configs) {
-    const s = stats(c.ms);
-    const z = sizes[c.variant];
-    const build = c.pairedWith ? `${c.variant} (paired with ${c.pairedWith})` : c.label;
-    say(`| ${c.engine} | ${build} | ${c.threads} | ${ms(s.median)} | ${ms(s.p90)} | ${c.createMs.toFixed(0)} | ${z.bytes} | ${z.gzipBytes} | ${mib(c.wasmMemoryBytes)} |`);
+  if (litertCore) {
+    say(`LiteRT.js: its CPU path (accelerator 'wasm', XNNPACK), 1 thread its relaxed-SIMD build, 2 threads its pthreads build with numThreads 2, on`);
+    say(`${tflite.replace(/.*\/shared\//, 'shared/')} (the same weights), fed effnet-wasm's input tensor transposed to NHWC; timed around model.run() with the copies in and out.`);
   }
   say();
-  say('effnet-wasm / onnxruntime-web at the same thread count, each run paired with the same-round run of the other:');
+  configTable(r);
   say();
-  say('| build | threads | ratio median | ratio p10–p90 | max \\|logit diff\\| | top-1 |');
-  say('|---|---|---|---|---|---|');
-  const ratios = {};
-  for (const c of r.configs.filter((c) => c.engine === 'effnet-wasm')) {
-    const theirs = r.configs.find((o) => o.engine === 'onnxruntime-web' && o.pairedWith === c.label);
-    const xs = c.ms.map((t, i) => t / theirs.ms[i]);
-    const sorted = [...xs].sort((a, b) => a - b);
-    ratios[c.label] = xs;
-    say(`| ${c.label} | ${c.threads} | ${stats(xs).median.toFixed(3)} | ${sorted[Math.round(0.1 * (xs.length - 1))].toFixed(2)}–${sorted[Math.round(0.9 * (xs.length - 1))].toFixed(2)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === c.top1 ? 'equal' : `DIFFERENT (${c.top1} vs ${theirs.top1})`} |`);
+  const ratios = pairRatios(r, 'onnxruntime-web');
+  ratioTable(ratios, 'onnxruntime-web');
+  let litertRatios = null;
+  const litertDisagrees = [];
+  if (litertCore) {
+    litertRatios = pairRatios(r, 'LiteRT.js');
+    say();
+    ratioTable(litertRatios, 'LiteRT.js');
+    for (const [label, { ours, theirs }] of Object.entries(litertRatios)) {
+      if (theirs.top1 !== ours.top1) litertDisagrees.push(`${theirs.label} (paired with ${label}): top-1 ${theirs.top1}, effnet-wasm's ${ours.top1}`);
+    }
   }
+  const speedup = speedups(r);
   say();
-  say(`End to end, a ${r.jpegBytes}-byte 4000×3000 JPEG (decode + preprocess + inference), median of ${r.e2eRuns}:`);
-  say();
-  say('| path | threads | median ms | p90 ms | top-1 |');
-  say('|---|---|---|---|---|');
-  for (const e of r.e2e) say(`| ${e.name} | ${e.threads} | ${ms(stats(e.ms).median)} | ${ms(stats(e.ms).p90)} | ${e.top1} |`);
+  speedupTable(speedup);
+  if (r.e2e.length) {
+    say();
+    say(`End to end, a ${r.jpegBytes}-byte 4000×3000 JPEG (decode + preprocess + inference), median of ${r.e2eRuns}:`);
+    say();
+    say('| path | threads | median ms | p90 ms | top-1 |');
+    say('|---|---|---|---|---|');
+    for (const e of r.e2e) say(`| ${e.name} | ${e.threads} | ${ms(stats(e.ms).median)} | ${ms(stats(e.ms).p90)} | ${e.top1} |`);
+  }
   say();
   say(`Cold start, page load → first result for one photo (median of ${COLD_REPS}); of the stored-model case, the page's own`);
   say('scripts starting, and the model compile (bytes in hand → runnable: onnxruntime-web\'s session creation):');
@@ -139,13 +257,42 @@ try {
   say();
   for (const t of r.profile.slice(0, 8)) say(`    ${t.op.padEnd(28)} ${String(t.nodes).padStart(4)} nodes ${t.ms.toFixed(2).padStart(8)} ms`);
 
+  const extraJson = {};
+  for (const [m, x] of Object.entries(extras)) {
+    say();
+    say(`## ${m}`);
+    say();
+    say(`Inference only: the ${PLAIN.length} shipped builds against onnxruntime-web, ${x.runs} runs each after ${x.warmup} warm-ups` + (x.runs < r.runs ? ` (fewer than ${model}'s ${r.runs}, to keep \`npm run bench\` within ~15 minutes on 2 cores; EXTRA_RUNS sets it)` : '') + ';');
+    say(`no LiteRT.js (it has only Lite0's .tflite), no end to end or cold start.`);
+    say();
+    configTable(x);
+    say();
+    const xr = pairRatios(x, 'onnxruntime-web');
+    ratioTable(xr, 'onnxruntime-web');
+    const xs = speedups(x);
+    say();
+    speedupTable(xs);
+    extraJson[m] = { ...x, ratios: Object.fromEntries(Object.entries(xr).map(([k, v]) => [k, v.xs])), speedups: xs };
+  }
+  say();
+  say(`(${elapsed()} in all)`);
+
   await mkdir(`${repo}/bench/results`, { recursive: true });
   const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
   const file = `${repo}/bench/results/bench-${stamp}`;
-  await writeFile(`${file}.json`, JSON.stringify({ date, chromium, ortVersion, cpu: cpus()[0].model, cores: cpus().length, sizes, ratios, cold, ...r }, null, 1));
+  const xsOf = (rs) => rs && Object.fromEntries(Object.entries(rs).map(([k, v]) => [k, v.xs]));
+  await writeFile(`${file}.json`, JSON.stringify({
+    date, chromium, ortVersion, litertVersion, cpu: cpus()[0].model, cores: cpus().length, notes, sizes,
+    ratios: xsOf(ratios), litertRatios: xsOf(litertRatios), speedups: speedup, cold, ...r, extraModels: extraJson,
+  }, null, 1));
   await writeFile(`${file}.md`, out.join('\n') + '\n');
   console.log(`\nwritten ${file}.json and .md`);
+  if (litertDisagrees.length) {
+    console.error(`bench: FAILED: LiteRT.js's top-1 differs from effnet-wasm's on the bench photo: ${litertDisagrees.join('; ')}`);
+    process.exitCode = 1;
+  }
 } finally {
   await browser.close();
   server.close();
+  if (litertCore) await rm(litertCore, { recursive: true, force: true });
 }

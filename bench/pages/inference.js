@@ -1,6 +1,7 @@
-// In one page: every effnet-wasm build given in ?variants= and onnxruntime-web with 1 and 2
-// threads, each in its own worker, on the same model and the same input tensor. Runs are
-// interleaved (A B C ... A B C ...) so machine drift hits all. Results land in window.result.
+// In one page: every effnet-wasm build given in ?variants= paired with onnxruntime-web (and,
+// given ?litert=URL of a .tflite, with LiteRT.js) at its thread count, each engine in its own
+// worker, on the same model and the same input tensor. Runs are interleaved (A B A B ...) so
+// machine drift hits both. ?e2eRuns=0 skips the end-to-end figure. Results land in window.result.
 import { rpc, fixturePixels } from './worker-rpc.js';
 
 const params = new URLSearchParams(location.search);
@@ -22,26 +23,42 @@ const pixels = await fixturePixels('coffee.png');
 // Each effnet-wasm build is measured against onnxruntime-web at the same thread count, the
 // two alone in the page and their runs interleaved (A B A B ...): a third engine's idle pool
 // threads, spinning or being woken, would tax whichever engine runs next on a 2-core machine.
+// With ?litert=URL (a .tflite of the same weights) each plain build (no '/flag') is measured a
+// second time the same way against LiteRT.js at its thread count, in a pair of its own.
 const argmax = (xs) => xs.reduce((b, v, i) => (v > xs[b] ? i : b), 0);
+const tflite = params.get('litert') ? await (await fetch(params.get('litert'))).arrayBuffer() : null;
 const configs = [];
-let input; // effnet-wasm's own preprocessing gives the tensor both engines consume
+let input; // effnet-wasm's own preprocessing gives the tensor every engine consumes
 let reference;
 let profile;
-for (const label of variants) {
+const pairs = variants.flatMap((label) => [
+  [label, 'onnxruntime-web'],
+  ...(tflite && !label.includes('/') ? [[label, 'LiteRT.js']] : []),
+]);
+for (const [label, peer] of pairs) {
   // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators;
   // '<build>/tract-gemm': with tract-linalg's GEMM kernel instead of ours
   const [variant, flag] = label.split('/');
   const threads = variant.includes('threads') ? 2 : 1;
-  status(`inference: ${label}`);
+  status(`inference: ${label} vs ${peer}`);
   const ours = rpc('/bench/effnet-worker.js');
   const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', entry, model: model.slice(0), pixels });
   input ??= init.input;
   reference ??= init.logits;
-  const theirs = rpc('/bench/ort-worker.js');
-  const ortInit = await theirs.call({ init: true, threads, model: model.slice(0), input, shape: entry.input.shape });
+  let theirs;
+  let them;
+  if (peer === 'onnxruntime-web') {
+    theirs = rpc('/bench/ort-worker.js');
+    const ortInit = await theirs.call({ init: true, threads, model: model.slice(0), input, shape: entry.input.shape });
+    them = { engine: peer, name: 'onnxruntime-web wasm', label: 'ort-wasm-simd-threaded', variant: 'ort-wasm-simd-threaded', ...ortInit };
+  } else {
+    theirs = rpc('/bench/litert-worker.js', { type: 'classic' });
+    const liteInit = await theirs.call({ init: true, threads, model: tflite.slice(0), input, shape: entry.input.shape });
+    them = { engine: peer, name: `LiteRT.js ${liteInit.build}`, label: liteInit.build, variant: liteInit.build, ...liteInit };
+  }
   const pair = [
-    { engine: 'effnet-wasm', name: `effnet-wasm ${label}`, label, variant, threads, w: ours, ...init },
-    { engine: 'onnxruntime-web', name: 'onnxruntime-web wasm', label: 'ort-wasm-simd-threaded', variant: 'ort-wasm-simd-threaded', pairedWith: label, threads, w: theirs, ...ortInit },
+    { engine: 'effnet-wasm', name: `effnet-wasm ${label}`, label, variant, threads, peer, w: ours, ...init },
+    { ...them, pairedWith: label, threads, w: theirs },
   ];
   for (const c of pair) {
     c.maxLogitDiff = c.logits.reduce((m, v, i) => Math.max(m, Math.abs(v - reference[i])), 0);
@@ -73,7 +90,7 @@ const big = new OffscreenCanvas(4000, 3000);
 big.getContext('2d').drawImage(photo, 0, 0, 4000, 3000);
 const jpeg = await big.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
 const e2e = [];
-for (const threads of [1, 2]) {
+for (const threads of E2E_RUNS > 0 ? [1, 2] : []) {
   // the same pairing: one engine of each at this thread count, nothing else alive
   const clf = await effnet.ImageClassifier.create({ model: modelId, threads });
   const w = rpc('/bench/ort-worker.js');
@@ -100,8 +117,8 @@ for (const threads of [1, 2]) {
 
 window.result = {
   model: modelId, runs: RUNS, profile, warmup: WARMUP, memoryAfter: MEMORY_AFTER, e2eRuns: E2E_RUNS, jpegBytes: jpeg.size,
-  configs: configs.map(({ engine, name, label, variant, pairedWith, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes }) =>
-    ({ engine, name, label, variant, pairedWith, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes })),
+  configs: configs.map(({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes }) =>
+    ({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes })),
   e2e: e2e.map(({ name, threads, ms, top1 }) => ({ name, threads, ms, top1 })),
 };
 status('done');

@@ -1,6 +1,7 @@
 // A worker answering one message at a time: enough for a benchmark that awaits every call.
-export function rpc(url) {
-  const w = new Worker(url, { type: 'module' });
+// A module worker unless told { type: 'classic' } (litert-worker.js).
+export function rpc(url, { type = 'module' } = {}) {
+  const w = new Worker(url, { type });
   const call = (msg, transfer = []) =>
     new Promise((ok, fail) => {
       w.onmessage = ({ data }) => (data.error ? fail(new Error(`${url}: ${data.error}`)) : ok(data));
