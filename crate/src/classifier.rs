@@ -57,21 +57,21 @@ impl Classifier {
         &self.entry
     }
 
-    pub fn labels(&self) -> &Labels {
-        &self.labels
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
-    pub fn preprocess(&self, img: Rgba) -> Result<Input> {
+    pub fn preprocess(&self, img: &Rgba) -> Result<Input> {
         preprocess::preprocess(img, &self.entry.preprocess, self.entry.input.layout)
     }
 
     /// The model's output as it is (logits or probabilities, per the manifest).
-    pub fn raw_output(&self, input: Input) -> Result<Vec<f32>> {
+    pub fn raw_output(&self, input: &Input) -> Result<Vec<f32>> {
         self.engine.run(input)
     }
 
     /// All class probabilities for a preprocessed input.
-    pub fn probabilities(&self, input: Input) -> Result<Vec<f32>> {
+    pub fn probabilities(&self, input: &Input) -> Result<Vec<f32>> {
         let raw = self.raw_output(input)?;
         Ok(self.to_probabilities(raw))
     }
@@ -81,69 +81,30 @@ impl Classifier {
         postprocess::probabilities(raw, self.entry.output.kind)
     }
 
-    /// The `k` most probable categories, best first.
-    pub fn top_k(&self, probs: &[f32], k: usize) -> Vec<Category> {
-        postprocess::top_k(probs, k)
+    /// Whether `filter` can be applied to this model's labels (checked before any pixel work).
+    pub fn check(&self, filter: &Filter) -> Result<()> {
+        filter.check(&self.labels)
+    }
+
+    /// The categories `filter` keeps of these probabilities, best first.
+    pub fn categories(&self, probs: &[f32], filter: &Filter) -> Result<Vec<Category>> {
+        self.check(filter)?;
+        Ok(filter
+            .select(probs, &self.labels)
             .into_iter()
             .map(|index| Category {
                 index,
                 label: self.labels.label(index).to_string(),
                 score: probs[index],
             })
-            .collect()
-    }
-
-    /// The categories `filter` keeps, best first: allow/deny lists, then the score
-    /// threshold, then at most `max_results`.
-    pub fn select(&self, probs: &[f32], filter: &Filter) -> Result<Vec<Category>> {
-        if !filter.category_allowlist.is_empty() && !filter.category_denylist.is_empty() {
-            return Err(Error::Options(
-                "categoryAllowlist and categoryDenylist are mutually exclusive".into(),
-            ));
-        }
-        for name in filter
-            .category_allowlist
-            .iter()
-            .chain(&filter.category_denylist)
-        {
-            let known = (0..self.labels.len()).any(|i| {
-                postprocess::label_matches(self.labels.label(i), std::slice::from_ref(name))
-            });
-            if !known {
-                return Err(Error::Options(format!("no category is named '{name}'")));
-            }
-        }
-        let keep = |i: usize| {
-            let label = self.labels.label(i);
-            (filter.category_allowlist.is_empty()
-                || postprocess::label_matches(label, &filter.category_allowlist))
-                && !postprocess::label_matches(label, &filter.category_denylist)
-                && probs[i] >= filter.score_threshold
-        };
-        let kept: Vec<usize> = (0..probs.len()).filter(|&i| keep(i)).collect();
-        let scores: Vec<f32> = kept.iter().map(|&i| probs[i]).collect();
-        Ok(postprocess::top_k(&scores, filter.max_results)
-            .into_iter()
-            .map(|j| {
-                let index = kept[j];
-                Category {
-                    index,
-                    label: self.labels.label(index).to_string(),
-                    score: probs[index],
-                }
-            })
             .collect())
     }
 
-    pub fn classify(&self, img: Rgba, k: usize) -> Result<Vec<Category>> {
+    /// The whole path for one image.
+    pub fn classify(&self, img: &Rgba, filter: &Filter) -> Result<Vec<Category>> {
+        self.check(filter)?;
         let input = self.preprocess(img)?;
-        let probs = self.probabilities(input)?;
-        Ok(self.top_k(&probs, k))
-    }
-}
-
-impl Classifier {
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+        let probs = self.probabilities(&input)?;
+        self.categories(&probs, filter)
     }
 }

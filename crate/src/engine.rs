@@ -78,7 +78,7 @@ impl Engine {
         self.outputs
     }
 
-    pub fn run(&self, input: Input) -> Result<Vec<f32>> {
+    pub fn run(&self, input: &Input) -> Result<Vec<f32>> {
         if input.shape[..] != self.input_shape[..] {
             return Err(Error::Inference(format!(
                 "input shape {:?} does not match the model's {:?}",
@@ -122,7 +122,7 @@ pub struct OpTime {
 impl Engine {
     /// Runs once, timing every node with `now` (milliseconds; `performance.now` in a browser),
     /// and sums the times per operator kind, slowest first.
-    pub fn profile(&self, input: Input, now: &dyn Fn() -> f64) -> Result<Vec<OpTime>> {
+    pub fn profile(&self, input: &Input, now: &dyn Fn() -> f64) -> Result<Vec<OpTime>> {
         let tensor = Tensor::from_shape(&input.shape, &input.data)
             .map_err(|e| Error::Inference(format!("{e:#}")))?;
         let mut times: Vec<OpTime> = vec![];

@@ -6,8 +6,8 @@ const IMAGENET_1K: &str = include_str!("../../models/labels/imagenet-1k.tsv");
 
 #[derive(Debug, Clone)]
 pub struct Labels {
-    /// (WordNet synset id, label) per class index
-    entries: Vec<(String, String)>,
+    /// label per class index
+    labels: Vec<String>,
 }
 
 impl Labels {
@@ -19,34 +19,31 @@ impl Labels {
         }
     }
 
-    /// Lines of `synset<TAB>label`, one per class in index order.
+    /// Lines of `synset<TAB>label`, one per class in index order (the synset ids are for
+    /// the tagger's WordNet tags, models/tool/wordnet_tags.py).
     pub fn from_tsv(text: &str) -> Result<Self> {
-        let entries = text
+        let labels = text
             .lines()
             .filter(|l| !l.trim().is_empty())
             .enumerate()
             .map(|(i, line)| {
                 line.split_once('\t')
-                    .map(|(s, l)| (s.to_string(), l.trim().to_string()))
+                    .map(|(_, l)| l.trim().to_string())
                     .ok_or_else(|| Error::Labels(format!("line {}: no tab in {line:?}", i + 1)))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { entries })
+        Ok(Self { labels })
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.labels.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.labels.is_empty()
     }
 
     pub fn label(&self, index: usize) -> &str {
-        &self.entries[index].1
-    }
-
-    pub fn synset(&self, index: usize) -> &str {
-        &self.entries[index].0
+        &self.labels[index]
     }
 }

@@ -1,14 +1,19 @@
-//! Model output -> probabilities -> the best k.
+//! Model output -> probabilities -> the categories a [`Filter`] keeps, best first.
 
 use serde::Deserialize;
 
+use crate::error::{Error, Result};
+use crate::labels::Labels;
 use crate::manifest::OutputKind;
 
-/// Which categories to report, named as MediaPipe's ImageClassifier options are.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// Which categories to report, named as MediaPipe's ImageClassifier options are. Every field
+/// is required in JSON: the defaults live with the callers' options (JS:
+/// www/src/shared/classify-options.js; the CLI's flags).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filter {
-    pub max_results: usize,
+    /// At most this many, best first; `None` for all.
+    pub max_results: Option<usize>,
     pub score_threshold: f32,
     /// Keep only these labels (a whole label or one of its comma-separated names).
     pub category_allowlist: Vec<String>,
@@ -16,14 +21,51 @@ pub struct Filter {
     pub category_denylist: Vec<String>,
 }
 
-impl Default for Filter {
-    fn default() -> Self {
+impl Filter {
+    /// The `k` best categories, no other condition.
+    pub fn top(k: usize) -> Self {
         Self {
-            max_results: 5,
+            max_results: Some(k),
             score_threshold: 0.0,
             category_allowlist: vec![],
             category_denylist: vec![],
         }
+    }
+
+    /// Checks the lists against `labels`: exclusive, and every name a label's.
+    pub fn check(&self, labels: &Labels) -> Result<()> {
+        if !self.category_allowlist.is_empty() && !self.category_denylist.is_empty() {
+            return Err(Error::Options(
+                "categoryAllowlist and categoryDenylist are mutually exclusive".into(),
+            ));
+        }
+        for name in self
+            .category_allowlist
+            .iter()
+            .chain(&self.category_denylist)
+        {
+            let known = (0..labels.len())
+                .any(|i| label_matches(labels.label(i), std::slice::from_ref(name)));
+            if !known {
+                return Err(Error::Options(format!("no category is named '{name}'")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The class indices this filter keeps, best first: allow/deny lists, then the score
+    /// threshold, then at most `max_results`. Call [`Filter::check`] first.
+    pub fn select(&self, probs: &[f32], labels: &Labels) -> Vec<usize> {
+        let keep = |i: usize| {
+            let label = labels.label(i);
+            (self.category_allowlist.is_empty() || label_matches(label, &self.category_allowlist))
+                && !label_matches(label, &self.category_denylist)
+                && probs[i] >= self.score_threshold
+        };
+        let kept: Vec<usize> = (0..probs.len()).filter(|&i| keep(i)).collect();
+        let scores: Vec<f32> = kept.iter().map(|&i| probs[i]).collect();
+        let k = self.max_results.unwrap_or(kept.len());
+        top_k(&scores, k).into_iter().map(|j| kept[j]).collect()
     }
 }
 

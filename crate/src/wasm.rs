@@ -78,17 +78,12 @@ pub struct WasmClassifier {
 
 #[wasm_bindgen]
 impl WasmClassifier {
-    /// `entry`: a manifest entry as JSON. `verify`: check the bytes' sha256 here (the JS side
-    /// already checks downloads with SubtleCrypto, so it passes false for those).
+    /// `entry`: a manifest entry as JSON. The bytes' size and sha256 are checked in JS
+    /// (www/src/shared/model-session.js) before they get here.
     #[wasm_bindgen(constructor)]
-    pub fn new(entry: &str, model: &[u8], verify: bool) -> Result<WasmClassifier, JsValue> {
+    pub fn new(entry: &str, model: &[u8]) -> Result<WasmClassifier, JsValue> {
         let entry = ModelEntry::from_json(entry).map_err(js_error)?;
-        let inner = if verify {
-            Classifier::new(entry, model)
-        } else {
-            Classifier::new_unverified(entry, model)
-        }
-        .map_err(js_error)?;
+        let inner = Classifier::new_unverified(entry, model).map_err(js_error)?;
         Ok(Self {
             inner,
             input: None,
@@ -97,20 +92,23 @@ impl WasmClassifier {
         })
     }
 
+    /// Checks a filter (the JSON `categories` takes) against the model's labels, so that a bad
+    /// option is refused before any pixel work.
+    #[wasm_bindgen(js_name = checkFilter)]
+    pub fn check_filter(&self, filter: &str) -> Result<(), JsValue> {
+        self.inner.check(&parse_filter(filter)?).map_err(js_error)
+    }
+
     /// Step 1: RGBA8 pixels (any size) -> the model's input, kept for `infer`.
     pub fn preprocess(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<(), JsValue> {
         let img = Rgba::new(width, height, rgba).map_err(js_error)?;
-        self.input = Some(self.inner.preprocess(img).map_err(js_error)?);
+        self.input = Some(self.inner.preprocess(&img).map_err(js_error)?);
         Ok(())
     }
 
-    /// Step 2: run the model on the preprocessed input.
+    /// Step 2: run the model on the preprocessed input (kept, so that `profile` can rerun it).
     pub fn infer(&mut self) -> Result<(), JsValue> {
-        // kept (not taken) so that `profile` can rerun the same input
-        let input = self
-            .input
-            .clone()
-            .ok_or_else(|| js_error(Error::Inference("infer() before preprocess()".into())))?;
+        let input = self.last_input("infer")?;
         #[cfg(feature = "threads")]
         let raw = crate::warm_pool::run(|| self.inner.raw_output(input));
         #[cfg(not(feature = "threads"))]
@@ -121,11 +119,13 @@ impl WasmClassifier {
     }
 
     /// Step 3: the categories the filter keeps, as JSON `[{index, label, score}]`.
-    /// `filter`: JSON `{maxResults, scoreThreshold, categoryAllowlist, categoryDenylist}`.
+    /// `filter`: JSON `{maxResults (null: all), scoreThreshold, categoryAllowlist,
+    /// categoryDenylist}`, every field given (www/src/shared/classify-options.js).
     pub fn categories(&self, filter: &str) -> Result<String, JsValue> {
-        let filter: Filter =
-            serde_json::from_str(filter).map_err(|e| js_error(Error::Options(e.to_string())))?;
-        let cats = self.inner.select(&self.probs, &filter).map_err(js_error)?;
+        let cats = self
+            .inner
+            .categories(&self.probs, &parse_filter(filter)?)
+            .map_err(js_error)?;
         Ok(serde_json::to_string(&cats).expect("plain structs serialise"))
     }
 
@@ -142,7 +142,7 @@ impl WasmClassifier {
         self.raw.clone()
     }
 
-    /// All class probabilities of the last inference.
+    /// All class probabilities of the last inference (a `Float32Array` copy).
     pub fn probabilities(&self) -> Vec<f32> {
         self.probs.clone()
     }
@@ -150,10 +150,7 @@ impl WasmClassifier {
     /// Per-operator times (JSON) of one run on the last preprocessed input, timed with
     /// `performance.now`.
     pub fn profile(&mut self) -> Result<String, JsValue> {
-        let input = self
-            .input
-            .clone()
-            .ok_or_else(|| js_error(Error::Inference("profile() before preprocess()".into())))?;
+        let input = self.last_input("profile")?;
         let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into())?;
         let now_fn: js_sys::Function = js_sys::Reflect::get(&perf, &"now".into())?.into();
         let now = || {
@@ -166,6 +163,18 @@ impl WasmClassifier {
         let times = self.inner.engine().profile(input, &now).map_err(js_error)?;
         Ok(serde_json::to_string(&times).expect("plain structs serialise"))
     }
+}
+
+impl WasmClassifier {
+    fn last_input(&self, step: &str) -> Result<&Input, JsValue> {
+        self.input
+            .as_ref()
+            .ok_or_else(|| js_error(Error::Inference(format!("{step}() before preprocess()"))))
+    }
+}
+
+fn parse_filter(json: &str) -> Result<Filter, JsValue> {
+    serde_json::from_str(json).map_err(|e| js_error(Error::Options(e.to_string())))
 }
 
 /// Encoded image bytes (JPEG, PNG, WebP, GIF) -> `{width, height, data}` RGBA, for hosts

@@ -3,6 +3,7 @@
 mod common;
 
 use effnet::decode::{decode_bytes, decode_file};
+use effnet::postprocess::Filter;
 use effnet::{Classifier, Error, ModelEntry, Rgba};
 
 const LITE0: &str = "efficientnet-lite0";
@@ -87,7 +88,10 @@ fn tiny_huge_and_odd_images_classify() {
     let clf = common::classifier(LITE0);
     // 1x1: upscaled to 256x256, a valid (if meaningless) result
     let top = clf
-        .classify(Rgba::new(1, 1, &[10, 200, 30, 255]).unwrap(), 5)
+        .classify(
+            &Rgba::new(1, 1, &[10, 200, 30, 255]).unwrap(),
+            &Filter::top(5),
+        )
         .unwrap();
     assert_eq!(top.len(), 5);
     assert!(top.windows(2).all(|w| w[0].score >= w[1].score));
@@ -104,7 +108,7 @@ fn tiny_huge_and_odd_images_classify() {
         }
     }
     let top = clf
-        .classify(Rgba::new(10_000, 10_000, &big).unwrap(), 1)
+        .classify(&Rgba::new(10_000, 10_000, &big).unwrap(), &Filter::top(1))
         .unwrap();
     println!("10000x10000: {:?}", top[0]);
     assert!((281..=285).contains(&top[0].index), "{:?}", top[0]);
@@ -116,7 +120,7 @@ fn grayscale_16_bit_rgba_and_cmyk_files_decode_and_classify() {
     for name in ["gray.png", "gray16.png", "rgba.png", "cmyk.jpg"] {
         let img = decode_file(common::fixture(&format!("odd/{name}")).to_str().unwrap())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let top = clf.classify(img.rgba().unwrap(), 1).unwrap();
+        let top = clf.classify(&img.rgba().unwrap(), &Filter::top(1)).unwrap();
         println!("{name}: {:?}", top[0]);
         assert!((281..=285).contains(&top[0].index), "{name}: {:?}", top[0]);
     }
@@ -157,24 +161,116 @@ fn exif_orientation_is_applied() {
     println!("mean |upright - original| = {mean:.2}");
     assert!(mean < 5.0, "{mean}: not upright");
     let top = common::classifier(LITE0)
-        .classify(img.rgba().unwrap(), 1)
+        .classify(&img.rgba().unwrap(), &Filter::top(1))
         .unwrap();
     assert_eq!(top[0].label, "espresso");
 }
 
 #[test]
 fn each_resize_mode_needs_its_own_crop_parameter() {
-    let mut e = entry();
-    e.preprocess.crop_pct = None;
-    let err = e.validate().unwrap_err().to_string();
-    assert!(err.contains("needs cropPct"), "{err}");
-    e.preprocess.resize = effnet::manifest::ResizeMode::CenterCropThenResize;
-    let err = e.validate().unwrap_err().to_string();
-    assert!(err.contains("needs cropPadding"), "{err}");
-    e.preprocess.crop_padding = Some(32);
-    e.validate().unwrap();
-    e.preprocess.crop_pct = Some(0.9);
-    assert!(e.validate().is_err(), "both crop parameters are ambiguous");
+    use effnet::manifest::Resize;
+    use serde_json::json;
+    // the manifest's Lite0 entry with its preprocess's resize fields replaced
+    let with = |fields: serde_json::Value| {
+        let mut v = serde_json::to_value(entry()).unwrap();
+        let p = v["preprocess"].as_object_mut().unwrap();
+        p.retain(|k, _| !["resize", "cropPct", "cropPadding"].contains(&k.as_str()));
+        p.extend(fields.as_object().unwrap().clone());
+        ModelEntry::from_json(&v.to_string()).map_err(|e| e.to_string())
+    };
+    let short = json!({"resize": "shortSideThenCenterCrop"});
+    let err = with(short).unwrap_err();
+    assert!(
+        err.contains("preprocess.cropPct is missing: resize shortSideThenCenterCrop needs cropPct"),
+        "{err}"
+    );
+    let err = with(json!({"resize": "centerCropThenResize", "cropPct": null})).unwrap_err();
+    assert!(err.contains("preprocess.cropPadding is missing"), "{err}");
+    let err = with(json!({"resize": "centerCropThenResize", "cropPadding": 32, "cropPct": 0.9}))
+        .unwrap_err();
+    assert!(
+        err.contains("preprocess.cropPct must be absent with resize centerCropThenResize"),
+        "{err}"
+    );
+    let err = with(json!({"resize": "shortSideThenCenterCrop", "cropPct": 0.0})).unwrap_err();
+    assert!(
+        err.contains("preprocess.cropPct must be in (0, 1], got 0"),
+        "{err}"
+    );
+    // null stands for absent, as in JS
+    let e = with(json!({"resize": "centerCropThenResize", "cropPadding": 32, "cropPct": null}))
+        .unwrap();
+    assert_eq!(
+        e.preprocess.resize,
+        Resize::CenterCropThenResize { crop_padding: 32 }
+    );
+    // and the JSON form is unchanged: what is read is written back the same
+    let e = with(json!({"resize": "shortSideThenCenterCrop", "cropPct": 0.875})).unwrap();
+    assert_eq!(
+        e.preprocess.resize,
+        Resize::ShortSideThenCenterCrop { crop_pct: 0.875 }
+    );
+    let back = serde_json::to_value(&e.preprocess).unwrap();
+    assert_eq!(back["resize"], "shortSideThenCenterCrop");
+    assert_eq!(back["cropPct"], 0.875);
+    assert!(back.get("cropPadding").is_none(), "{back}");
+}
+
+#[test]
+fn a_filter_checks_its_lists_against_the_labels_and_keeps_what_it_names() {
+    let clf = common::classifier(LITE0);
+    let img = decode_file(common::fixture("chelsea.png").to_str().unwrap()).unwrap();
+    let img = img.rgba().unwrap();
+    let filter = |json: &str| -> Filter { serde_json::from_str(json).unwrap() };
+    let all = clf
+        .classify(&img, &filter(r#"{"maxResults": null, "scoreThreshold": 0, "categoryAllowlist": [], "categoryDenylist": []}"#))
+        .unwrap();
+    assert_eq!(all.len(), 1000, "maxResults null: every category");
+    assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
+    let only = clf
+        .classify(&img, &filter(r#"{"maxResults": 5, "scoreThreshold": 0, "categoryAllowlist": ["tabby cat", "lynx"], "categoryDenylist": []}"#))
+        .unwrap();
+    let names: Vec<&str> = only.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(only.len(), 2, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.contains("tabby") || n.contains("lynx")),
+        "{names:?}"
+    );
+    let denied = clf
+        .classify(&img, &filter(&format!(r#"{{"maxResults": 1, "scoreThreshold": 0, "categoryAllowlist": [], "categoryDenylist": ["{}"]}}"#, all[0].label)))
+        .unwrap();
+    assert_eq!(
+        denied[0].index, all[1].index,
+        "the best is denied, the second comes first"
+    );
+    let above = clf
+        .classify(&img, &filter(r#"{"maxResults": null, "scoreThreshold": 0.01, "categoryAllowlist": [], "categoryDenylist": []}"#))
+        .unwrap();
+    assert!(!above.is_empty() && above.len() < 1000 && above.iter().all(|c| c.score >= 0.01));
+    for (json, want) in [
+        (
+            r#"{"maxResults": 1, "scoreThreshold": 0, "categoryAllowlist": ["no such thing"], "categoryDenylist": []}"#,
+            "no category is named 'no such thing'",
+        ),
+        (
+            r#"{"maxResults": 1, "scoreThreshold": 0, "categoryAllowlist": ["lynx"], "categoryDenylist": ["tabby cat"]}"#,
+            "mutually exclusive",
+        ),
+    ] {
+        let err = clf.classify(&img, &filter(json)).unwrap_err();
+        assert_eq!(err.code(), "BAD_OPTIONS");
+        assert!(err.to_string().contains(want), "{err}");
+    }
+    // every field is required and no other is taken: the defaults are the callers'
+    for json in [
+        r#"{"maxResults": 1}"#,
+        r#"{"maxResults": 1, "scoreThreshold": 0, "categoryAllowlist": [], "categoryDenylist": [], "topK": 3}"#,
+        r#"{"maxResults": -1, "scoreThreshold": 0, "categoryAllowlist": [], "categoryDenylist": []}"#,
+    ] {
+        assert!(serde_json::from_str::<Filter>(json).is_err(), "{json}");
+    }
 }
 
 #[test]
@@ -192,7 +288,7 @@ fn the_manifest_marks_user_supplied_models_as_not_built() {
 fn the_tf_crop_of_a_one_pixel_image_is_that_pixel() {
     let b7 = common::manifest().model("efficientnet-b7").unwrap().clone();
     let x = effnet::preprocess::preprocess(
-        Rgba::new(1, 1, &[200, 30, 40, 255]).unwrap(),
+        &Rgba::new(1, 1, &[200, 30, 40, 255]).unwrap(),
         &b7.preprocess,
         b7.input.layout,
     )
@@ -221,4 +317,32 @@ fn a_storage_variant_must_share_its_models_contract() {
     man["models"][i]["variantOf"] = "efficientnet-lite9".into();
     let e = effnet::Manifest::from_json(&man.to_string()).unwrap_err();
     assert!(e.to_string().contains("names no listed model"), "{e}");
+}
+
+#[test]
+fn the_built_in_label_sets_are_the_manifests() {
+    // JS reads labelSets from the manifest; Rust builds its label sets in (labels.rs)
+    let text = std::fs::read_to_string(common::repo().join("models/manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sets = manifest["labelSets"].as_object().unwrap();
+    assert!(!sets.is_empty());
+    for (name, set) in sets {
+        let labels = effnet::labels::Labels::builtin(name).unwrap();
+        assert_eq!(
+            labels.len() as u64,
+            set["count"].as_u64().unwrap(),
+            "{name}"
+        );
+        let file = std::fs::read_to_string(
+            common::repo()
+                .join("models")
+                .join(set["file"].as_str().unwrap()),
+        )
+        .unwrap();
+        let from_file = effnet::labels::Labels::from_tsv(&file).unwrap();
+        assert!(
+            (0..labels.len()).all(|i| labels.label(i) == from_file.label(i)),
+            "{name}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use effnet::decode::decode_file;
+use effnet::postprocess::Filter;
 use serde_json::Value;
 
 /// Measured: at most 1.6e-6 (rocket.jpg, Lite0), float summation order. JPEGs decode with
@@ -21,8 +22,8 @@ fn check_model(id: &str) {
     assert_eq!(images.len(), 4);
     for (name, r) in images {
         let img = decode_file(common::fixture(name).to_str().unwrap()).unwrap();
-        let input = clf.preprocess(img.rgba().unwrap()).unwrap();
-        let probs = clf.probabilities(input).unwrap();
+        let input = clf.preprocess(&img.rgba().unwrap()).unwrap();
+        let probs = clf.probabilities(&input).unwrap();
         let ref_probs = reference_probs(r);
         assert_eq!(ref_probs.len(), 1000);
         let ref_top5: Vec<usize> = r["top5"]
@@ -31,7 +32,7 @@ fn check_model(id: &str) {
             .iter()
             .map(|t| t[0].as_u64().unwrap() as usize)
             .collect();
-        let top5 = clf.top_k(&probs, 5);
+        let top5 = clf.categories(&probs, &Filter::top(5)).unwrap();
         let diff = probs
             .iter()
             .zip(&ref_probs)
@@ -71,7 +72,7 @@ fn lite2_classifies_the_photos() {
     let clf = common::classifier("efficientnet-lite2");
     for (name, want) in [("coffee.png", 967), ("chelsea.png", 0)] {
         let img = decode_file(common::fixture(name).to_str().unwrap()).unwrap();
-        let top = clf.classify(img.rgba().unwrap(), 5).unwrap();
+        let top = clf.classify(&img.rgba().unwrap(), &Filter::top(5)).unwrap();
         println!("efficientnet-lite2 {name}: {:?}", top[0]);
         if want != 0 {
             assert_eq!(top[0].index, want, "{name}");
@@ -136,10 +137,10 @@ fn storage_variants_keep_the_top1_of_their_fp32_model() {
         for name in ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"] {
             let img = decode_file(common::fixture(name).to_str().unwrap()).unwrap();
             let p = clf
-                .probabilities(clf.preprocess(img.rgba().unwrap()).unwrap())
+                .probabilities(&clf.preprocess(&img.rgba().unwrap()).unwrap())
                 .unwrap();
             let q = base
-                .probabilities(base.preprocess(img.rgba().unwrap()).unwrap())
+                .probabilities(&base.preprocess(&img.rgba().unwrap()).unwrap())
                 .unwrap();
             let diff = max_abs_diff(&p, &q);
             println!(

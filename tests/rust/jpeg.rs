@@ -61,11 +61,11 @@ fn probabilities_are_those_of_pils_pixels() {
             let pil = pil_pixels(case);
             let (w, h) = pil.dimensions();
             let ours = clf
-                .probabilities(clf.preprocess(jpeg.rgba().unwrap()).unwrap())
+                .probabilities(&clf.preprocess(&jpeg.rgba().unwrap()).unwrap())
                 .unwrap();
             let theirs = clf
                 .probabilities(
-                    clf.preprocess(effnet::Rgba::new(w, h, pil.as_raw()).unwrap())
+                    &clf.preprocess(&effnet::Rgba::new(w, h, pil.as_raw()).unwrap())
                         .unwrap(),
                 )
                 .unwrap();

@@ -32,7 +32,7 @@ fn resize_and_crop_equal_pillow_bit_for_bit() {
     for case in cases {
         let p: Preprocess = serde_json::from_value(case["preprocess"].clone()).unwrap();
         let (w, h, px) = rgba_png(case["source"].as_str().unwrap());
-        let ours = crop_rgb(Rgba::new(w, h, &px).unwrap(), &p);
+        let ours = crop_rgb(&Rgba::new(w, h, &px).unwrap(), &p);
         let theirs = rgb_png(case["crop"].as_str().unwrap());
         assert_eq!(ours.len(), theirs.len(), "{}", case["id"]);
         let differing = ours.iter().zip(&theirs).filter(|(a, b)| a != b).count();
@@ -52,7 +52,7 @@ fn normalised_tensors_equal_numpy_in_both_layouts_and_channel_orders() {
         let p: Preprocess = serde_json::from_value(case["preprocess"].clone()).unwrap();
         let layout: Layout = serde_json::from_value(case["layout"].clone()).unwrap();
         let (w, h, px) = rgba_png(case["source"].as_str().unwrap());
-        let ours = preprocess(Rgba::new(w, h, &px).unwrap(), &p, layout).unwrap();
+        let ours = preprocess(&Rgba::new(w, h, &px).unwrap(), &p, layout).unwrap();
         let raw = std::fs::read(common::fixture(case["tensor"].as_str().unwrap())).unwrap();
         let theirs: Vec<f32> = raw
             .chunks_exact(4)
@@ -111,7 +111,7 @@ fn every_manifest_contract_matches_its_numpy_tensor() {
     for c in &contracts {
         let entry = manifest.model(c["model"].as_str().unwrap()).unwrap();
         let ours = preprocess(
-            Rgba::new(w, h, &px).unwrap(),
+            &Rgba::new(w, h, &px).unwrap(),
             &entry.preprocess,
             entry.input.layout,
         )

@@ -1,16 +1,15 @@
 //! Which part of the source is resized, and where the model's square input lies in the result.
 
 use super::resample::{Rect, Window};
-use crate::manifest::{Preprocess, ResizeMode};
+use crate::manifest::{Preprocess, Resize};
 
 /// The source rectangle to resample and the window of the resized image to keep.
 pub fn plan(src_w: u32, src_h: u32, p: &Preprocess) -> (Rect, Window) {
     let size = p.size as usize;
     match p.resize {
-        ResizeMode::ShortSideThenCenterCrop => {
+        Resize::ShortSideThenCenterCrop { crop_pct } => {
             // torchvision's `Resize(n)` then `CenterCrop(size)`, as timm's eval transform applies them.
-            // timm: scale_size = math.floor(img_size / crop_pct); validation guarantees crop_pct
-            let crop_pct = p.crop_pct.unwrap_or(1.0);
+            // timm: scale_size = math.floor(img_size / crop_pct)
             let short = (p.size as f64 / crop_pct).floor() as u64;
             let (w, h) = (src_w as u64, src_h as u64);
             // torchvision: the long side is int(short * long / short_side), a float truncated
@@ -29,8 +28,8 @@ pub fn plan(src_w: u32, src_h: u32, p: &Preprocess) -> (Rect, Window) {
             };
             (Rect::full(src_w as usize, src_h as usize), win)
         }
-        ResizeMode::CenterCropThenResize => {
-            let side = tf_crop_side(src_w, src_h, p.size, p.crop_padding.unwrap_or(0));
+        Resize::CenterCropThenResize { crop_padding } => {
+            let side = tf_crop_side(src_w, src_h, p.size, crop_padding);
             // TF: offset = ((dim - crop) + 1) // 2, i.e. half the margin rounded up
             let crop = Rect {
                 left: (src_w - side).div_ceil(2) as usize,

@@ -16,7 +16,7 @@ pub struct Input {
 }
 
 /// The cropped, resized RGB8 square the model sees (useful to show or test).
-pub fn crop_rgb(img: Rgba, p: &Preprocess) -> Vec<u8> {
+pub fn crop_rgb(img: &Rgba, p: &Preprocess) -> Vec<u8> {
     let (region, win) = geometry::plan(img.width(), img.height(), p);
     resample::resize_window(
         img.data(),
@@ -27,15 +27,11 @@ pub fn crop_rgb(img: Rgba, p: &Preprocess) -> Vec<u8> {
     )
 }
 
-pub fn preprocess(img: Rgba, p: &Preprocess, layout: Layout) -> Result<Input> {
+pub fn preprocess(img: &Rgba, p: &Preprocess, layout: Layout) -> Result<Input> {
     let size = p.size as usize;
     let rgb = crop_rgb(img, p);
-    let shape = match layout {
-        Layout::Nchw => [1, 3, size, size],
-        Layout::Nhwc => [1, size, size, 3],
-    };
     Ok(Input {
-        shape,
+        shape: layout.input_shape(size),
         data: normalize::normalize(&rgb, size, p, layout),
     })
 }

@@ -85,14 +85,14 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, Error> {
     let clf = clf?;
     let (w, h, data) = synthetic_photo();
     let img = Rgba::new(w, h, &data)?;
-    let pre: Vec<f64> = (0..10).map(|_| time(|| clf.preprocess(img)).1).collect();
-    let input = clf.preprocess(img)?;
+    let pre: Vec<f64> = (0..10).map(|_| time(|| clf.preprocess(&img)).1).collect();
+    let input = clf.preprocess(&img)?;
     for _ in 0..args.warmup {
-        clf.probabilities(input.clone())?;
+        clf.probabilities(&input)?;
     }
     let mut inf = Vec::with_capacity(args.runs);
     for _ in 0..args.runs.max(1) {
-        let (r, ms) = time(|| clf.probabilities(input.clone()));
+        let (r, ms) = time(|| clf.probabilities(&input));
         r?;
         inf.push(ms);
     }
@@ -136,13 +136,13 @@ pub fn profile(model: &ModelArgs, runs: usize) -> Result<ExitCode, Error> {
     let clf = resolve::classifier(model)?;
     let size = clf.entry().preprocess.size;
     let data = vec![128u8; (size * size * 4) as usize];
-    let input = clf.preprocess(Rgba::new(size, size, &data)?)?;
+    let input = clf.preprocess(&Rgba::new(size, size, &data)?)?;
     let start = Instant::now();
     let now = || start.elapsed().as_secs_f64() * 1e3;
-    clf.engine().profile(input.clone(), &now)?;
+    clf.engine().profile(&input, &now)?;
     let mut total: Vec<effnet::engine::OpTime> = vec![];
     for _ in 0..runs.max(1) {
-        for t in clf.engine().profile(input.clone(), &now)? {
+        for t in clf.engine().profile(&input, &now)? {
             match total.iter_mut().find(|x| x.op == t.op) {
                 Some(x) => x.ms += t.ms,
                 None => total.push(t),

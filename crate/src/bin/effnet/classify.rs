@@ -1,6 +1,7 @@
 //! `effnet classify`: every image is attempted; failures are reported and counted.
 
 use effnet::decode::decode_file;
+use effnet::postprocess::Filter;
 use effnet::{Category, Classifier, Error};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -15,14 +16,15 @@ struct Line<'a> {
 
 fn one(clf: &Classifier, path: &str, k: usize) -> Result<Vec<Category>, Error> {
     let img = decode_file(path)?;
-    clf.classify(img.rgba()?, k).map_err(|e| match e {
-        // name the file, not just its size
-        Error::Image { reason, .. } => Error::Decode {
-            path: path.to_string(),
-            reason,
-        },
-        e => e,
-    })
+    clf.classify(&img.rgba()?, &Filter::top(k))
+        .map_err(|e| match e {
+            // name the file, not just its size
+            Error::Image { reason, .. } => Error::Decode {
+                path: path.to_string(),
+                reason,
+            },
+            e => e,
+        })
 }
 
 pub fn run(args: &ModelArgs, k: usize, json: bool, images: &[String]) -> Result<ExitCode, Error> {

@@ -35,7 +35,7 @@ pub fn run(args: &ModelArgs, input: &Path) -> Result<ExitCode, Error> {
         .as_slice()
         .try_into()
         .map_err(|_| bad(format!("input shape {shape:?} is not 4-D")))?;
-    let raw = clf.raw_output(Input { shape, data })?;
+    let raw = clf.raw_output(&Input { shape, data })?;
     // f32's Display is the shortest string that reads back as the same value
     println!(
         "{}",

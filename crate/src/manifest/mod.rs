@@ -3,24 +3,19 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+
+mod preprocess;
+pub use preprocess::{Preprocess, Resize};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
     pub schema: u32,
-    #[serde(default)]
-    pub label_sets: BTreeMap<String, LabelSet>,
+    // `labelSets` is JS's (the label names it accepts); Rust's label sets are built in
+    // (labels.rs), and tests/rust/errors.rs checks they agree with it.
     pub models: Vec<ModelEntry>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LabelSet {
-    pub file: String,
-    pub count: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -63,7 +58,7 @@ pub struct Weights {
     pub checkpoint: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InputSpec {
     pub name: String,
@@ -77,6 +72,23 @@ pub enum Layout {
     Nchw,
     #[serde(rename = "NHWC")]
     Nhwc,
+}
+
+impl Layout {
+    /// The input tensor's shape for a `size` x `size` RGB image, batch 1.
+    pub fn input_shape(self, size: usize) -> [usize; 4] {
+        match self {
+            Layout::Nchw => [1, 3, size, size],
+            Layout::Nhwc => [1, size, size, 3],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Nchw => "NCHW",
+            Layout::Nhwc => "NHWC",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -95,43 +107,13 @@ pub enum Interpolation {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ResizeMode {
-    /// timm/torchvision eval: short side to floor(size / cropPct), then a centred size x size crop.
-    ShortSideThenCenterCrop,
-    /// TF EfficientNet eval's crop: a centred square of side size / (size + cropPadding) x the
-    /// short side, resized to size x size with Pillow's antialiased filter (not TF's
-    /// `resize_bicubic`, which has no antialiasing: models/README.md).
-    CenterCropThenResize,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Preprocess {
-    pub size: u32,
-    pub resize: ResizeMode,
-    /// `shortSideThenCenterCrop` only
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crop_pct: Option<f64>,
-    /// `centerCropThenResize` only (TF's CROP_PADDING, 32)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crop_padding: Option<u32>,
-    pub interpolation: Interpolation,
-    /// Pixels are scaled from 0..255 to 0..valueRange before mean and std apply.
-    pub value_range: f32,
-    pub mean: [f32; 3],
-    pub std: [f32; 3],
-    pub channel_order: ChannelOrder,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputKind {
     Logits,
     Probabilities,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputSpec {
     pub name: String,
@@ -162,18 +144,7 @@ impl Manifest {
         if b.variant_of.is_some() {
             return bad(format!("variantOf names {base}, itself a variant"));
         }
-        type Json = serde_json::Result<serde_json::Value>;
-        let same = |a: Json, b: Json| a.ok() == b.ok();
-        if !same(
-            serde_json::to_value(&entry.input),
-            serde_json::to_value(&b.input),
-        ) || !same(
-            serde_json::to_value(&entry.preprocess),
-            serde_json::to_value(&b.preprocess),
-        ) || !same(
-            serde_json::to_value(&entry.output),
-            serde_json::to_value(&b.output),
-        ) {
+        if entry.input != b.input || entry.preprocess != b.preprocess || entry.output != b.output {
             return bad(format!("its input, preprocess and output must be {base}'s"));
         }
         Ok(())
@@ -219,34 +190,6 @@ impl ModelEntry {
         if p.size == 0 {
             return bad("preprocess.size must be an integer in [1, 4294967295], got 0".into());
         }
-        match (p.resize, p.crop_pct, p.crop_padding) {
-            (ResizeMode::ShortSideThenCenterCrop, Some(c), None) => {
-                if c.is_nan() || c <= 0.0 || c > 1.0 {
-                    return bad(format!("preprocess.cropPct must be in (0, 1], got {c}"));
-                }
-            }
-            (ResizeMode::CenterCropThenResize, None, Some(_)) => {}
-            (ResizeMode::ShortSideThenCenterCrop, None, _) => {
-                return bad(
-                    "preprocess.cropPct is missing: resize shortSideThenCenterCrop needs cropPct"
-                        .into(),
-                );
-            }
-            (ResizeMode::ShortSideThenCenterCrop, Some(_), Some(_)) => {
-                return bad(
-                    "preprocess.cropPadding must be absent with resize shortSideThenCenterCrop"
-                        .into(),
-                );
-            }
-            (ResizeMode::CenterCropThenResize, _, None) => {
-                return bad("preprocess.cropPadding is missing: resize centerCropThenResize needs cropPadding".into());
-            }
-            (ResizeMode::CenterCropThenResize, Some(_), Some(_)) => {
-                return bad(
-                    "preprocess.cropPct must be absent with resize centerCropThenResize".into(),
-                );
-            }
-        }
         let positive = |v: f32| v.is_finite() && v > 0.0;
         if !positive(p.value_range) {
             return bad(format!(
@@ -261,13 +204,11 @@ impl ModelEntry {
             ));
         }
         let s = p.size as usize;
-        let (want, layout) = match self.input.layout {
-            Layout::Nchw => ([1, 3, s, s], "NCHW"),
-            Layout::Nhwc => ([1, s, s, 3], "NHWC"),
-        };
+        let want = self.input.layout.input_shape(s);
         if self.input.shape != want {
             return bad(format!(
-                "input.shape must be {want:?} (layout {layout}, preprocess.size {s}), got {:?}",
+                "input.shape must be {want:?} (layout {}, preprocess.size {s}), got {:?}",
+                self.input.layout.name(),
                 self.input.shape
             ));
         }
@@ -333,11 +274,15 @@ fn from_json_located<T: DeserializeOwned>(text: &str) -> std::result::Result<T, 
         let missing = why
             .strip_prefix("missing field `")
             .and_then(|f| f.strip_suffix('`'));
-        match (missing, at.is_empty()) {
-            (Some(field), true) => format!("{field} is missing"),
-            (Some(field), false) => format!("{at}.{field} is missing"),
-            (None, true) => why.to_string(),
-            (None, false) => format!("{at}: {why}"),
+        // a message about a field of the value at `at` (preprocess.rs's) starts with `.field`
+        let relative = why.strip_prefix('.');
+        match (missing, relative, at.is_empty()) {
+            (Some(field), _, true) => format!("{field} is missing"),
+            (Some(field), _, false) => format!("{at}.{field} is missing"),
+            (None, Some(rest), true) => rest.to_string(),
+            (None, Some(_), false) => format!("{at}{why}"),
+            (None, None, true) => why.to_string(),
+            (None, None, false) => format!("{at}: {why}"),
         }
     })
 }
