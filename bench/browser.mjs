@@ -17,7 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
-import { launch, CHROMIUM } from '../tests/browser/chromium.mjs';
+import { launch, CHROMIUM } from '../tools/chromium.mjs';
 import { stats } from './stats.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -13,7 +13,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
-import { launch } from '../tests/browser/chromium.mjs';
+import { launch } from '../tools/chromium.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.argv[2]) || 200;
@@ -51,7 +51,7 @@ async function browserRss() {
 
 const work = await mkdtemp(join(tmpdir(), 'effnet-tagger-bench-'));
 const dir = join(work, 'photos');
-const made = spawnSync(join(venv, 'bin/python'), [`${repo}/tests/browser/tagger_photos.py`, 'bench', dir, String(N)], { encoding: 'utf8' });
+const made = spawnSync(join(venv, 'bin/python'), [`${repo}/tools/tagger_photos.py`, 'bench', dir, String(N)], { encoding: 'utf8' });
 if (made.status !== 0) throw new Error(`making the photos failed: ${made.error ?? made.stderr}`);
 
 const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test` } });

@@ -11,7 +11,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../www/serve.mjs';
-import { launch, CHROMIUM } from '../tests/browser/chromium.mjs';
+import { launch, CHROMIUM } from '../tools/chromium.mjs';
 import { stats } from './stats.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -30,13 +30,13 @@ const only = process.argv.slice(2);
 const entries = manifest.models.filter((m) => !only.length || only.includes(m.id));
 const built = (m) => m.sha256 && existsSync(`${repo}/models/${m.file}`);
 
-// the unbuilt models: random weights, exported by the model tool (tests/models/test_zoo.py)
+// the unbuilt models: seeded random weights, exported by the model tool (tools/random_weights.py)
 const tmp = await mkdtemp(join(tmpdir(), 'effnet-zoo-'));
 const random = entries.filter((m) => !built(m)).map((m) => m.id);
 const exported = {};
 if (random.length) {
   process.stderr.write(`zoo: exporting random-weight graphs of ${random.join(', ')} ...\n`);
-  const lines = execFileSync(python, [`${repo}/bench/zoo_export.py`, tmp, ...random], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const lines = execFileSync(python, [`${repo}/tools/random_weights.py`, tmp, ...random], { encoding: 'utf8', maxBuffer: 1 << 24 });
   for (const l of lines.trim().split('\n')) {
     const e = JSON.parse(l);
     exported[e.id] = e;
@@ -84,7 +84,7 @@ const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 say(`${date}: ${chromium}, ${cpus().length} × ${cpus()[0].model}; \`npm run bench:zoo\`. Inference only (the coffee photo, preprocessed`);
 say(`by the model's own contract), median (p90) ms of ${RUNS} runs after ${WARMUP} warm-ups, one worker per model and build.`);
 say('Weights "random": the model is not built here; a seeded random-weight export of its architecture');
-say('(tests/models/test_zoo.py) runs instead: inference time does not depend on the weight values.');
+say('(tools/random_weights.py) runs instead: inference time does not depend on the weight values.');
 say();
 const cols = builds.map(([v, t]) => `${v} ${t}`);
 const label = (c) => `${c.replace(' ', ', ')} t`;

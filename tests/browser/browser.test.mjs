@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
-import { launch, recordRequests } from './chromium.mjs';
+import { launch, recordRequests } from '../../tools/chromium.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const reference = JSON.parse(await readFile(new URL('../fixtures/reference.json', import.meta.url), 'utf8'));

@@ -15,16 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
-import { launch, recordRequests } from './chromium.mjs';
+import { launch, recordRequests } from '../../tools/chromium.mjs';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const artifacts = `${repo}/tests/artifacts`;
 const fixtures = `${repo}/tests/fixtures`;
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
-const photoScript = `${repo}/tests/browser/tagger_photos.py`;
+const photoScript = `${repo}/tools/tagger_photos.py`;
 const mounts = { '/': `${repo}/dist-test` };
 
-/** Photos in the generated album (tagger_photos.py e2e); one of them is truncated.jpg. */
+/** Photos in the generated album (tools/tagger_photos.py e2e); one of them is truncated.jpg. */
 export const IMAGES = 44;
 /** The album's broken photo, as the tagger reports it. */
 export const TRUNCATED = /^truncated\.jpg: the JPEG file is truncated: it ends before its image does \(\d+ bytes\)$/;
@@ -97,7 +97,7 @@ export function taggerSession({ album = false, setup } = {}) {
 }
 
 /**
- * The album made by tagger_photos.py, generated once per version of the script and the
+ * The album made by tools/tagger_photos.py, generated once per version of the script and the
  * fixtures (cached in the temp dir under their hash); each test file copies it, as tests
  * add and touch photos in their copy.
  */

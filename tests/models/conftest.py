@@ -6,6 +6,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "models" / "tool"))
+# tools/random_weights.py: the seeded random-weight exports, shared with bench/zoo.mjs
+sys.path.insert(0, str(REPO / "tools"))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import pth
 import safetensors_file
 import torchzip
 from conftest import REPO
+from random_weights import export_random, random_state
 
 
 def entry_of(manifest, model_id):
@@ -84,37 +85,6 @@ def test_compound_scaling_and_block_details():
     mnv2 = arch.mobilenet_v2()
     assert [k for k, _ in mnv2.params()][-4:] == ["features.18.1.running_mean", "features.18.1.running_var",
                                                   "classifier.1.weight", "classifier.1.bias"]
-
-
-# --- seeded random weights ---------------------------------------------------------------
-
-def random_state(net: arch.Network, seed: int) -> "OrderedDict[str, np.ndarray]":
-    """He-initialised convolutions and BatchNorm statistics far from identity, so folding is
-    exercised; residual branches are damped so that 55 blocks (B7) keep activations O(1)."""
-    rng = np.random.default_rng(seed)
-    damped = {b.layers[-1].bn for b in net.blocks if b.skip}
-    out = OrderedDict()
-    for key, shape in net.params():
-        prefix = key.rsplit(".", 1)[0]
-        if key.endswith("running_mean"):
-            v = rng.normal(0, 0.2, shape)
-        elif key.endswith("running_var"):
-            v = rng.uniform(0.5, 2.0, shape)
-        elif len(shape) == 1 and key.endswith(".weight"):  # BatchNorm scale
-            v = rng.uniform(0.5, 1.2, shape) * (0.2 if prefix in damped else 1.0)
-        elif len(shape) == 4:
-            v = rng.normal(0, np.sqrt(2.0 / np.prod(shape[1:])), shape)
-        elif len(shape) == 2:
-            v = rng.normal(0, 1 / np.sqrt(shape[1]), shape)
-        else:
-            v = rng.normal(0, 0.1, shape)
-        out[key] = v.astype(np.float32)
-    return out
-
-
-def export_random(entry: dict, out: Path, seed: int = 0) -> Path:
-    build.export_entry(entry, random_state(arch.build(entry["arch"]), seed), out / entry["file"])
-    return out / entry["file"]
 
 
 @pytest.fixture(scope="session")

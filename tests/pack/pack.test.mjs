@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
-import { launch } from '../browser/chromium.mjs';
+import { launch } from '../../tools/chromium.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 let dir, tarball;

@@ -1,8 +1,9 @@
-"""Photo folders for the tagger's end-to-end test and benchmark, made from tests/fixtures at
-run time (nothing large is committed). Needs Pillow (the models venv has it).
+"""Photo folders for the tagger's end-to-end tests (tests/browser/tagger-fixture.mjs) and its
+benchmark (bench/tagger.mjs), made from tests/fixtures at run time (nothing large is committed).
+Needs Pillow (the models venv has it). Prints the number of images made.
 
-    python tests/browser/tagger_photos.py e2e DIR     # 46 images in subfolders + a text file
-    python tests/browser/tagger_photos.py bench DIR [N]  # N (200) photos of 12 MP (4000x3000)
+    python tools/tagger_photos.py e2e DIR        # 44 images in subfolders + a text file
+    python tools/tagger_photos.py bench DIR [N]  # N (200) photos of 12 MP (4000x3000)
 """
 
 import io
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"]
 
 
