@@ -59,12 +59,6 @@ LITE_SCALING = {
     "efficientnet-lite4": (1.4, 1.8),
 }
 
-# Full EfficientNet (Tan & Le 2019; TF efficientnet_builder.efficientnet_params): (width, depth).
-EFFICIENTNET_SCALING = {
-    "b0": (1.0, 1.0), "b1": (1.0, 1.1), "b2": (1.1, 1.2), "b3": (1.2, 1.4),
-    "b4": (1.4, 1.8), "b5": (1.6, 2.2), "b6": (1.8, 2.6), "b7": (2.0, 3.1),
-}
-
 # TF EfficientNet normalises inside its graph (efficientnet_builder.MEAN_RGB / STDDEV_RGB):
 # ImageNet's mean and std in 0..255 units.
 TF_MEAN_RGB = [0.485 * 255, 0.456 * 255, 0.406 * 255]
