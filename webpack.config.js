@@ -1,13 +1,24 @@
 // Bundles the browser code into dist/: the library's worker and its four wasm builds come along
-// through `new URL(..., import.meta.url)`. Entries: the demo page, the photo tagger
-// (tagger/index.html, its script tagger.js) and the test harness.
-// `webpack --env production` writes dist/, a static site for any host.
+// through `new URL(..., import.meta.url)`. Entries: the pages below, and the test harness in
+// test builds. `webpack --env production` writes dist/, a static site for any host.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAvailable } from './www/src/shared/manifest.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+// The pages, one line each: name: { script, folder }. The script is bundled to <name>.js at the
+// top of the output; the html and css it imports (its index.html, style.css) are copied as they
+// are into `folder` of the output ('' for the top). The demo is the site's front page.
+const pages = {
+  demo: { script: 'www/demo/main.js', folder: '' },
+  tagger: { script: 'www/tagger/main.js', folder: 'tagger/' },
+};
+// in test builds (not production) only: the page tests/browser/browser.test.mjs drives
+const testPages = {
+  harness: { script: 'tests/browser/harness.js', folder: '' },
+};
 
 /** Puts every built manifest model into models/ of the output, so dist/ is a complete site. */
 class CopyModels {
@@ -31,37 +42,37 @@ class CopyModels {
   }
 }
 
-export default (env = {}) => ({
-  mode: env.production ? 'production' : 'development',
-  devtool: env.production ? false : 'source-map',
-  entry: {
-    demo: resolve(here, 'www/demo/main.js'),
-    tagger: resolve(here, 'www/tagger/main.js'),
-    ...(env.production ? {} : { harness: resolve(here, 'tests/browser/harness.js') }),
-  },
-  output: {
-    path: resolve(here, env.out ?? 'dist'),
-    filename: '[name].js',
-    chunkFilename: '[name].[contenthash:8].js',
-    assetModuleFilename: 'assets/[name].[contenthash:8][ext]',
-    clean: true,
-  },
-  resolve: {
-    // the package by its own name, as users import it
-    alias: { 'effnet-wasm$': resolve(here, 'www/src/client/index.js') },
-  },
-  module: {
-    // pages and styles are copied as they are, next to the scripts
-    rules: [
-      {
-        test: /\.(html|css)$/,
-        oneOf: [
-          { include: resolve(here, 'www/tagger'), type: 'asset/resource', generator: { filename: 'tagger/[name][ext]' } },
-          { type: 'asset/resource', generator: { filename: '[name][ext]' } },
-        ],
-      },
-    ],
-  },
-  plugins: env.production ? [new CopyModels()] : [],
-  performance: { hints: false },
-});
+export default (env = {}) => {
+  const built = Object.entries({ ...pages, ...(env.production ? {} : testPages) });
+  return {
+    mode: env.production ? 'production' : 'development',
+    devtool: env.production ? false : 'source-map',
+    entry: Object.fromEntries(built.map(([name, { script }]) => [name, resolve(here, script)])),
+    output: {
+      path: resolve(here, env.out ?? 'dist'),
+      filename: '[name].js',
+      chunkFilename: '[name].[contenthash:8].js',
+      assetModuleFilename: 'assets/[name].[contenthash:8][ext]',
+      clean: true,
+    },
+    resolve: {
+      // the package by its own name, as users import it
+      alias: { 'effnet-wasm$': resolve(here, 'www/src/client/index.js') },
+    },
+    module: {
+      // pages and styles are copied as they are: into their page's folder, the rest (the shared
+      // www/theme.css) to the top
+      rules: [
+        {
+          test: /\.(html|css)$/,
+          oneOf: [
+            ...built.map(([, { script, folder }]) => ({ include: resolve(here, dirname(script)), type: 'asset/resource', generator: { filename: `${folder}[name][ext]` } })),
+            { type: 'asset/resource', generator: { filename: '[name][ext]' } },
+          ],
+        },
+      ],
+    },
+    plugins: env.production ? [new CopyModels()] : [],
+    performance: { hints: false },
+  };
+};
