@@ -1,0 +1,48 @@
+// Classify options, checked and defaulted once on each host, before the image is converted
+// (the browser's client, Node's classify). `filter` is exactly the JSON the wasm takes
+// (crate/src/postprocess.rs `Filter`: every field, no defaults there); only whether the
+// category names exist is left to the wasm (`checkFilter`), which has the labels.
+import { EffnetError, ErrorCode } from './errors.js';
+
+const DEFAULTS = { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [], withProbabilities: false };
+const KNOWN = Object.keys(DEFAULTS);
+// wasm32's usize: any larger count already means every class
+const MAX_COUNT = 2 ** 32 - 1;
+
+const bad = (message) => new EffnetError(ErrorCode.BAD_OPTIONS, message);
+const show = (v) => (typeof v === 'string' ? `'${v}'` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+const isNames = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/**
+ * @param {import('../index.d.ts').ClassifyOptions} [options]
+ * @returns {{filter: {maxResults: number|null, scoreThreshold: number, categoryAllowlist: string[], categoryDenylist: string[]}, withProbabilities: boolean}}
+ *   maxResults null: every category
+ */
+export function classifyOptions(options = {}) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw bad(`classify options must be an object, not ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) throw bad(`unknown classify option '${key}' (known: ${KNOWN.join(', ')})`);
+  }
+  // an option given as undefined takes its default, as a missing one does
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const { maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities } = o;
+  if (!(Number.isSafeInteger(maxResults) && maxResults >= -1)) {
+    throw bad(`maxResults must be a non-negative integer or -1 (all), not ${show(maxResults)}`);
+  }
+  if (!(typeof scoreThreshold === 'number' && scoreThreshold >= 0 && scoreThreshold <= 1)) {
+    throw bad(`scoreThreshold must be a number in [0, 1], not ${show(scoreThreshold)}`);
+  }
+  for (const [key, list] of [['categoryAllowlist', categoryAllowlist], ['categoryDenylist', categoryDenylist]]) {
+    if (!isNames(list)) throw bad(`${key} must be an array of strings, not ${show(list)}`);
+  }
+  if (categoryAllowlist.length && categoryDenylist.length) {
+    throw bad('categoryAllowlist and categoryDenylist are mutually exclusive');
+  }
+  if (typeof withProbabilities !== 'boolean') throw bad(`withProbabilities must be true or false, not ${show(withProbabilities)}`);
+  return {
+    filter: { maxResults: maxResults === -1 ? null : Math.min(maxResults, MAX_COUNT), scoreThreshold, categoryAllowlist, categoryDenylist },
+    withProbabilities,
+  };
+}
