@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ErrorCode, EffnetError } from 'effnet-wasm';
 import * as wasm from '../../www/pkg/simd/effnet.js';
-import { Engine } from '../../www/src/worker/engine.js';
+import { ModelSession } from '../../www/src/shared/model-session.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const read = (rel) => readFile(join(repo, rel), 'utf8');
@@ -56,8 +56,8 @@ test('every ErrorCode the library names is in the table', async () => {
 
 test('a bad manifest entry in wasm is BAD_MANIFEST for the caller, not INFERENCE', async () => {
   wasm.initSync({ module: await readFile(join(repo, 'www/pkg/simd/effnet_bg.wasm')) });
-  assert.throws(
-    () => new Engine(wasm, { id: 'broken', input: {}, preprocess: {}, output: {} }, new ArrayBuffer(0)),
+  await assert.rejects(
+    ModelSession.open(wasm, { id: 'broken', input: {}, preprocess: {}, output: {} }, new ArrayBuffer(0)),
     (e) => {
       assert.ok(e instanceof EffnetError, String(e));
       assert.equal(e.code, ErrorCode.BAD_MANIFEST, e.message);

@@ -1,13 +1,13 @@
 // A caller's own model entry is checked before anything is fetched, and by the same rules as
 // Rust's: each bad entry below is rejected by the JS check (resolveModel, BAD_OPTIONS) and by
-// the wasm build (crate/src/manifest.rs, through the worker's Engine), both naming one field.
+// the wasm build (crate/src/manifest/, its WasmClassifier constructor), both naming one field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { ImageClassifier, ErrorCode, EffnetError, models } from 'effnet-wasm';
 import * as wasm from '../../www/pkg/simd/effnet.js';
-import { Engine } from '../../www/src/worker/engine.js';
+import { toEffnetError } from '../../www/src/shared/errors.js';
 import { resolveModel } from '../../www/src/shared/manifest.js';
 
 wasm.initSync({ module: await readFile(new URL('../../www/pkg/simd/effnet_bg.wasm', import.meta.url)) });
@@ -92,8 +92,9 @@ function jsRejection(entry) {
 /** Rust's verdict on the entry: its message, or null if it gets past the entry to the (empty) model. */
 function wasmRejection(entry) {
   try {
-    new Engine(wasm, entry, new ArrayBuffer(0));
-  } catch (e) {
+    new wasm.WasmClassifier(JSON.stringify(entry), new Uint8Array(0));
+  } catch (raw) {
+    const e = toEffnetError(raw);
     if (e.code === ErrorCode.MODEL_INTEGRITY) return null; // the entry passed; no model bytes
     assert.equal(e.code, ErrorCode.BAD_MANIFEST, e.message);
     return e.message;

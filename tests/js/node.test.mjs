@@ -48,6 +48,20 @@ test('the wasm build agrees with timm to float rounding: all 1000 probabilities 
   }
 });
 
+test('withProbabilities: every class\'s probability as a Float32Array, agreeing with the categories', async () => {
+  const r = await clf.classify(new Uint8Array(await fixture('rocket.jpg')), { maxResults: 3, withProbabilities: true });
+  const p = r.probabilities;
+  assert.ok(p instanceof Float32Array);
+  assert.equal(p.length, 1000);
+  const sum = p.reduce((s, x) => s + x, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-4, `sums to ${sum}`);
+  const argmax = p.indexOf(Math.max(...p));
+  assert.equal(argmax, r.categories[0].index);
+  for (const c of r.categories) assert.ok(Math.abs(p[c.index] - c.score) < 1e-6, `${c.label}: ${p[c.index]} vs ${c.score}`);
+  assert.equal(r.categories.length, 3);
+  assert.equal('probabilities' in (await clf.classify(new Uint8Array(await fixture('rocket.jpg')))), false, 'only when asked for');
+});
+
 test('RGBA pixels give the same answer as the encoded file', async () => {
   const bytes = new Uint8Array(await fixture('coffee.png'));
   const a = await clf.classify(bytes, { maxResults: 1 });

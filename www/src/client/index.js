@@ -3,7 +3,8 @@ import * as Comlink from 'comlink';
 import { simd, relaxedSimd, threads } from 'wasm-feature-detect';
 import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
 import { classifyEach } from '../shared/batch.js';
-import { models, resolveModel } from '../shared/manifest.js';
+import { classifyOptions } from '../shared/classify-options.js';
+import { locateModel, models } from '../shared/manifest.js';
 import { ModelCache } from '../shared/model-cache.js';
 import { toPayload } from './sources.js';
 
@@ -11,8 +12,11 @@ export { EffnetError, ErrorCode, ModelCache, models };
 
 // The package's models/ folder. Bundlers rewrite import.meta.url to the page, so the default
 // model is also named literally: they then ship it with the app as an asset.
-const DEFAULT_BASE = new URL('../../../models/', import.meta.url);
-const PACKAGED = { 'efficientnet-lite0': () => new URL('../../../models/efficientnet-lite0.onnx', import.meta.url) };
+const HOST = {
+  base: (where) => new URL(where, globalThis.location?.href),
+  packagedBase: new URL('../../../models/', import.meta.url),
+  packaged: { 'efficientnet-lite0': () => new URL('../../../models/efficientnet-lite0.onnx', import.meta.url) },
+};
 
 export async function capabilities() {
   return {
@@ -74,12 +78,10 @@ export class ImageClassifier {
 
   static async create(options = {}) {
     const clf = new ImageClassifier(ImageClassifier.#key);
-    const { model = 'efficientnet-lite0', modelBaseUrl, threads = 'auto', relaxedSimd = true, cache = true, onProgress } = options;
-    clf.#entry = resolveModel(model);
-    const base = modelBaseUrl ? new URL(modelBaseUrl, globalThis.location?.href) : DEFAULT_BASE;
-    if (clf.#entry.url) clf.#url = new URL(clf.#entry.url, base).href;
-    else if (!modelBaseUrl && PACKAGED[clf.#entry.id]) clf.#url = PACKAGED[clf.#entry.id]().href;
-    else clf.#url = new URL(clf.#entry.file, base).href;
+    const { threads = 'auto', relaxedSimd = true, cache = true, onProgress } = options;
+    const { entry, url } = locateModel(options, HOST);
+    clf.#entry = entry;
+    clf.#url = url.href;
     clf.#opts = { threads, relaxedSimd, cache, onProgress };
     await clf.#start();
     return clf;
@@ -144,9 +146,10 @@ export class ImageClassifier {
    */
   async classify(source, options = {}) {
     if (this.#disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
+    const opts = classifyOptions(options); // before the image is converted
     const { payload, transfer } = await toPayload(source);
     return this.#enqueue(async (handle) => {
-      const r = await handle.call((api) => api.classify(Comlink.transfer(payload, transfer), options));
+      const r = await handle.call((api) => api.classify(Comlink.transfer(payload, transfer), opts));
       return { ...r, backend: this.backend };
     });
   }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
-import { toEffnetError } from '../shared/errors.js';
+import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
 
 let jpegReady = null;
 function startJpeg() {
@@ -15,6 +15,19 @@ function startJpeg() {
     .then((bytes) => WebAssembly.compile(bytes))
     .then((module) => initJpeg(module));
   return jpegReady;
+}
+
+/**
+ * What Node's classify takes -> RGBA pixels: encoded bytes are decoded, pixels pass as they are.
+ * @param {object} wasm the crate's wasm module
+ * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number} | Uint8Array} source
+ */
+export async function toPixels(wasm, source) {
+  const px = source instanceof Uint8Array && !('width' in source) ? await decodeImage(wasm, source) : source;
+  if (!px || !px.data || !Number.isInteger(px.width) || !Number.isInteger(px.height)) {
+    throw new EffnetError(ErrorCode.BAD_IMAGE, 'source must be {data, width, height} RGBA or encoded image bytes (Uint8Array)');
+  }
+  return px;
 }
 
 /** @param {object} wasm the crate's wasm module  @param {Uint8Array} bytes */

@@ -54,3 +54,23 @@ export function resolveModel(model) {
   }
   throw new EffnetError(ErrorCode.BAD_OPTIONS, "'model' must be a manifest id or a model entry object");
 }
+
+/** The model create() loads when the caller names none. */
+export const DEFAULT_MODEL = 'efficientnet-lite0';
+
+/**
+ * Which model, and where its .onnx file is, for both hosts: the entry's own url (against the
+ * base), else the packaged file of a manifest model, else its file under modelBaseUrl.
+ * @param {{model?: string|object, modelBaseUrl?: string|URL}} options create()'s
+ * @param {{base: (modelBaseUrl: string|URL) => URL, packagedBase: URL, packaged?: Record<string, () => URL>}} host
+ *   base reads the caller's modelBaseUrl; packagedBase is the package's models/ folder;
+ *   packaged, the URLs a host names literally so that bundlers ship those files
+ * @returns {{entry: object, url: URL}}
+ */
+export function locateModel({ model = DEFAULT_MODEL, modelBaseUrl } = {}, { base, packagedBase, packaged = {} }) {
+  const entry = resolveModel(model);
+  const from = modelBaseUrl ? base(modelBaseUrl) : packagedBase;
+  if (entry.url) return { entry, url: new URL(entry.url, from) };
+  if (!modelBaseUrl && packaged[entry.id]) return { entry, url: packaged[entry.id]() };
+  return { entry, url: new URL(entry.file, from) };
+}

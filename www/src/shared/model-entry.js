@@ -1,4 +1,4 @@
-// A model entry checked as Rust reads it (crate/src/manifest.rs: serde's types, then
+// A model entry checked as Rust reads it (crate/src/manifest/: serde's types, then
 // `ModelEntry::validate`; the label sets of crate/src/labels.rs), so that a bad entry is named
 // before anything is downloaded instead of failing in wasm afterwards. The browser resolves the
 // model on the main thread, where no wasm runs, hence these rules in JS;
@@ -24,7 +24,7 @@ const oneOf = (...values) => need((v) => values.includes(v), `one of ${values.ma
 const string = need((v) => typeof v === 'string', 'a string');
 const three = (test, what) => need((v) => Array.isArray(v) && v.length === 3 && v.every(test), `3 ${what}`);
 
-// What crosses to Rust (www/src/worker/engine.js sends these fields), section by section.
+// What crosses to Rust (www/src/shared/model-session.js sends these fields), section by section.
 const RULES = {
   '': {
     name: nullable(string),

@@ -1,13 +1,14 @@
-// The dedicated worker: all wasm work happens here, behind comlink.
+// The dedicated worker: the wasm and the model session (shared/model-session.js) live here,
+// behind comlink. The client has checked the classify options already.
 import * as Comlink from 'comlink';
 import { EffnetError, ErrorCode, forTransfer } from '../shared/errors.js';
-import { loadModelBytes } from '../shared/model-cache.js';
+import { fetchModel } from '../shared/model-fetch.js';
+import { ModelSession } from '../shared/model-session.js';
 import { startRuntime } from './runtime.js';
-import { Engine, checkFilter } from './engine.js';
 import { toPixels } from './pixels.js';
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
-let engine = null;
+let session = null;
 
 // comlink clones errors by name and message: the name carries our code
 const guarded = (fn) => async (...args) => {
@@ -18,42 +19,38 @@ const guarded = (fn) => async (...args) => {
   }
 };
 
-const api = {
+const loaded = () => {
+  if (!session) throw new EffnetError(ErrorCode.INFERENCE, 'no model is loaded in this worker');
+  return session;
+};
+
+Comlink.expose({
   init: guarded(async (threads, options) => {
     runtime ??= startRuntime(threads, options);
     runtime.catch(() => {});
     return (await runtime).backend;
   }),
 
-  // the model is read (IndexedDB or network, then its digest) while the wasm compiles
   load: guarded(async (entry, url, cache, onProgress) => {
     // init() starts the runtime; the client sends it first, comlink delivers in order
     if (!runtime) throw new EffnetError(ErrorCode.INFERENCE, 'load() before init(): the wasm runtime was not started');
-    const { data, cached, stored } = await loadModelBytes(entry, url, { cache, onProgress });
-    const { wasm } = await runtime;
-    await onProgress?.({ phase: 'compile', loadedBytes: data.byteLength, totalBytes: data.byteLength });
-    engine?.free();
-    engine = new Engine(wasm, entry, data);
-    await onProgress?.({ phase: 'ready', loadedBytes: data.byteLength, totalBytes: data.byteLength });
-    return { cached, stored, bytes: data.byteLength };
+    session?.free();
+    session = null;
+    const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
+    const { value, ...load } = await fetchModel(entry, url, { cache, onProgress }, open);
+    session = value;
+    return load; // { cached, stored, bytes }
   }),
 
+  // options: from shared/classify-options.js, on the main thread
   classify: guarded(async (payload, options) => {
-    const filter = checkFilter(options);
-    const t0 = performance.now();
+    loaded().checkFilter(options.filter); // before any pixel is converted
     const { wasm } = await runtime;
+    const t0 = performance.now();
     const px = await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes));
-    const decodeMs = performance.now() - t0;
-    const r = engine.classify(px, filter);
-    return { ...r, timing: { decodeMs, ...r.timing, totalMs: r.timing.totalMs + decodeMs } };
+    const r = session.classify(px, options, performance.now() - t0);
+    return r.probabilities ? Comlink.transfer(r, [r.probabilities.buffer]) : r;
   }),
 
-  profile: guarded(async () => engine.profile()),
-
-  dispose() {
-    engine?.free();
-    engine = null;
-  },
-};
-
-Comlink.expose(api);
+  profile: guarded(async () => loaded().profile()),
+});

@@ -1,0 +1,83 @@
+// Model bytes from the network, streamed with progress and their length checked as they come;
+// in the browser from IndexedDB first (shared/model-cache.js). The caller's `open`
+// (ModelSession.open: the sha256 check, then the compile) takes the bytes either way, and only
+// bytes it accepted are stored. Concurrent loads of one model, across tabs too, share one
+// download through a Web Lock.
+import { EffnetError, ErrorCode, toEffnetError } from './errors.js';
+import { ModelCache, readCopy, store } from './model-cache.js';
+
+/** Streams `url` into one buffer, reporting progress; the size must be `expected` when known. */
+export async function download(url, expected, onProgress) {
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new EffnetError(ErrorCode.MODEL_FETCH, `cannot fetch ${url}: ${e.message}`, { cause: e });
+  }
+  if (!res.ok) throw new EffnetError(ErrorCode.MODEL_FETCH, `cannot fetch ${url}: HTTP ${res.status}`);
+  const total = expected ?? (Number(res.headers.get('content-length')) || 0);
+  const chunks = [];
+  let loaded = 0;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      if (expected && loaded > expected) break;
+      onProgress?.({ phase: 'download', loadedBytes: loaded, totalBytes: total });
+    }
+  } catch (e) {
+    throw new EffnetError(ErrorCode.MODEL_FETCH, `download of ${url} broke off: ${e.message}`, { cause: e });
+  } finally {
+    reader.releaseLock();
+  }
+  if (expected && loaded !== expected) {
+    throw new EffnetError(ErrorCode.MODEL_INTEGRITY, `${url}: got ${loaded} bytes, the manifest says ${expected}`);
+  }
+  const out = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out.buffer;
+}
+
+function withLock(name, fn) {
+  return globalThis.navigator?.locks ? navigator.locks.request(name, fn) : fn();
+}
+
+/**
+ * The model opened from IndexedDB when a good copy is there, else from a download.
+ * @template T
+ * @param {(data: ArrayBuffer) => Promise<T>} open checks and compiles the bytes
+ * @returns {Promise<{value: T, cached: boolean, stored: boolean, bytes: number}>}
+ */
+export async function fetchModel(entry, url, { cache = true, onProgress } = {}, open) {
+  const fresh = async () => {
+    const data = await download(url, entry.bytes, onProgress);
+    return { value: await open(data), data };
+  };
+  // a model without a sha256 (the caller's own) is never cached: we could not tell it is current
+  if (!(cache && entry.sha256 && typeof indexedDB !== 'undefined')) {
+    const { value, data } = await fresh();
+    return { value, cached: false, stored: false, bytes: data.byteLength };
+  }
+  return withLock(`effnet-wasm:model:${entry.id}`, async () => {
+    const hit = await readCopy(entry).catch(() => null);
+    if (hit) {
+      onProgress?.({ phase: 'download', loadedBytes: hit.byteLength, totalBytes: hit.byteLength, cached: true });
+      try {
+        return { value: await open(hit), cached: true, stored: true, bytes: hit.byteLength };
+      } catch (e) {
+        // a corrupted copy is replaced by a download; any other failure is the model's own
+        if (toEffnetError(e).code !== ErrorCode.MODEL_INTEGRITY) throw e;
+        await ModelCache.delete(entry.id).catch(() => {});
+      }
+    }
+    const { value, data } = await fresh();
+    return { value, cached: false, stored: await store(entry, data), bytes: data.byteLength };
+  });
+}
