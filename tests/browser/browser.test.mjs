@@ -120,11 +120,12 @@ test('all four wasm builds: relaxed SIMD chosen where chromium has it, each give
     for (const threads of [1, 2]) {
       for (const relaxedSimd of [true, false]) {
         const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads, relaxedSimd });
-        const r = await clf.classify(await fixture('coffee.png'), { maxResults: -1 });
+        // the probability vector, transferred from the worker as a Float32Array
+        const r = await clf.classify(await fixture('coffee.png'), { maxResults: 1, withProbabilities: true });
         clf.dispose();
-        const scores = new Array(r.categories.length);
-        for (const c of r.categories) scores[c.index] = c.score;
-        runs.push({ backend: r.backend, top: r.categories[0].label, scores });
+        const scores = Array.from(r.probabilities);
+        const argmax = scores.indexOf(Math.max(...scores));
+        runs.push({ backend: r.backend, top: r.categories[0].label, float32: r.probabilities instanceof Float32Array, argmaxIsTop: argmax === r.categories[0].index, scores });
       }
     }
     return { runs, caps: await effnet.capabilities() };
@@ -138,6 +139,7 @@ test('all four wasm builds: relaxed SIMD chosen where chromium has it, each give
   const base = out.runs[1].scores;
   for (const r of out.runs) {
     assert.equal(r.top, 'espresso', r.backend.build);
+    assert.ok(r.float32 && r.argmaxIsTop, r.backend.build);
     assert.equal(r.scores.length, 1000);
     // fused multiply-adds round differently, nothing more
     const diff = Math.max(...r.scores.map((s, i) => Math.abs(s - base[i])));
@@ -185,11 +187,27 @@ test('a corrupted IndexedDB entry is deleted and fetched again', async () => {
   await page.close();
 });
 
-test('a worker killed mid-run rejects the pending call; the next call gets a fresh worker', async () => {
+/** The classifier's worker (named so by the library; the thread pool's workers are not). */
+async function classifierWorker(page) {
+  for (let tries = 0; tries < 50; tries++) {
+    for (const w of page.workers()) if ((await w.evaluate(() => self.name).catch(() => null)) === 'effnet-wasm') return w;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no effnet-wasm worker in the page');
+}
+
+test('a worker that crashes mid-call rejects that call; the next call gets a fresh worker', async () => {
   const page = await open(isolated);
+  await page.evaluate(async () => {
+    window.clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+  });
+  // a real uncaught error in the worker, thrown from its next message event: comlink's listener,
+  // registered first, has started the classify call by then, and the error ends the worker
+  const worker = await classifierWorker(page);
+  await worker.evaluate(() => self.addEventListener('message', () => {
+    throw new Error('boom');
+  }, { once: true }));
   const out = await page.evaluate(async () => {
-    const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
-    clf._killWorkerDuringNextCall();
     const first = await clf.classify(await fixture('astronaut.png')).then(
       (r) => ({ ok: r.categories[0].label }),
       (e) => ({ code: e.code, message: e.message }),
@@ -201,6 +219,7 @@ test('a worker killed mid-run rejects the pending call; the next call gets a fre
   });
   console.log(out);
   assert.equal(out.first.code, 'WORKER_CRASHED');
+  assert.match(out.first.message, /boom/);
   assert.equal(out.second, 'espresso');
   assert.equal(out.disposed, 'DISPOSED');
   await page.close();

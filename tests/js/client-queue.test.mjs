@@ -1,0 +1,185 @@
+// The browser client's call queue and crash handling (www/src/client/classifier.js and
+// worker-queue.js), in Node: the worker is a fake, a comlink endpoint over a MessageChannel
+// whose far side serves a scripted api, so calls cross comlink as they do in the browser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Comlink from 'comlink';
+import { EffnetError, ErrorCode } from '../../www/src/shared/errors.js';
+import { classifyOptions } from '../../www/src/shared/classify-options.js';
+import { createClassifier } from '../../www/src/client/classifier.js';
+
+/** Stands in for `new Worker(...)`: comlink talks to `api` through it; `crash()` fires 'error'. */
+class FakeWorker extends EventTarget {
+  terminated = false;
+  constructor(api) {
+    super();
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.far = port2;
+    port1.onmessage = (e) => this.dispatchEvent(new MessageEvent('message', { data: e.data }));
+    Comlink.expose(api, port2);
+  }
+  postMessage(data, transfer) {
+    this.port.postMessage(data, transfer);
+  }
+  terminate() {
+    this.terminated = true;
+    this.port.close();
+    this.far.close();
+  }
+  /** An uncaught error in the worker, as the browser reports it on the Worker object. */
+  crash(message) {
+    this.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message }));
+  }
+}
+
+/** A factory of fake workers; `classify(n, payload, options)` is worker n's (1-based) answer;
+ *  `overrides` replace other methods of the api. */
+function fakeWorkers(classify, overrides = {}) {
+  const workers = [];
+  const log = [];
+  const spawn = () => {
+    const n = workers.length + 1;
+    const api = {
+      init: async (threads) => ({ simd: true, relaxedSimd: false, threads: 1, build: `fake-${n}`, asked: threads }),
+      load: async (entry, url) => {
+        log.push(`${n}: load ${entry.id} from ${url.split('/').pop()}`);
+        return { cached: false, stored: false, bytes: 1 };
+      },
+      classify: (payload, options) => classify(n, payload, options),
+      profile: async () => [{ op: 'Conv', nodes: 1, ms: n }],
+      ...overrides,
+    };
+    const w = new FakeWorker(api);
+    workers.push(w);
+    return w;
+  };
+  return { spawn, workers, log };
+}
+
+const pixels = (i) => ({ data: new Uint8ClampedArray([i, 0, 0, 255]), width: 1, height: 1 });
+const answer = (n, payload) => ({ categories: [{ index: payload.data[0], label: `from ${n}`, score: 1 }], timing: {} });
+const hasCode = (code, message = /./) => (e) => e instanceof EffnetError && e.code === code && message.test(e.message);
+const later = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A promise and its resolve, to hold a fake call until the test lets it go. */
+function gate() {
+  let open;
+  const promise = new Promise((r) => (open = r));
+  return { promise, open };
+}
+
+test('create boots the worker (init, then load of the resolved model); calls run one at a time, in call order', async () => {
+  let active = 0;
+  let most = 0;
+  const order = [];
+  const fake = fakeWorkers(async (n, payload, options) => {
+    const i = payload.data[0];
+    order.push(`start ${i}`);
+    most = Math.max(most, ++active);
+    await later([30, 10, 0][i]); // the first is the slowest: a concurrent queue would finish it last
+    active--;
+    order.push(`end ${i}`);
+    assert.deepEqual(options, classifyOptions({ maxResults: 1 }), 'the options arrive checked and defaulted');
+    return answer(n, payload);
+  });
+  const clf = await createClassifier({ threads: 2 }, fake.spawn);
+  assert.deepEqual(fake.log, ['1: load efficientnet-lite0 from efficientnet-lite0.onnx']);
+  assert.equal(clf.backend.asked, 2);
+  assert.deepEqual(clf.load, { cached: false, stored: false, bytes: 1 });
+  const results = await Promise.all([0, 1, 2].map((i) => clf.classify(pixels(i), { maxResults: 1 })));
+  assert.deepEqual(order, ['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
+  assert.equal(most, 1);
+  assert.deepEqual(results.map((r) => r.categories[0].index), [0, 1, 2]);
+  assert.equal(results[0].backend.build, 'fake-1');
+  assert.deepEqual(await clf.profile(), [{ op: 'Conv', nodes: 1, ms: 1 }], 'profile goes through the same queue');
+  clf.dispose();
+});
+
+test('bad classify options are refused before the image is converted or anything is sent', async () => {
+  const fake = fakeWorkers(() => assert.fail('nothing reaches the worker'));
+  const clf = await createClassifier({}, fake.spawn);
+  // with no image at all: the options are what is reported, not the missing image
+  await assert.rejects(clf.classify(null, { maxResult: 1 }), hasCode(ErrorCode.BAD_OPTIONS, /'maxResult'/));
+  await assert.rejects(clf.classify(pixels(0), { scoreThreshold: 2 }), hasCode(ErrorCode.BAD_OPTIONS, /scoreThreshold/));
+  await assert.rejects(clf.classify(null), hasCode(ErrorCode.BAD_IMAGE, /no image/));
+  clf.dispose();
+});
+
+test('a worker that crashes rejects the call in it with WORKER_CRASHED; the next call gets a fresh, booted worker', async () => {
+  const inFirst = gate();
+  const fake = fakeWorkers(async (n, payload) => {
+    if (n === 1) {
+      inFirst.open();
+      return new Promise(() => {}); // stuck until the worker dies
+    }
+    return answer(n, payload);
+  });
+  const clf = await createClassifier({}, fake.spawn);
+  const first = clf.classify(pixels(0));
+  const queued = clf.classify(pixels(1)); // behind the first, sent before the crash
+  await inFirst.promise;
+  fake.workers[0].crash('Uncaught Error: boom');
+  await assert.rejects(first, hasCode(ErrorCode.WORKER_CRASHED, /the classifier worker stopped: Uncaught Error: boom/));
+  assert.equal(fake.workers[0].terminated, true);
+  const r = await queued;
+  assert.equal(r.categories[0].label, 'from 2');
+  assert.equal(fake.workers.length, 2);
+  assert.deepEqual(fake.log, ['1: load efficientnet-lite0 from efficientnet-lite0.onnx', '2: load efficientnet-lite0 from efficientnet-lite0.onnx']);
+  assert.equal(clf.backend.build, 'fake-2', "the fresh worker's backend");
+  assert.equal((await clf.classify(pixels(2))).categories[0].label, 'from 2', 'and it stays');
+  clf.dispose();
+});
+
+test('a trap inside the worker (WORKER_CRASHED from the call) replaces the worker; another error keeps it', async () => {
+  const fake = fakeWorkers(async (n, payload) => {
+    const i = payload.data[0];
+    if (n === 1 && i === 0) throw Object.assign(new Error('not an image'), { name: ErrorCode.BAD_IMAGE });
+    if (n === 1 && i === 1) throw Object.assign(new Error('the engine trapped: unreachable'), { name: ErrorCode.WORKER_CRASHED });
+    return answer(n, payload);
+  });
+  const clf = await createClassifier({}, fake.spawn);
+  await assert.rejects(clf.classify(pixels(0)), hasCode(ErrorCode.BAD_IMAGE));
+  await assert.rejects(clf.classify(pixels(1)), hasCode(ErrorCode.WORKER_CRASHED, /trapped/));
+  assert.equal(fake.workers.length, 1);
+  assert.equal(fake.workers[0].terminated, true);
+  assert.equal((await clf.classify(pixels(2))).categories[0].label, 'from 2');
+  clf.dispose();
+});
+
+test('dispose terminates the worker: the call in it, the queued one and every later one reject with DISPOSED', async () => {
+  const inFirst = gate();
+  const fake = fakeWorkers(async () => {
+    inFirst.open();
+    return new Promise(() => {});
+  });
+  const clf = await createClassifier({}, fake.spawn);
+  const first = clf.classify(pixels(0));
+  const queued = clf.classify(pixels(1));
+  await inFirst.promise;
+  clf.dispose();
+  await assert.rejects(first, hasCode(ErrorCode.DISPOSED));
+  await assert.rejects(queued, hasCode(ErrorCode.DISPOSED));
+  await assert.rejects(clf.classify(pixels(2)), hasCode(ErrorCode.DISPOSED));
+  await assert.rejects(clf.profile(), hasCode(ErrorCode.DISPOSED));
+  assert.equal(fake.workers[0].terminated, true);
+  assert.equal(fake.workers.length, 1, 'no worker is started after dispose');
+  clf.dispose(); // twice is fine
+});
+
+test('create rejects with the boot\'s error and terminates that worker', async () => {
+  const fake = fakeWorkers(() => assert.fail('no classify'), {
+    load: async () => {
+      throw Object.assign(new Error('cannot fetch /models/x.onnx: HTTP 404'), { name: ErrorCode.MODEL_FETCH });
+    },
+  });
+  await assert.rejects(createClassifier({}, fake.spawn), hasCode(ErrorCode.MODEL_FETCH, /404/));
+  assert.equal(fake.workers.length, 1);
+  assert.equal(fake.workers[0].terminated, true);
+});
+
+test('an unknown model is refused before any worker starts', async () => {
+  const fake = fakeWorkers(() => assert.fail('no classify'));
+  await assert.rejects(createClassifier({ model: 'nope' }, fake.spawn), hasCode(ErrorCode.MODEL_NOT_FOUND));
+  assert.equal(fake.workers.length, 0);
+});

@@ -1,0 +1,100 @@
+// ImageClassifier on the main thread: options are checked here, images become transferable
+// payloads (client/sources.js), and the work runs in a dedicated worker through a queue
+// (client/worker-queue.js) that restarts it after a crash.
+import * as Comlink from 'comlink';
+import { EffnetError, ErrorCode } from '../shared/errors.js';
+import { classifyEach } from '../shared/batch.js';
+import { classifyOptions } from '../shared/classify-options.js';
+import { locateModel } from '../shared/manifest.js';
+import { toPayload } from './sources.js';
+import { WorkerQueue } from './worker-queue.js';
+
+// The package's models/ folder. Bundlers rewrite import.meta.url to the page, so the default
+// model is also named literally: they then ship it with the app as an asset.
+const HOST = {
+  base: (where) => new URL(where, globalThis.location?.href),
+  packagedBase: new URL('../../../models/', import.meta.url),
+  packaged: { 'efficientnet-lite0': () => new URL('../../../models/efficientnet-lite0.onnx', import.meta.url) },
+};
+
+// literal, so bundlers ship the worker as its own chunk
+const spawnWorker = () => new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'effnet-wasm' });
+
+const KEY = Symbol('create');
+
+export class ImageClassifier {
+  #entry;
+  #queue;
+
+  constructor(key, entry, queue) {
+    if (key !== KEY) throw new TypeError('use ImageClassifier.create(options)');
+    this.#entry = entry;
+    this.#queue = queue;
+  }
+
+  static create(options = {}) {
+    return createClassifier(options, spawnWorker);
+  }
+
+  /** The manifest entry of the loaded model. */
+  get model() {
+    return this.#entry;
+  }
+
+  /** @type {{simd: boolean, relaxedSimd: boolean, threads: number, build: string}} the current worker's */
+  get backend() {
+    return this.#queue.booted?.backend;
+  }
+
+  /** How the current worker obtained the model: { cached, stored, bytes }. */
+  get load() {
+    return this.#queue.booted?.load;
+  }
+
+  /**
+   * @param {ImageBitmapSource | ImageData | Blob | {data: Uint8ClampedArray, width: number, height: number}} source
+   * @param {import('../index.d.ts').ClassifyOptions} [options]
+   */
+  async classify(source, options = {}) {
+    if (this.#queue.disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
+    const opts = classifyOptions(options); // before the image is converted
+    const { payload, transfer } = await toPayload(source);
+    const r = await this.#queue.run((api) => api.classify(Comlink.transfer(payload, transfer), opts));
+    return { ...r, backend: this.backend };
+  }
+
+  /** Classifies every source; a failed one gives `{ error }` in its place and the rest go on. */
+  async classifyBatch(sources, options = {}, onProgress) {
+    return classifyEach((s, o) => this.classify(s, o), sources, options, onProgress);
+  }
+
+  /** Per-operator times of one inference on the last classified image. */
+  async profile() {
+    return this.#queue.run((api) => api.profile());
+  }
+
+  /** Frees the model and the worker; later calls reject with code 'DISPOSED'. */
+  dispose() {
+    this.#queue.dispose();
+  }
+}
+
+/**
+ * ImageClassifier.create with the worker factory as a parameter, for tests to pass a fake.
+ * @param {() => Worker} spawn
+ */
+export async function createClassifier(options, spawn) {
+  const { threads = 'auto', relaxedSimd = true, cache = true, onProgress } = options;
+  const { entry, url } = locateModel(options, HOST);
+  const queue = new WorkerQueue(spawn, async (call) => {
+    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+    // both in flight at once: the worker fetches the model while its wasm compiles
+    const init = call((api) => api.init(threads, { relaxedSimd }));
+    const load = call((api) => api.load(entry, url.href, cache, progress));
+    init.catch(() => {});
+    load.catch(() => {});
+    return { backend: await init, load: await load };
+  });
+  await queue.start();
+  return new ImageClassifier(KEY, entry, queue);
+}
