@@ -6,14 +6,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ImageClassifier } from 'effnet-wasm';
-import { deriveTags, filterRecords, tagCounts, shortLabel, TAG_TABLE } from '../../www/tagger/tags.js';
+import { categoriesNeeded, deriveTags, filterRecords, tagCounts, shortLabel, TAG_TABLE } from '../../www/tagger/tags.js';
 import { cell, toCSV, toJSON, sidecar, sidecarName, writeSidecars } from '../../www/tagger/export.js';
 import { fileKey, isImageName } from '../../www/tagger/folder.js';
 import { partition, run } from '../../www/tagger/runner.js';
 import * as store from '../../www/tagger/store.js';
 
 const clf = await ImageClassifier.create({ model: 'efficientnet-lite0' });
-const classify = async (name) => (await clf.classify(new Uint8Array(await readFile(new URL(`../fixtures/${name}`, import.meta.url))), { maxResults: -1 })).categories;
+const photoBytes = async (name) => new Uint8Array(await readFile(new URL(`../fixtures/${name}`, import.meta.url)));
+/** What the runner asks for: the categories the tags need, and the probability vector. */
+const classify = async (name, threshold) =>
+  clf.classify(await photoBytes(name), { maxResults: categoriesNeeded(threshold, 5), withProbabilities: true });
+const tagsOf = async (name, options = {}) => {
+  const r = await classify(name, options.threshold);
+  return deriveTags(r.categories, r.probabilities, options);
+};
 const byTag = (tags) => Object.fromEntries(tags.map((t) => [t.tag, t]));
 
 test('the shipped table covers the 1000 classes; Samoyed is a dog', () => {
@@ -23,9 +30,9 @@ test('the shipped table covers the 1000 classes; Samoyed is a dog', () => {
 });
 
 test('chelsea.png: the fine labels above the threshold, then cat / mammal / animal with their summed probability', async () => {
-  const cats = await classify('chelsea.png');
+  const cats = (await clf.classify(await photoBytes('chelsea.png'), { maxResults: -1 })).categories;
   assert.equal(cats.length, 1000);
-  const tags = deriveTags(cats);
+  const tags = await tagsOf('chelsea.png');
   console.log(tags.map((t) => `${t.tag} ${t.score.toFixed(3)} (${t.kind})`).join(', '));
   const t = byTag(tags);
   assert.equal(t['tiger cat'].kind, 'label');
@@ -41,14 +48,31 @@ test('chelsea.png: the fine labels above the threshold, then cat / mammal / anim
 });
 
 test('coffee.png is an espresso: drink and food; rocket.jpg: missile, a weapon', async () => {
-  const coffee = byTag(deriveTags(await classify('coffee.png')));
+  const coffee = byTag(await tagsOf('coffee.png'));
   assert.deepEqual(Object.keys(coffee).slice(0, 3).sort(), ['drink', 'espresso', 'food']);
   assert.ok(coffee.drink.score > 0.95);
-  const rocket = byTag(deriveTags(await classify('rocket.jpg')));
+  const rocket = byTag(await tagsOf('rocket.jpg'));
   assert.ok(rocket.missile && rocket.weapon, Object.keys(rocket).join(', '));
   // a stricter threshold keeps the top-1 and drops the rest below it
-  const strict = deriveTags(await classify('rocket.jpg'), { threshold: 0.99 });
+  const strict = await tagsOf('rocket.jpg', { threshold: 0.99 });
   assert.deepEqual(strict.map((t) => t.tag), ['missile']);
+});
+
+test('the tags from the categories the runner asks for and the vector are the ones every category gives', async () => {
+  assert.equal(categoriesNeeded(0.2, 5), 6);
+  assert.equal(categoriesNeeded(0.01, 5), 101);
+  assert.equal(categoriesNeeded(0), -1);
+  for (const name of ['chelsea.png', 'coffee.png', 'rocket.jpg', 'astronaut.png']) {
+    const every = (await clf.classify(await photoBytes(name), { maxResults: -1 })).categories;
+    const byIndex = Float32Array.from({ length: every.length }, (_, i) => every.find((c) => c.index === i).score);
+    for (const threshold of [0.2, 0.05, 0.01]) {
+      const want = deriveTags(every, byIndex, { threshold });
+      const got = await tagsOf(name, { threshold });
+      assert.deepEqual(got.map((t) => `${t.tag} (${t.kind})`), want.map((t) => `${t.tag} (${t.kind})`), `${name} at ${threshold}`);
+      // the vector holds the exact float32s; the categories' JSON holds their shortest decimals
+      for (const [i, t] of got.entries()) assert.ok(Math.abs(t.score - want[i].score) < 1e-6, `${name} ${t.tag}`);
+    }
+  }
 });
 
 const rec = (path, tags, extra = {}) => ({
@@ -189,7 +213,7 @@ function fakeClassifier(outcome, ms = () => 1) {
       await new Promise((r) => setTimeout(r, ms(file.name)));
       const o = outcome(file.name);
       if (o instanceof Error) throw o;
-      return { categories: [{ index: 0, label: o, score: 0.9 }], timing: {} };
+      return { categories: [{ index: 0, label: o, score: 0.9 }], probabilities: new Float32Array([0.9, 0.1]), timing: {} };
     },
   };
 }

@@ -3,7 +3,7 @@
 // store each result as it comes, report progress. Cancel stops starting new photos; a failed
 // photo is stored with its reason and the run goes on; so does a result IndexedDB would not
 // take (it stays in the page only).
-import { TAG_TABLE, deriveTags, shortLabel } from './tags.js';
+import { DEFAULT_THRESHOLD, TAG_TABLE, categoriesNeeded, deriveTags, shortLabel } from './tags.js';
 import { fileKey } from './folder.js';
 import { makeThumb } from './thumbs.js';
 import * as store from './store.js';
@@ -55,8 +55,10 @@ export async function partition(entries, model) {
  *          onResult?: (record: object) => void, onProgress?: (p: {done: number, total: number, failed: number, perSecond: number|null, secondsLeft: number|null}) => void,
  *          onStoreError?: (e: Error) => void}} o  onStoreError is called once, for the first result that could not be stored
  */
-export async function run(clf, todo, { signal, concurrency = 2, threshold, onResult, onProgress, onStoreError } = {}) {
+export async function run(clf, todo, { signal, concurrency = 2, threshold = DEFAULT_THRESHOLD, onResult, onProgress, onStoreError } = {}) {
   const model = modelInfo(clf);
+  // the top 5 a record keeps and the fine labels; the coarse tags sum the probability vector
+  const options = { maxResults: categoriesNeeded(threshold, 5), withProbabilities: true };
   // the WordNet tags are per ImageNet-1k class: another label set gets its fine labels only
   const tagTable = clf.model.output?.labels === TAG_TABLE.labels ? TAG_TABLE : { tags: [], classes: [] };
   const rate = new Rate();
@@ -75,9 +77,10 @@ export async function run(clf, todo, { signal, concurrency = 2, threshold, onRes
     const base = { key: fileKey(entry), path, name: file.name, size: file.size, lastModified: file.lastModified, model };
     let record;
     try {
-      const [r, thumb] = await Promise.all([clf.classify(file, { maxResults: -1 }), makeThumb(file)]);
+      const [r, thumb] = await Promise.all([clf.classify(file, options), makeThumb(file)]);
       const top5 = r.categories.slice(0, 5).map((c) => ({ index: c.index, label: c.label, score: c.score }));
-      record = { ...base, top5, label: shortLabel(top5[0].label), tags: deriveTags(r.categories, { threshold, tagTable }), thumb, timing: r.timing, taggedAt: Date.now() };
+      const tags = deriveTags(r.categories, r.probabilities, { threshold, tagTable });
+      record = { ...base, top5, label: shortLabel(top5[0].label), tags, thumb, timing: r.timing, taggedAt: Date.now() };
     } catch (e) {
       if (e.code === 'DISPOSED') throw e;
       failed++;

@@ -59,11 +59,6 @@ export async function put(record) {
   await tx.done;
 }
 
-export async function count() {
-  const d = await db();
-  return d ? d.count(STORE) : memory.size;
-}
-
 export async function clear() {
   const d = await db();
   if (d) await d.clear(STORE);

@@ -11,15 +11,26 @@ export const DEFAULT_THRESHOLD = 0.2;
 export const shortLabel = (label) => label.split(', ')[0];
 
 /**
+ * How many of the best categories deriveTags needs, and at least `atLeast`: every class that
+ * can reach the threshold. Their probabilities sum to 1, so at most 1/threshold classes do
+ * (+1: float rounding can take the sum past 1). -1 (all) for a threshold of 0.
+ */
+export function categoriesNeeded(threshold = DEFAULT_THRESHOLD, atLeast = 1) {
+  const n = Math.floor(1 / threshold) + 1;
+  return threshold > 0 && Number.isSafeInteger(n) ? Math.max(n, atLeast) : -1;
+}
+
+/**
  * The photo's tags, best first.
  * - fine: the ImageNet label of each category scoring >= threshold (the top-1 always), e.g. "Samoyed";
- * - coarse: each curated WordNet tag whose classes together score >= threshold, e.g. "dog", "animal".
- *   A coarse tag's score is the summed probability of the given categories that carry it, so
- *   pass every category (`maxResults: -1`) to get the exact probability of "dog".
- * @param {{index: number, label: string, score: number}[]} categories
+ * - coarse: each curated WordNet tag whose classes together score >= threshold, e.g. "dog", "animal":
+ *   its score is the summed probability of every class that carries it.
+ * @param {{index: number, label: string, score: number}[]} categories the best ones, at least
+ *   `categoriesNeeded(threshold)` of them (or all)
+ * @param {ArrayLike<number>} probabilities every class's probability, by index (`withProbabilities`)
  * @returns {{tag: string, score: number, kind: 'label' | 'coarse'}[]}
  */
-export function deriveTags(categories, { threshold = DEFAULT_THRESHOLD, tagTable = table } = {}) {
+export function deriveTags(categories, probabilities, { threshold = DEFAULT_THRESHOLD, tagTable = table } = {}) {
   const sorted = [...categories].sort((a, b) => b.score - a.score);
   const out = [];
   const seen = new Set();
@@ -31,8 +42,8 @@ export function deriveTags(categories, { threshold = DEFAULT_THRESHOLD, tagTable
     out.push({ tag, score: c.score, kind: 'label' });
   }
   const mass = new Map();
-  for (const c of sorted) {
-    for (const tag of tagTable.classes[c.index] ?? []) mass.set(tag, (mass.get(tag) ?? 0) + c.score);
+  for (let i = 0; i < probabilities.length; i++) {
+    for (const tag of tagTable.classes[i] ?? []) mass.set(tag, (mass.get(tag) ?? 0) + probabilities[i]);
   }
   for (const { tag } of tagTable.tags) {
     const score = Math.min(1, mass.get(tag) ?? 0);
