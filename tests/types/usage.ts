@@ -1,6 +1,6 @@
 // Compiled by `tsc --noEmit` in npm test: the declarations cover the documented API.
 import { ImageClassifier, ModelCache, capabilities, models, EffnetError, ErrorCode } from 'effnet-wasm';
-import type { Classification, Progress } from 'effnet-wasm';
+import type { Classification, Preprocess, PreprocessCommon, Progress } from 'effnet-wasm';
 
 async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const caps = await capabilities();
@@ -17,6 +17,9 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const ms: number = r.timing.inferenceMs + r.timing.preprocessMs;
   const n: number = r.backend.threads;
   const build: string = r.backend.build;
+  const all = await clf.classify(img, { maxResults: 1, withProbabilities: true });
+  const probs: Float32Array | undefined = all.probabilities;
+  if (probs && probs[all.categories[0].index] > 0.5) console.log(all.categories[0].label);
   const batch = await clf.classifyBatch([img, blob], {}, (done, total) => console.log(done / total));
   for (const b of batch) if ('error' in b) console.log(b.error.code);
   try {
@@ -38,4 +41,25 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
     if (e instanceof EffnetError && e.code === ErrorCode.DISPOSED) console.log(top, ms, n);
   }
 }
+
+/** Each resize mode carries its own crop parameter: narrowing on `resize` finds it. */
+function crop(p: Preprocess): number {
+  // @ts-expect-error cropPct is there only once resize says shortSideThenCenterCrop
+  void p.cropPct;
+  return p.resize === 'shortSideThenCenterCrop' ? p.cropPct : p.cropPadding;
+}
+
+const common: PreprocessCommon = { size: 600, interpolation: 'bicubic', valueRange: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channelOrder: 'RGB' };
+const tf: Preprocess = { ...common, resize: 'centerCropThenResize', cropPadding: 32 };
+const wrong: Preprocess = {
+  ...common,
+  resize: 'centerCropThenResize',
+  cropPadding: 32,
+  // @ts-expect-error cropPct belongs to shortSideThenCenterCrop
+  cropPct: 0.875,
+};
+// @ts-expect-error centerCropThenResize needs its cropPadding
+const missing: Preprocess = { ...common, resize: 'centerCropThenResize' };
+console.log(crop(models[0].preprocess), crop(tf), wrong, missing);
+
 void demo;

@@ -23,14 +23,9 @@ export declare class EffnetError extends Error {
 
 export type Layout = 'NCHW' | 'NHWC';
 
-export interface Preprocess {
+/** The preprocessing fields every resize mode has. */
+export interface PreprocessCommon {
   size: number;
-  /** shortSideThenCenterCrop (timm/torchvision eval) needs cropPct; centerCropThenResize
-   *  (TF EfficientNet eval's crop: a centred square of side size / (size + cropPadding) x the
-   *  short side, resized with Pillow's antialiased filter, not TF's) needs cropPadding */
-  resize: 'shortSideThenCenterCrop' | 'centerCropThenResize';
-  cropPct?: number;
-  cropPadding?: number;
   interpolation: 'bicubic' | 'bilinear';
   /** pixels are scaled from 0..255 to 0..valueRange before mean and std apply */
   valueRange: number;
@@ -38,6 +33,24 @@ export interface Preprocess {
   std: [number, number, number];
   channelOrder: 'RGB' | 'BGR';
 }
+
+/** timm/torchvision eval: the short side resized to size / cropPct, then a centred size x size crop */
+export interface ShortSideThenCenterCrop {
+  resize: 'shortSideThenCenterCrop';
+  /** in (0, 1] */
+  cropPct: number;
+}
+
+/** TF EfficientNet eval's crop: a centred square of side size / (size + cropPadding) x the short
+ *  side, resized with Pillow's antialiased filter (not TF's) */
+export interface CenterCropThenResize {
+  resize: 'centerCropThenResize';
+  /** an integer >= 0 */
+  cropPadding: number;
+}
+
+/** A model's preprocessing: `resize` says which crop parameter it carries (the manifest's JSON). */
+export type Preprocess = PreprocessCommon & (ShortSideThenCenterCrop | CenterCropThenResize);
 
 export interface ModelEntry {
   id: string;
@@ -95,12 +108,14 @@ export interface CreateOptions {
 export interface ClassifyOptions {
   /** how many categories, best first; default 5, -1 for all */
   maxResults?: number;
-  /** drop categories scoring below this probability; default 0 */
+  /** drop categories scoring below this probability, in [0, 1]; default 0 */
   scoreThreshold?: number;
   /** keep only these labels (whole label or one of its comma-separated names) */
   categoryAllowlist?: string[];
   /** drop these labels; exclusive with categoryAllowlist */
   categoryDenylist?: string[];
+  /** also return every class's probability as `probabilities` (default false) */
+  withProbabilities?: boolean;
 }
 
 export interface Category {
@@ -119,6 +134,8 @@ export interface Backend {
 
 export interface Classification {
   categories: Category[];
+  /** with `withProbabilities: true`: the probability of every class, by category index */
+  probabilities?: Float32Array;
   timing: { decodeMs: number; preprocessMs: number; inferenceMs: number; totalMs: number };
   backend: Backend;
 }
