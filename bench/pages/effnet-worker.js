@@ -18,7 +18,7 @@ onmessage = async ({ data }) => {
       // for the A/B figure: tract-linalg's own GEMM kernel instead of ours
       wasm.setOwnGemm(data.ownGemm !== false);
       const t0 = performance.now();
-      clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model), false);
+      clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model));
       const createMs = performance.now() - t0;
       pixels = data.pixels;
       clf.preprocess(pixels.data, pixels.width, pixels.height);
