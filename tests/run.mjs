@@ -24,6 +24,7 @@ const steps = [
   ['model tool tests', join(venv, 'bin/python'), ['-m', 'pytest', '-q', 'tests/models'], ['models']],
   ['wasm', 'bash', ['crate/build-wasm.sh'], []],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json'], []],
+  ['docs links', 'node', ['--test', '--test-reporter=spec', 'tests/docs/'], []],
   ['node tests', 'node', ['--test', '--test-reporter=spec', 'tests/js/'], ['models', 'wasm']],
   ['bundle', 'npx', ['webpack', '--env', 'out=dist-test'], ['wasm']],
   ['browser tests', 'node', ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/browser/'], ['models', 'bundle']],
