@@ -17,6 +17,8 @@ pub mod manifest;
 pub mod pixels;
 pub mod postprocess;
 pub mod preprocess;
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+mod trap;
 #[cfg(all(feature = "threads", target_arch = "wasm32"))]
 mod warm_pool;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]

@@ -13,10 +13,35 @@ use crate::preprocess::Input;
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+// failed allocations are noted before the abort that follows them (src/trap.rs)
+#[global_allocator]
+static ALLOCATOR: crate::trap::Recording = crate::trap::Recording;
+
 #[wasm_bindgen(start)]
 fn start() {
-    // a bug becomes a readable console message instead of "unreachable executed"
-    console_error_panic_hook::set_once();
+    // a bug becomes a readable message, on the console and for `lastTrap`, instead of a bare
+    // "unreachable executed"
+    crate::trap::install();
+}
+
+/// Why this instance trapped (a panic's message and location, or the allocation that failed),
+/// or undefined if it recorded nothing: the JS library reads it when a call ends in a
+/// `WebAssembly.RuntimeError`. Builds the string without allocating in wasm memory.
+#[wasm_bindgen(js_name = lastTrap)]
+pub fn last_trap() -> Option<js_sys::JsString> {
+    let mut buf = [0u8; 1024];
+    let n = crate::trap::last_into(&mut buf);
+    (n > 0).then(|| js_sys::JsString::from(std::str::from_utf8(&buf[..n]).unwrap_or("trap")))
+}
+
+/// For the tests: makes the next `infer` panic (`"panic"`) or fail to allocate (`"oom"`).
+#[wasm_bindgen(js_name = armTrapForTests)]
+pub fn arm_trap_for_tests(kind: &str) {
+    crate::trap::arm(match kind {
+        "panic" => 1,
+        "oom" => 2,
+        _ => 0,
+    });
 }
 
 fn js_error(e: Error) -> JsValue {
@@ -109,6 +134,7 @@ impl WasmClassifier {
     /// Step 2: run the model on the preprocessed input (kept, so that `profile` can rerun it).
     pub fn infer(&mut self) -> Result<(), JsValue> {
         let input = self.last_input("infer")?;
+        crate::trap::fire_if_armed();
         #[cfg(feature = "threads")]
         let raw = crate::warm_pool::run(|| self.inner.raw_output(input));
         #[cfg(not(feature = "threads"))]

@@ -14,20 +14,32 @@ export class EffnetError extends Error {
   }
 }
 
-/** Errors from wasm (their `name` is a code) or from a worker (cloned) become EffnetErrors. */
-export function toEffnetError(e) {
+/**
+ * Errors from wasm (their `name` is a code) or from a worker (cloned) become EffnetErrors.
+ * @param {() => string | undefined} [trapReason] reads why a trapped instance trapped (the wasm
+ *   build's `lastTrap`: a panic's message, a failed allocation)
+ */
+export function toEffnetError(e, trapReason) {
   if (e instanceof EffnetError) return e;
-  // a wasm trap (a Rust panic) leaves the instance unusable: the worker must be replaced
+  // a wasm trap (a Rust panic, a failed allocation) leaves the instance unusable: the worker
+  // must be replaced; the Rust side kept the reason, since the trap itself says only "unreachable"
   if (e?.name === 'RuntimeError') {
-    return new EffnetError(ErrorCode.WORKER_CRASHED, `the engine trapped: ${e.message}`, { cause: e });
+    let why;
+    try {
+      why = trapReason?.();
+    } catch {
+      why = undefined; // an instance too broken to say
+    }
+    const message = why ? `the engine trapped (${e.message}): ${why}` : `the engine trapped: ${e.message}`;
+    return new EffnetError(ErrorCode.WORKER_CRASHED, message, { cause: e });
   }
   const code = e?.code in ErrorCode ? e.code : e?.name in ErrorCode ? e.name : ErrorCode.INFERENCE;
   return new EffnetError(code, e?.message ?? String(e), { cause: e });
 }
 
 /** Across a comlink boundary only name and message survive: carry the code in the name. */
-export function forTransfer(e) {
-  const err = toEffnetError(e);
+export function forTransfer(e, trapReason) {
+  const err = toEffnetError(e, trapReason);
   const out = new Error(err.message);
   out.name = err.code;
   return out;

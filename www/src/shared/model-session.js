@@ -4,12 +4,12 @@
 import { EffnetError, ErrorCode, toEffnetError } from './errors.js';
 import { sha256Hex } from './digest.js';
 
-/** `fn()`, its errors as EffnetErrors (wasm's carry their code in their name). */
-function typed(fn) {
+/** `fn()`, its errors as EffnetErrors (wasm's carry their code in their name; a trap's reason is read from `wasm`). */
+function typed(fn, wasm) {
   try {
     return fn();
   } catch (e) {
-    throw toEffnetError(e);
+    throw toEffnetError(e, () => wasm?.lastTrap?.());
   }
 }
 
@@ -28,9 +28,11 @@ async function verify(entry, data, source) {
 
 export class ModelSession {
   #clf;
+  #wasm;
 
-  constructor(clf) {
+  constructor(clf, wasm) {
     this.#clf = clf;
+    this.#wasm = wasm;
   }
 
   /**
@@ -48,7 +50,7 @@ export class ModelSession {
     // Rust reads only these fields of an entry (crate/src/manifest/)
     const { id, file, sha256, bytes: size, input, preprocess, output } = entry;
     const json = JSON.stringify({ id, file, sha256, bytes: size, input, preprocess, output });
-    const session = new ModelSession(typed(() => new wasm.WasmClassifier(json, data)));
+    const session = new ModelSession(typed(() => new wasm.WasmClassifier(json, data), wasm), wasm);
     try {
       await onProgress?.({ phase: 'ready', ...sizes });
     } catch (e) {
@@ -60,7 +62,7 @@ export class ModelSession {
 
   /** BAD_OPTIONS if the filter names a category the labels lack: checked before any pixel is converted. */
   checkFilter(filter) {
-    typed(() => this.#live().checkFilter(JSON.stringify(filter)));
+    typed(() => this.#live().checkFilter(JSON.stringify(filter)), this.#wasm);
   }
 
   /**
@@ -79,12 +81,12 @@ export class ModelSession {
       const categories = JSON.parse(clf.categories(JSON.stringify(filter)));
       const timing = { decodeMs, preprocessMs: t1 - t0, inferenceMs: t2 - t1, totalMs: decodeMs + (performance.now() - t0) };
       return withProbabilities ? { categories, probabilities: clf.probabilities(), timing } : { categories, timing };
-    });
+    }, this.#wasm);
   }
 
   /** Per-operator times of one more inference on the last preprocessed image. */
   profile() {
-    return JSON.parse(typed(() => this.#live().profile()));
+    return JSON.parse(typed(() => this.#live().profile(), this.#wasm));
   }
 
   free() {

@@ -8,6 +8,7 @@ import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
+let started = null; // the wasm module, once started: a trap's reason is read from it
 let session = null;
 
 // comlink clones errors by name and message: the name carries our code
@@ -15,7 +16,7 @@ const guarded = (fn) => async (...args) => {
   try {
     return await fn(...args);
   } catch (e) {
-    throw forTransfer(e);
+    throw forTransfer(e, () => started?.lastTrap?.());
   }
 };
 
@@ -27,7 +28,7 @@ const loaded = () => {
 Comlink.expose({
   init: guarded(async (threads, options) => {
     runtime ??= startRuntime(threads, options);
-    runtime.catch(() => {});
+    runtime.then((r) => (started = r.wasm), () => {});
     return (await runtime).backend;
   }),
 
@@ -53,4 +54,8 @@ Comlink.expose({
   }),
 
   profile: guarded(async () => loaded().profile()),
+
+  // for the tests (tests/engines/): the next inference panics ('panic') or runs out of memory
+  // ('oom') in Rust, so that a real trap's path to a replaced worker is tested
+  armTrapForTests: guarded(async (kind) => (await runtime).wasm.armTrapForTests(kind)),
 });
