@@ -28,6 +28,10 @@ const steps = [
   ['node tests', 'node', ['--test', '--test-reporter=spec', 'tests/js/'], ['models', 'wasm']],
   ['bundle', 'npx', ['webpack', '--env', 'out=dist-test'], ['wasm']],
   ['browser tests', 'node', ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/browser/'], ['models', 'bundle']],
+  // the same suite in each engine (tests/engines/suite.mjs); a missing browser fails its step
+  ['chromium engine', 'node', ['--test', '--test-reporter=spec', 'tests/engines/chromium.test.mjs'], ['models', 'bundle']],
+  ['firefox engine', 'node', ['--test', '--test-reporter=spec', 'tests/engines/firefox.test.mjs'], ['models', 'bundle']],
+  ['webkit engine', 'node', ['--test', '--test-reporter=spec', 'tests/engines/webkit.test.mjs'], ['models', 'bundle']],
   ['package tests', 'node', ['--test', '--test-reporter=spec', 'tests/pack/'], ['models', 'wasm']],
 ];
 

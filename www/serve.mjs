@@ -3,7 +3,7 @@
 // leaves them off (the library then runs single-threaded).
 //   node www/serve.mjs [--port 8080] [--no-isolation] [--mount /prefix=dir ...]
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,10 +26,16 @@ const TYPES = {
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /**
- * @param {{port?: number, isolation?: boolean, mounts?: Record<string, string>, log?: (line: string) => void}} o
+ * @param {{port?: number, isolation?: boolean, mounts?: Record<string, string>,
+ *   log?: (line: string, request: {method: string, url: string, bodyBytes: number}) => void,
+ *   inject?: {path: string, file: string}}} o
+ *   log: every request (`url` with its query string; `bodyBytes` from Content-Length or, when
+ *   chunked, -1); inject (tests only): every HTML page gets `<script src=path>` first in its
+ *   head, `path` serving `file`, so that a test's hooks run before the page's own scripts in
+ *   every browser, drivers without init scripts included
  * @returns {Promise<import('node:http').Server & {url: string}>}
  */
-export function serve({ port = 8080, isolation = true, mounts = {}, log } = {}) {
+export function serve({ port = 8080, isolation = true, mounts = {}, log, inject } = {}) {
   const table = Object.entries({ '/models/': join(repo, 'models'), '/': join(repo, 'dist'), ...mounts })
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : prefix + '/', resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -43,6 +49,7 @@ export function serve({ port = 8080, isolation = true, mounts = {}, log } = {}) 
     const hit = table.find(([prefix]) => path.startsWith(prefix));
     let file = hit && normalize(join(hit[1], path.slice(hit[0].length)));
     if (file && !(file === hit[1] || file.startsWith(hit[1] + sep))) file = null; // no ../ escapes
+    if (inject && path === inject.path) file = inject.file;
     let st;
     try {
       st = file && statSync(file);
@@ -53,17 +60,21 @@ export function serve({ port = 8080, isolation = true, mounts = {}, log } = {}) 
     } catch {
       st = null;
     }
-    log?.(`${req.method} ${path} ${st ? 200 : 404}`);
+    const bodyBytes = req.headers['content-length'] ? Number(req.headers['content-length']) : req.headers['transfer-encoding'] ? -1 : 0;
+    log?.(`${req.method} ${path} ${st ? 200 : 404}`, { method: req.method, url: req.url, bodyBytes });
     if (!st || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(st ? 405 : 404, { ...headers, 'Content-Type': 'text/plain' });
       res.end(st ? 'method not allowed\n' : 'not found\n');
       return;
     }
-    res.writeHead(200, {
-      ...headers,
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': st.size,
-    });
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    if (inject && extname(file) === '.html') {
+      const html = readFileSync(file, 'utf8').replace(/<head>/i, (h) => `${h}<script src="${inject.path}"></script>`);
+      res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': Buffer.byteLength(html) });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': st.size });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });

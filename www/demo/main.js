@@ -23,7 +23,9 @@ function describeBackend(backend, caps) {
   const parts = ['WebAssembly SIMD'];
   if (caps.relaxedSimd) parts.push(backend.relaxedSimd ? 'relaxed SIMD' : 'relaxed SIMD available (not used)');
   parts.push(backend.threads > 1 ? `${backend.threads} threads` : '1 thread');
-  parts.push(caps.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated (threads need COOP/COEP headers)');
+  // why not more: no SharedArrayBuffer, no isolation, fewer cores than the browser claims
+  if (backend.threadsReason) parts.push(backend.threadsReason);
+  else if (caps.crossOriginIsolated) parts.push('cross-origin isolated');
   return `Backend: ${parts.join(', ')}.`;
 }
 

@@ -95,7 +95,8 @@ export interface CreateOptions {
   modelBaseUrl?: string | URL;
   /** Node only: a file path or URL of the .onnx file */
   modelPath?: string | URL;
-  /** 'auto' (default) or a number; 1 forces the single-threaded build */
+  /** 'auto' (default: one per core measured) or a number, capped at the cores measured; 1
+   *  forces the single-threaded build */
   threads?: 'auto' | number;
   /** use the relaxed-SIMD build where the browser has relaxed SIMD (default true); false keeps
    *  the baseline SIMD build, whose float results do not depend on the CPU's FMA support */
@@ -127,7 +128,15 @@ export interface Category {
 export interface Backend {
   simd: boolean;
   relaxedSimd: boolean;
+  /** at most the cores measured, never more than navigator.hardwareConcurrency says (nor 8) */
   threads: number;
+  /** the cores the page measured (a few spinning workers), or null where it did not measure:
+   *  one thread it was anyway */
+  cores: number | null;
+  /** why `threads` is 1 or fewer than asked ('this browser has no SharedArrayBuffer',
+   *  'not cross-origin isolated (...)', '2 cores measured (...)', 'threads: 1 was asked'),
+   *  else null */
+  threadsReason: string | null;
   /** the wasm build running: 'simd', 'simd-relaxed', 'simd-threads' or 'simd-threads-relaxed' */
   build: string;
 }

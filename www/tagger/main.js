@@ -54,7 +54,8 @@ async function loadModel() {
       },
     });
     const t = clf.backend.threads;
-    status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(t, 'thread')}.`;
+    const why = clf.backend.threadsReason ? ` (${clf.backend.threadsReason})` : '';
+    status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(t, 'thread')}${why}.`;
     document.body.dataset.model = 'ready';
     return clf;
   } catch (e) {

@@ -1,6 +1,9 @@
 // Results in IndexedDB (idb), keyed by relative path + size + last-modified (folder.js fileKey):
 // opening the same folder again only classifies new or changed photos. Records hold the
 // top-5, the tags, the model that made them, a small JPEG thumbnail, or the error.
+// The thumbnail is a Blob; where IndexedDB refuses Blobs (WebKit's in-memory databases:
+// private browsing, automation, "Error preparing Blob/File data to be stored") it is stored as
+// its bytes, an ArrayBuffer, and read back as a Blob.
 // Where IndexedDB cannot be opened (disabled, some private modes) the same calls work on a Map
 // for the page's lifetime, so tagging still works, without persistence.
 import { openDB } from 'idb';
@@ -29,10 +32,30 @@ const db = () =>
       return null;
     }));
 
+/** The error IndexedDB gave for a Blob thumbnail, once it has: later thumbnails go as bytes. */
+export let blobsRefused = null;
+
+const asBytes = async ({ thumb, ...r }) => ({ ...r, thumb: null, thumbBytes: await thumb.arrayBuffer(), thumbType: thumb.type });
+const fromStored = (r) => {
+  if (!r?.thumbBytes) return r;
+  const { thumbBytes, thumbType, ...rest } = r;
+  return { ...rest, thumb: new Blob([thumbBytes], { type: thumbType }) };
+};
+
+/**
+ * A transaction's `done`, with its rejection handled: when a request in it fails the
+ * transaction aborts too, and the request's own error is the one reported (else the abort
+ * would surface as an unhandled AbortError).
+ */
+const settled = (tx) => {
+  tx.done.catch(() => {});
+  return tx.done;
+};
+
 /** Every stored record. */
 export async function allRecords() {
   const d = await db();
-  return d ? d.getAll(STORE) : [...memory.values()];
+  return d ? (await d.getAll(STORE)).map(fromStored) : [...memory.values()];
 }
 
 /** The stored records for these keys (undefined where none), in one transaction. */
@@ -40,9 +63,18 @@ export async function getMany(keys) {
   const d = await db();
   if (!d) return keys.map((k) => memory.get(k));
   const tx = d.transaction(STORE);
+  const done = settled(tx);
   const out = await Promise.all(keys.map((k) => tx.store.get(k)));
-  await tx.done;
-  return out;
+  await done;
+  return out.map(fromStored);
+}
+
+async function write(d, record) {
+  const tx = d.transaction(STORE, 'readwrite');
+  const done = settled(tx);
+  const stale = (await tx.store.index('path').getAllKeys(record.path)).filter((k) => k !== record.key);
+  await Promise.all([...stale.map((k) => tx.store.delete(k)), tx.store.put(record)]);
+  await done;
 }
 
 /** Stores a result; older results for the same path (the photo before it changed) go. */
@@ -53,10 +85,16 @@ export async function put(record) {
     memory.set(record.key, record);
     return;
   }
-  const tx = d.transaction(STORE, 'readwrite');
-  const stale = (await tx.store.index('path').getAllKeys(record.path)).filter((k) => k !== record.key);
-  await Promise.all([...stale.map((k) => tx.store.delete(k)), tx.store.put(record)]);
-  await tx.done;
+  const blob = record.thumb instanceof Blob;
+  if (blob && blobsRefused) return write(d, await asBytes(record));
+  try {
+    await write(d, record);
+  } catch (e) {
+    if (!blob) throw e;
+    // the same record with the thumbnail's bytes: if that fails too, its error is the one that counts
+    await write(d, await asBytes(record));
+    blobsRefused = e;
+  }
 }
 
 export async function clear() {

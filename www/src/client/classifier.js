@@ -22,6 +22,10 @@ const spawnWorker = () => new Worker(new URL('../worker/worker.js', import.meta.
 
 const KEY = Symbol('create');
 
+// the cores the first classifier's worker measured (worker/cores.js): the page's later
+// classifiers, the ones a crash restarts included, start without measuring again
+let measuredCores;
+
 export class ImageClassifier {
   #entry;
   #queue;
@@ -89,11 +93,13 @@ export async function createClassifier(options, spawn) {
   const queue = new WorkerQueue(spawn, async (call) => {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     // both in flight at once: the worker fetches the model while its wasm compiles
-    const init = call((api) => api.init(threads, { relaxedSimd }));
+    const init = call((api) => api.init(threads, { relaxedSimd, cores: measuredCores }));
     const load = call((api) => api.load(entry, url.href, cache, progress));
     init.catch(() => {});
     load.catch(() => {});
-    return { backend: await init, load: await load };
+    const backend = await init;
+    measuredCores ??= backend.cores ?? undefined;
+    return { backend, load: await load };
   });
   await queue.start();
   return new ImageClassifier(KEY, entry, queue);

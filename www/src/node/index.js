@@ -27,7 +27,7 @@ const HOST = { base: (where) => toUrl(String(where).replace(/\/?$/, '/')), packa
 
 export class ImageClassifier {
   #session;
-  backend = { simd: true, relaxedSimd: false, threads: 1, build: 'simd' };
+  backend = { simd: true, relaxedSimd: false, threads: 1, build: 'simd', cores: null, threadsReason: 'Node runs the single-threaded build' };
 
   /** @param {{model?: string|object, modelBaseUrl?: string|URL, modelPath?: string|URL, onProgress?: Function}} options */
   static async create(options = {}) {

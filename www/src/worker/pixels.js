@@ -15,11 +15,12 @@ function fromBitmap(bitmap) {
 
 /**
  * @param {{kind: 'rgba', data, width, height} | {kind: 'bitmap', bitmap} | {kind: 'blob', blob, name?}} p
- * @param {(name: string, bytes: Uint8Array) => void} checkImage throws if the bytes are a
+ * @param {(name: string, bytes: Uint8Array) => string} checkImage throws if the bytes are a
  *   JPEG/PNG/WebP/GIF cut short: Firefox and WebKit decode those without an error, filling the
- *   missing part white or transparent (crate/src/decode/complete.rs)
+ *   missing part white or transparent (crate/src/decode/complete.rs); returns the format as JSON
+ * @param {(bytes: Uint8Array) => {data, width, height}} [decodePng] the crate's own PNG decoder
  */
-export async function toPixels(p, checkImage) {
+export async function toPixels(p, checkImage, decodePng) {
   switch (p.kind) {
     case 'rgba':
       return { data: p.data, width: p.width, height: p.height };
@@ -27,10 +28,22 @@ export async function toPixels(p, checkImage) {
       return fromBitmap(p.bitmap);
     case 'blob': {
       const what = p.name ? `'${p.name}'` : `the ${p.blob.type || 'untyped'} blob`;
+      const bytes = new Uint8Array(await p.blob.arrayBuffer());
+      let format;
       try {
-        checkImage(p.name || 'image', new Uint8Array(await p.blob.arrayBuffer()));
+        format = JSON.parse(checkImage(p.name || 'image', bytes)).format;
       } catch (e) {
         throw new EffnetError(ErrorCode.BAD_IMAGE, e.message, { cause: e });
+      }
+      // PNGs are decoded by the crate, as PIL decodes them: Firefox's createImageBitmap
+      // premultiplies a translucent pixel and divides it back (199,100,50 at alpha 128 comes out
+      // 201,101,51), even with premultiplyAlpha: 'none' (docs/exactness.md, per engine)
+      if (format === 'PNG' && decodePng) {
+        try {
+          return decodePng(bytes);
+        } catch (e) {
+          throw new EffnetError(ErrorCode.BAD_IMAGE, `${what}: ${e.message.replace(/^image: /, '')}`, { cause: e });
+        }
       }
       let bitmap;
       try {

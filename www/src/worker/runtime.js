@@ -1,7 +1,12 @@
-// Chooses and starts a wasm build: threads only where they can work, relaxed SIMD where the
-// engine has it (tract's matrix kernels then use fused multiply-adds), SIMD always.
+// Chooses and starts a wasm build: threads only where they can work, never more than the cores
+// measured (worker/cores.js), relaxed SIMD where the engine has it (tract's matrix kernels then
+// use fused multiply-adds), SIMD always.
 import { simd, relaxedSimd as relaxedSupported, threads as threadsSupported } from 'wasm-feature-detect';
 import { EffnetError, ErrorCode } from '../shared/errors.js';
+import { measureCores } from './cores.js';
+
+// a pool larger than this gains nothing on these models
+const MAX_THREADS = 8;
 
 // literal import()s, so bundlers ship each build as its own chunk and load only the one chosen
 const BUILDS = {
@@ -12,32 +17,56 @@ const BUILDS = {
 };
 
 /**
- * @param {'auto'|number} threads
- * @param {{relaxedSimd?: boolean}} [options] relaxedSimd: false keeps the baseline SIMD build
- * @returns {Promise<{wasm: object, backend: {simd: boolean, relaxedSimd: boolean, threads: number, build: string}}>}
+ * Why the engine cannot run threads, or null if it can.
+ * Shared memory needs the SharedArrayBuffer global (WebKitGTK has none at all) and
+ * cross-origin isolation (COOP + COEP headers), besides wasm threads in the engine.
  */
-export async function startRuntime(threads = 'auto', { relaxedSimd = true } = {}) {
+async function threadsUnavailable() {
+  // isolation first: without it no engine gives SharedArrayBuffer
+  if (globalThis.crossOriginIsolated !== true) return 'not cross-origin isolated (threads need the COOP and COEP headers)';
+  if (typeof SharedArrayBuffer !== 'function') return 'this browser has no SharedArrayBuffer';
+  if (!(await threadsSupported())) return 'this browser has no WebAssembly threads';
+  return null;
+}
+
+/**
+ * @param {'auto'|number} threads
+ * @param {{relaxedSimd?: boolean, cores?: number}} [options] relaxedSimd: false keeps the
+ *   baseline SIMD build; cores: a count measured earlier in this page (worker/cores.js), to
+ *   skip measuring again
+ * @returns {Promise<{wasm: object, backend: {simd: boolean, relaxedSimd: boolean, threads: number, build: string, cores: number|null, threadsReason: string|null}}>}
+ */
+export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores: known } = {}) {
   if (!(await simd())) {
     throw new EffnetError(ErrorCode.UNSUPPORTED_BROWSER, 'this browser lacks WebAssembly SIMD (simd128), which effnet-wasm requires');
   }
-  const cores = globalThis.navigator?.hardwareConcurrency || 1;
-  const wanted = threads === 'auto' ? Math.min(cores, 8) : threads;
-  if (!Number.isInteger(wanted) || wanted < 1) {
+  if (threads !== 'auto' && (!Number.isInteger(threads) || threads < 1)) {
     throw new EffnetError(ErrorCode.BAD_OPTIONS, `threads must be 'auto' or a positive integer, not ${threads}`);
   }
   if (typeof relaxedSimd !== 'boolean') {
     throw new EffnetError(ErrorCode.BAD_OPTIONS, `relaxedSimd must be true or false, not ${relaxedSimd}`);
   }
-  // shared memory needs cross-origin isolation (COOP + COEP headers) besides engine support
-  const canThread = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && (await threadsSupported());
-  const useThreads = wanted > 1 && canThread;
+  const claimed = Math.min(globalThis.navigator?.hardwareConcurrency || 1, MAX_THREADS);
+  const unavailable = await threadsUnavailable();
+  // measured before the wasm compiles, which would take cores from the spinners; not at all
+  // when one thread it is anyway (null then)
+  const cores = unavailable || threads === 1 ? null : (known ?? (await measureCores(claimed)));
+  let reason = unavailable;
+  let n = 1;
+  if (!unavailable) {
+    const wanted = threads === 'auto' ? claimed : threads;
+    n = Math.min(wanted, cores ?? 1);
+    if (threads === 1) reason = 'threads: 1 was asked';
+    else if (n < wanted) reason = `${cores} ${cores === 1 ? 'core' : 'cores'} measured (navigator.hardwareConcurrency says ${globalThis.navigator?.hardwareConcurrency})`;
+  }
+  const useThreads = n > 1;
   const relaxed = relaxedSimd && (await relaxedSupported());
   const build = `simd${useThreads ? '-threads' : ''}${relaxed ? '-relaxed' : ''}`;
   const wasm = await BUILDS[build]();
   await wasm.default();
   if (useThreads) {
-    await wasm.initThreadPool(wanted);
+    await wasm.initThreadPool(n);
     wasm.useThreadPool();
   }
-  return { wasm, backend: { simd: true, relaxedSimd: relaxed, threads: useThreads ? wanted : 1, build } };
+  return { wasm, backend: { simd: true, relaxedSimd: relaxed, threads: n, build, cores, threadsReason: reason } };
 }

@@ -20,6 +20,13 @@ const guarded = (fn) => async (...args) => {
   }
 };
 
+const pixels = (wasm, payload) =>
+  toPixels(
+    payload,
+    (name, bytes) => wasm.checkImage(name, bytes),
+    (bytes) => wasm.decodeImage(bytes),
+  );
+
 const loaded = () => {
   if (!session) throw new EffnetError(ErrorCode.INFERENCE, 'no model is loaded in this worker');
   return session;
@@ -48,7 +55,7 @@ Comlink.expose({
     loaded().checkFilter(options.filter); // before any pixel is converted
     const { wasm } = await runtime;
     const t0 = performance.now();
-    const px = await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes));
+    const px = await pixels(wasm, payload);
     const r = session.classify(px, options, performance.now() - t0);
     return r.probabilities ? Comlink.transfer(r, [r.probabilities.buffer]) : r;
   }),
@@ -58,4 +65,9 @@ Comlink.expose({
   // for the tests (tests/engines/): the next inference panics ('panic') or runs out of memory
   // ('oom') in Rust, so that a real trap's path to a replaced worker is tested
   armTrapForTests: guarded(async (kind) => (await runtime).wasm.armTrapForTests(kind)),
+  // for the tests: the RGBA pixels a payload becomes, to compare with PIL's in each engine
+  pixelsForTests: guarded(async (payload) => {
+    const px = await pixels((await runtime).wasm, payload);
+    return { width: px.width, height: px.height, data: Array.from(px.data) };
+  }),
 });

@@ -1,0 +1,371 @@
+// The same checks in every browser engine (tests/engines/<engine>.test.mjs each call
+// engineSuite), through the engine-neutral driver tools/browsers.mjs: the library's API on real
+// photos, the cache on reload, typed errors, a real trap replacing the worker, fresh instances
+// without traps, decoded pixels against PIL, the demo and the tagger end to end, and the
+// request log. Every page is served with tools/page-hooks.js, and every test fails on an
+// uncaught error or unhandled rejection in its pages. Needs `npm run build:test`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../www/serve.mjs';
+import { hooks, launchBrowser, missing } from '../../tools/browsers.mjs';
+import { stress } from '../../tools/stress-engines.mjs';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const fixtures = `${repo}/tests/fixtures`;
+const artifacts = `${repo}/tests/artifacts`;
+const venv = process.env.EFFNET_VENV || join(repo, '.venv');
+const reference = JSON.parse(await readFile(`${fixtures}/reference.json`, 'utf8'))['efficientnet-lite0'].images;
+const PHOTOS = Object.keys(reference);
+const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` };
+
+/**
+ * What each engine gets: its wasm build family and whether it has threads.
+ * @typedef {{threads: boolean, relaxedSimd: boolean, threadsReason?: RegExp, stressInstances: number,
+ *   jpegMaxDiff: number, idbRefusesBlobs: boolean}} Expect
+ *   jpegMaxDiff: the largest difference from PIL's JPEG pixels the engine's decoder shows
+ *   idbRefusesBlobs: IndexedDB refuses Blob values by itself (WebKit's in-memory databases)
+ */
+
+/** PIL's RGBA pixels of a fixture (the reference every engine is held to). */
+function pilPixels(name) {
+  const script = 'import sys,base64;from PIL import Image;im=Image.open(sys.argv[1]).convert("RGBA");print(im.size[0],im.size[1],base64.b64encode(im.tobytes()).decode())';
+  const r = spawnSync(join(venv, 'bin/python'), ['-c', script, `${fixtures}/${name}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, `PIL failed on ${name}: ${r.error ?? r.stderr}`);
+  const [w, h, b64] = r.stdout.trim().split(' ');
+  return { width: Number(w), height: Number(h), data: Buffer.from(b64, 'base64') };
+}
+
+/**
+ * @param {'chromium'|'firefox'|'webkit'} engine
+ * @param {Expect} expect
+ */
+export function engineSuite(engine, expect) {
+  const s = { browser: null, isolated: null, plain: null, other: null, log: [], otherLog: [], work: null };
+  const pages = [];
+
+  before(async () => {
+    // a missing browser fails here, naming the package: never a silent skip
+    const why = missing(engine);
+    assert.equal(why, null, why);
+    await mkdir(artifacts, { recursive: true });
+    s.work = await mkdtemp(join(tmpdir(), `effnet-${engine}-`));
+    const log = (_, r) => s.log.push(r);
+    s.isolated = await serve({ port: 0, mounts, inject: hooks, log });
+    s.plain = await serve({ port: 0, mounts, inject: hooks, isolation: false, log });
+    s.other = await serve({ port: 0, mounts, log: (l) => s.otherLog.push(l) });
+    s.browser = await launchBrowser(engine);
+    console.log(`${engine}: ${s.browser.version}`);
+  });
+  after(async () => {
+    await s.browser?.close();
+    for (const server of [s.isolated, s.plain, s.other]) server?.close();
+    if (s.work) await rm(s.work, { recursive: true, force: true });
+  });
+
+  /** A page at `path`; `check()` at the end of a test asserts it had no page error. */
+  async function open(server, path, { ready } = {}) {
+    const page = await s.browser.newPage();
+    pages.push(page);
+    await page.goto(`${server.url}${path}`);
+    if (ready) await page.waitForFunction(ready, null, { timeout: 120_000 });
+    return page;
+  }
+  const harness = (server = s.isolated) => open(server, '/harness.html', { ready: () => window.ready === true });
+  async function done(page) {
+    assert.deepEqual(await page.errors(), [], 'no uncaught error or unhandled rejection in the page');
+    await page.close();
+  }
+  const modelRequests = () => s.log.filter((r) => r.url.endsWith('.onnx')).length;
+
+  function checkBackend(backend, caps) {
+    console.log(`${engine}: backend ${JSON.stringify(backend)}, hardwareConcurrency ${caps.hardwareConcurrency}`);
+    assert.equal(backend.simd, true);
+    assert.equal(backend.relaxedSimd, expect.relaxedSimd);
+    if (expect.threads) {
+      // one per core measured: never more than the cores the page could use
+      assert.ok(backend.cores >= 1 && backend.cores <= caps.hardwareConcurrency, `cores ${backend.cores}`);
+      assert.equal(backend.threads, Math.min(backend.cores, caps.hardwareConcurrency, 8));
+      assert.equal(backend.build, `simd${backend.threads > 1 ? '-threads' : ''}${expect.relaxedSimd ? '-relaxed' : ''}`);
+      if (backend.threads < caps.hardwareConcurrency) assert.match(backend.threadsReason, /cores? measured/);
+    } else {
+      assert.equal(backend.threads, 1);
+      assert.equal(backend.build, expect.relaxedSimd ? 'simd-relaxed' : 'simd');
+      assert.match(backend.threadsReason, expect.threadsReason);
+    }
+  }
+
+  test(`${engine}: every fixture photo gets the reference top-1; a new page loads the model from the cache`, async () => {
+    const page = await harness();
+    await page.evaluate(() => effnet.ModelCache.clear());
+    const before = modelRequests();
+    const out = await page.evaluate(async (photos) => {
+      const phases = new Set();
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', onProgress: (e) => phases.add(e.phase) });
+      const results = {};
+      for (const name of photos) {
+        const r = await clf.classify(await fixture(name));
+        results[name] = { index: r.categories[0].index, label: r.categories[0].label, score: r.categories[0].score, ms: r.timing.inferenceMs };
+      }
+      const backend = clf.backend;
+      clf.dispose();
+      return { results, backend, caps: await effnet.capabilities(), phases: [...phases], cached: (await effnet.ModelCache.list()).map((c) => c.id) };
+    }, PHOTOS);
+    checkBackend(out.backend, out.caps);
+    assert.deepEqual(out.phases, ['download', 'compile', 'ready']);
+    for (const name of PHOTOS) {
+      const r = out.results[name];
+      console.log(`${engine}: ${name}: ${r.label} ${r.score.toFixed(4)}; inference ${r.ms.toFixed(1)} ms`);
+      assert.equal(r.index, reference[name].top5[0][0], `${name}: ${r.label}`);
+    }
+    assert.equal(modelRequests() - before, 1, 'one download');
+    assert.deepEqual(out.cached, ['efficientnet-lite0']);
+    await done(page);
+
+    const again = await harness();
+    const r = await again.evaluate(async () => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      const c = await clf.classify(await fixture('coffee.png'));
+      clf.dispose();
+      return { label: c.categories[0].label, load: clf.load };
+    });
+    assert.equal(r.label, 'espresso');
+    assert.equal(r.load.cached, true);
+    assert.equal(modelRequests() - before, 1, 'no second download');
+    await done(again);
+  });
+
+  test(`${engine}: bad images, unknown models and failed downloads are typed errors`, async () => {
+    const page = await harness();
+    const out = await page.evaluate(async () => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      const err = (e) => ({ code: e.code, message: e.message, typed: e instanceof effnet.EffnetError });
+      const text = new File(['This is a text file with a .jpg name.\n'], 'notes.jpg', { type: 'image/jpeg' });
+      const bad = await clf.classify(text).then(() => 'classified', err);
+      // Firefox and WebKit decode a cut-short file without an error: the library checks its end
+      const truncated = [];
+      for (const name of ['truncated.jpg', 'truncated.png']) {
+        const file = new File([await fixture(`odd/${name}`)], name, { type: name.endsWith('png') ? 'image/png' : 'image/jpeg' });
+        truncated.push(await clf.classify(file).then(() => 'classified', err));
+      }
+      const options = await clf.classify(await fixture('coffee.png'), { maxResults: 0.5 }).then(() => 'classified', err);
+      const good = (await clf.classify(await fixture('coffee.png'))).categories[0].label;
+      clf.dispose();
+      const disposed = await clf.classify(await fixture('coffee.png')).then(() => 'classified', err);
+      const unknown = await effnet.ImageClassifier.create({ model: 'nope' }).then(() => 'created', err);
+      const lite0 = effnet.models.find((m) => m.id === 'efficientnet-lite0');
+      const missing = await effnet.ImageClassifier.create({ model: { ...lite0, id: 'gone', url: '/models/gone.onnx' }, cache: false }).then(() => 'created', err);
+      return { bad, truncated, options, good, disposed, unknown, missing };
+    });
+    console.log(`${engine}: ${JSON.stringify(out)}`);
+    assert.ok([out.bad, ...out.truncated, out.options, out.disposed, out.unknown, out.missing].every((e) => e.typed), 'every error an EffnetError');
+    assert.equal(out.bad.code, 'BAD_IMAGE');
+    assert.match(out.bad.message, /notes\.jpg/);
+    assert.deepEqual(out.truncated.map((t) => t.code), ['BAD_IMAGE', 'BAD_IMAGE']);
+    assert.match(out.truncated[0].message, /^truncated\.jpg: the JPEG file is truncated/);
+    assert.match(out.truncated[1].message, /^truncated\.png: the PNG file is truncated/);
+    assert.equal(out.options.code, 'BAD_OPTIONS');
+    assert.equal(out.good, 'espresso');
+    assert.equal(out.disposed.code, 'DISPOSED');
+    assert.equal(out.unknown.code, 'MODEL_NOT_FOUND');
+    assert.equal(out.missing.code, 'MODEL_FETCH');
+    assert.match(out.missing.message, /\/models\/gone\.onnx.*404/);
+    await done(page);
+  });
+
+  test(`${engine}: a panic and a failed allocation in Rust are WORKER_CRASHED errors saying so; each time the next call gets a fresh worker`, async () => {
+    const page = await harness();
+    const out = await page.evaluate(async () => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      const photo = await fixture('coffee.png');
+      const runs = [];
+      for (const kind of ['panic', 'oom']) {
+        // the library's current worker, reached through comlink beside the library's own link
+        const worker = effnetTestWorkers.at(-1);
+        await Comlink.wrap(worker).armTrapForTests(kind);
+        const trapped = await clf.classify(photo).then(() => ({ code: 'classified' }), (e) => ({ code: e.code, message: e.message }));
+        const next = (await clf.classify(photo)).categories[0].label;
+        runs.push({ kind, trapped, next, workers: effnetTestWorkers.length });
+      }
+      clf.dispose();
+      return runs;
+    });
+    console.log(`${engine}: ${JSON.stringify(out)}`);
+    const [panic, oom] = out;
+    assert.equal(panic.trapped.code, 'WORKER_CRASHED');
+    assert.match(panic.trapped.message, /engine trapped \(.+\): panicked at crate\/src\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
+    assert.equal(oom.trapped.code, 'WORKER_CRASHED');
+    assert.match(oom.trapped.message, /engine trapped \(.+\): memory allocation of 1073741824 bytes failed \(wasm memory: \d+ MiB\)$/);
+    assert.deepEqual([panic.next, oom.next], ['espresso', 'espresso'], 'a fresh worker after each trap');
+    assert.deepEqual([panic.workers, oom.workers], [2, 3], 'one new worker per trap');
+    await done(page);
+  });
+
+  test(`${engine}: ${expect.stressInstances} fresh instances (worker, wasm, model from the cache, a photo) without a trap`, async () => {
+    const r = await stress(engine, expect.stressInstances, { perPage: expect.stressInstances });
+    console.log(`${engine}: ${r.instances} instances in ${(r.ms / 1000).toFixed(1)} s: ${r.traps.length} traps, ${r.failures.length} other failures`);
+    assert.equal(r.instances, expect.stressInstances);
+    assert.deepEqual(r.traps, []);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual(r.pageErrors, []);
+  });
+
+  test(`${engine}: not cross-origin isolated: one thread, and backend says why`, async () => {
+    const page = await harness(s.plain);
+    const out = await page.evaluate(async () => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', cache: false });
+      const r = await clf.classify(await fixture('chelsea.png'));
+      clf.dispose();
+      return { backend: r.backend, top: r.categories[0].index };
+    });
+    assert.equal(out.backend.threads, 1);
+    assert.match(out.backend.threadsReason, /^not cross-origin isolated \(threads need the COOP and COEP headers\)$/);
+    assert.equal(out.top, reference['chelsea.png'].top5[0][0]);
+    await done(page);
+  });
+
+  test(`${engine}: decoded pixels equal PIL's: PNG, PNG with alpha, grayscale PNG, JPEG (4:2:0, 4:4:4, progressive)`, async () => {
+    const page = await harness();
+    const names = ['coffee.png', 'odd/rgba.png', 'odd/gray.png', 'jpeg/chelsea-420.jpg', 'jpeg/chelsea-444.jpg', 'jpeg/chelsea-420-progressive.jpg', 'rocket.jpg'];
+    await page.evaluate(async () => {
+      window.clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+    });
+    const report = [];
+    for (const name of names) {
+      const got = await page.evaluate(async (name) => {
+        const blob = await fixture(name);
+        const px = await Comlink.wrap(effnetTestWorkers.at(-1)).pixelsForTests({ kind: 'blob', blob, name });
+        return px;
+      }, name);
+      const want = pilPixels(name);
+      assert.deepEqual([got.width, got.height], [want.width, want.height], name);
+      let differing = 0;
+      let max = 0;
+      for (let i = 0; i < want.data.length; i++) {
+        const d = Math.abs(got.data[i] - want.data[i]);
+        if (d) differing++;
+        if (d > max) max = d;
+      }
+      report.push({ name, differing, max, of: want.data.length });
+    }
+    await page.evaluate(() => window.clf.dispose());
+    console.log(`${engine}: pixels against PIL: ${report.map((r) => `${r.name} ${r.differing}/${r.of} values differ (max ${r.max})`).join('; ')}`);
+    // PNGs go through the crate's decoder in every engine: bit for bit
+    for (const r of report.filter((r) => r.name.endsWith('.png'))) assert.equal(r.differing, 0, `${r.name}: ${r.differing} values differ`);
+    // JPEGs are decoded by the engine (libjpeg-turbo in all three, as in PIL); what each gives is in docs/exactness.md
+    for (const r of report.filter((r) => r.name.endsWith('.jpg'))) assert.ok(r.max <= expect.jpegMaxDiff, `${r.name}: ${r.differing} values differ, max ${r.max}`);
+    await done(page);
+  });
+
+  async function upload(page, selector, files) {
+    await page.setInputFiles(selector, files.map((f) => (f.startsWith('/') ? f : `${fixtures}/${f}`)));
+  }
+
+  test(`${engine}: the demo: photos show their reference top-1, the model is cached on reload, a non-image is a readable error`, async () => {
+    const page = await open(s.isolated, '/index.html', { ready: () => document.querySelector('#backend').textContent !== '' });
+    const backendText = await page.textContent('#backend');
+    console.log(`${engine}: ${backendText}`);
+    if (expect.threads) assert.match(backendText, /\d threads?(, cross-origin isolated|, \d cores? measured)/);
+    else assert.match(backendText, new RegExp(`1 thread, ${expect.threadsReason.source.replace(/^\^/, '')}`));
+    await upload(page, '#files', PHOTOS);
+    await page.waitForFunction((n) => document.querySelectorAll('.card:not([aria-busy])').length === n, PHOTOS.length, { timeout: 120_000 });
+    const labels = await page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll('.card')].map((c) => [c.querySelector('h3').textContent, c.querySelector('.bar .label')?.textContent])),
+    );
+    for (const name of PHOTOS) assert.equal(labels[name], reference[name].top5[0][1], name);
+    await page.screenshot(`${artifacts}/demo-${engine}.png`);
+    const before = modelRequests();
+    await page.reload();
+    await page.waitForFunction(() => /cached/.test(document.querySelector('#model-info')?.textContent), null, { timeout: 60_000 });
+    assert.match(await page.textContent('#model-info'), /✓ cached/);
+    assert.equal(modelRequests(), before, 'no model request after reload');
+    await upload(page, '#files', ['odd/not-an-image.jpg']);
+    await page.waitForFunction(() => !document.querySelector('#error').hidden, null, { timeout: 60_000 });
+    assert.match(await page.textContent('#error'), /not-an-image\.jpg.*not an image/);
+    await done(page);
+  });
+
+  // WebKit's in-memory IndexedDB refuses Blobs by itself; elsewhere #refuse-blobs (page-hooks.js) makes it
+  for (const refuse of [false, true]) {
+    test(`${engine}: the tagger tags real photos, finds the cat, keeps the library and its thumbnails across a reload${refuse ? ', with IndexedDB refusing Blobs' : ''}`, async () => {
+      const dir = join(s.work, refuse ? 'refused' : 'photos');
+      await mkdir(dir, { recursive: true });
+      const files = [...PHOTOS, 'odd/rgba.png', 'odd/truncated.jpg'];
+      for (const f of files) await copyFile(`${fixtures}/${f}`, join(dir, `${refuse ? 'r-' : ''}${f.replace('odd/', '')}`));
+      const page = await open(s.isolated, `/tagger/${refuse ? '#refuse-blobs' : ''}`, { ready: () => document.body.dataset.model === 'ready' });
+      await page.click('#clear');
+      await page.waitForFunction(() => document.querySelectorAll('#grid .photo').length === 0);
+      console.log(`${engine}: ${await page.textContent('#model-status')}`);
+      await page.evaluate(() => delete document.body.dataset.state);
+      await upload(page, '#files-input', files.map((f) => join(dir, `${refuse ? 'r-' : ''}${f.replace('odd/', '')}`)));
+      await page.waitForFunction(() => ['done', 'failed'].includes(document.body.dataset.state), null, { timeout: 240_000 });
+      const summary = await page.textContent('#summary');
+      console.log(`${engine}: ${summary}`);
+      // the truncated one fails with its reason
+      assert.match(summary, /^Done: 5 new photos tagged, 1 failed in .*; 0 photos already tagged/);
+      const failures = await page.evaluate(() => [...document.querySelectorAll('#failures li')].map((l) => l.textContent));
+      assert.equal(failures.length, 1);
+      assert.match(failures[0], /truncated\.jpg: the JPEG file is truncated/);
+      assert.equal(await page.evaluate(() => document.querySelector('#warning').hidden), true, `no storage warning: ${await page.textContent('#warning')}`);
+      await page.evaluate(() => {
+        const box = document.querySelector('#search');
+        box.value = 'cat';
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      const cats = await page.evaluate(() => [...document.querySelectorAll('#grid .photo')].map((b) => b.dataset.path));
+      assert.ok(cats.includes(`${refuse ? 'r-' : ''}chelsea.png`), cats.join(', '));
+      assert.ok(!cats.some((p) => /coffee|rocket|astronaut/.test(p)), cats.join(', '));
+
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.library === '6', null, { timeout: 60_000 });
+      // every card's thumbnail, from the stored record (a Blob, or its bytes where Blobs are refused)
+      await page.waitForFunction(
+        async () => {
+          for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
+            window.scrollTo(0, y);
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          }
+          const imgs = [...document.querySelectorAll('#grid img')];
+          return imgs.length === 5 && imgs.every((i) => i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0);
+        },
+        null,
+        { timeout: 30_000 },
+      );
+      const stored = await page.evaluate(
+        () =>
+          new Promise((ok, fail) => {
+            const req = indexedDB.open('effnet-tagger');
+            req.onerror = () => fail(req.error);
+            req.onsuccess = () => {
+              const get = req.result.transaction('results').objectStore('results').getAll();
+              get.onsuccess = () => {
+                req.result.close();
+                ok(get.result.filter((r) => !r.error).map((r) => (r.thumb instanceof Blob ? 'Blob' : r.thumbBytes instanceof ArrayBuffer ? 'ArrayBuffer' : 'none')));
+              };
+            };
+          }),
+      );
+      console.log(`${engine}: thumbnails stored as ${[...new Set(stored)].join(', ')}`);
+      assert.equal(stored.length, 5);
+      const want = refuse || expect.idbRefusesBlobs ? 'ArrayBuffer' : 'Blob';
+      assert.deepEqual(stored, stored.map(() => want));
+      await page.screenshot(`${artifacts}/tagger-${engine}${refuse ? '-bytes' : ''}.png`);
+      await done(page);
+    });
+  }
+
+  test(`${engine}: privacy: every request was a GET without a body or query string; the CSP keeps the tagger from another origin`, async () => {
+    const page = await open(s.isolated, '/tagger/');
+    const blocked = await page.evaluate((url) => fetch(url).then(() => 'reached', (e) => e.name), `${s.other.url}/tagger/`);
+    assert.equal(blocked, 'TypeError');
+    assert.deepEqual(s.otherLog, [], 'nothing reached the other origin');
+    await done(page);
+    assert.ok(s.log.length > 20, `${s.log.length} requests`);
+    assert.deepEqual(s.log.filter((r) => r.method !== 'GET' || r.bodyBytes !== 0).map((r) => `${r.method} ${r.url}`), []);
+    assert.deepEqual(s.log.filter((r) => r.url.includes('?')).map((r) => r.url), []);
+  });
+}

@@ -1,0 +1,13 @@
+// The engine suite (suite.mjs) in WebKitGTK's MiniBrowser, through selenium-webdriver and
+// WebKitWebDriver. No SharedArrayBuffer there (so one thread, the `simd` build: no relaxed
+// SIMD either), and its automation sessions keep IndexedDB in memory, which refuses Blobs.
+import { engineSuite } from './suite.mjs';
+
+engineSuite('webkit', {
+  threads: false,
+  relaxedSimd: false,
+  threadsReason: /^this browser has no SharedArrayBuffer$/,
+  stressInstances: 20,
+  jpegMaxDiff: 255,
+  idbRefusesBlobs: true,
+});

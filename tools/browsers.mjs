@@ -1,0 +1,319 @@
+// One small page API over three engines, so a test is written once and run in each:
+//   chromium  Debian's chromium through playwright-core (tools/chromium.mjs)
+//   firefox   Debian's firefox-esr through puppeteer-core over WebDriver BiDi
+//   webkit    WebKitGTK's MiniBrowser through selenium-webdriver and WebKitWebDriver, on an
+//             Xvfb display of its own when there is no DISPLAY
+// (Playwright's own firefox and webkit are patched builds it downloads: not available here.)
+//
+//   const b = await launchBrowser('webkit');   // throws, saying what to install, if it is missing
+//   const page = await b.newPage();
+//   await page.goto(url); await page.evaluate((x) => x + 1, 41); await page.close();
+//   await b.close();
+//
+// What every engine offers the same way, page side: pages served by www/serve.mjs with
+// `inject: hooks` (below) run tools/page-hooks.js first, which records uncaught errors and
+// unhandled rejections (page.errors()) and counts live object URLs. Requests are logged by the
+// server (serve's `log`), the one log all three engines share.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ENGINES = ['chromium', 'firefox', 'webkit'];
+
+/** serve({ inject: hooks }) puts tools/page-hooks.js first in every page. */
+export const hooks = { path: '/__effnet-test-hooks.js', file: fileURLToPath(new URL('./page-hooks.js', import.meta.url)) };
+
+const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
+
+/** What is missing to run `engine`, as a sentence naming the Debian package, or null. */
+export function missing(engine) {
+  const need = {
+    chromium: [[process.env.CHROMIUM_PATH || '/usr/bin/chromium', 'chromium']],
+    firefox: [[FIREFOX, 'firefox-esr']],
+    webkit: [[MINIBROWSER, 'webkit2gtk-driver'], [WEBKIT_DRIVER, 'webkit2gtk-driver'], ...(process.env.DISPLAY ? [] : [['/usr/bin/Xvfb', 'xvfb']])],
+  }[engine];
+  if (!need) return `unknown engine ${engine} (one of ${ENGINES.join(', ')})`;
+  const gone = need.filter(([path]) => !existsSync(path));
+  if (!gone.length) return null;
+  return `${engine}: ${gone.map(([p]) => p).join(', ')} not found: apt-get install ${[...new Set(gone.map(([, pkg]) => pkg))].join(' ')} (.ci/run installs it)`;
+}
+
+/**
+ * @param {'chromium'|'firefox'|'webkit'} engine
+ * @param {{fakeCamera?: boolean}} [o] fakeCamera: a test-pattern camera, permission granted
+ */
+export async function launchBrowser(engine, { fakeCamera = false } = {}) {
+  const why = missing(engine);
+  if (why) throw new Error(why);
+  if (engine === 'chromium') return launchChromium({ fakeCamera });
+  if (engine === 'firefox') return launchFirefox({ fakeCamera });
+  return launchWebKit();
+}
+
+/** Page methods the engines share; each engine class supplies evaluate, goto, click, setInputFiles, screenshot, close. */
+class Page {
+  /** Polls `fn(arg)` in the page until it is truthy; returns its value. */
+  async waitForFunction(fn, arg, { timeout = 30_000, interval = 100 } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        last = await this.evaluate(fn, arg);
+        if (last) return last;
+      } catch (e) {
+        // a page between two documents (reload) cannot evaluate: try again
+        if (!/navigat|context|destroyed|detached|unload|no such|discarded/i.test(String(e?.message))) throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`waitForFunction timed out after ${timeout} ms: ${String(fn).slice(0, 200)} (last: ${JSON.stringify(last)})`);
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
+  textContent(selector) {
+    return this.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
+  }
+
+  /** Uncaught errors and unhandled rejections of every document this page has shown (page-hooks.js keeps them in sessionStorage). */
+  async errors() {
+    const hooked = await this.evaluate(() => (globalThis.effnetTestErrors ? globalThis.effnetTestErrors() : null));
+    if (hooked === null) throw new Error('page-hooks.js is not in this page: serve it with { inject: hooks }');
+    return [...new Set([...hooked, ...this.nativeErrors])];
+  }
+
+  nativeErrors = [];
+}
+
+// ---- chromium: playwright-core ------------------------------------------------------------
+
+async function launchChromium({ fakeCamera }) {
+  const { launch } = await import('./chromium.mjs');
+  const b = await launch({ args: fakeCamera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : [] });
+  return {
+    engine: 'chromium',
+    version: b.context.browser()?.version() ?? 'chromium',
+    async newPage() {
+      const p = await b.context.newPage();
+      return new ChromiumPage(p);
+    },
+    close: () => b.close(),
+  };
+}
+
+class ChromiumPage extends Page {
+  constructor(p) {
+    super();
+    this.p = p;
+    p.on('pageerror', (e) => this.nativeErrors.push(`pageerror: ${e.message}`));
+  }
+  evaluate(fn, arg) {
+    return this.p.evaluate(fn, arg);
+  }
+  goto(url) {
+    return this.p.goto(url);
+  }
+  reload() {
+    return this.p.reload();
+  }
+  click(selector) {
+    return this.p.click(selector);
+  }
+  setInputFiles(selector, paths) {
+    return this.p.setInputFiles(selector, paths);
+  }
+  screenshot(path, { fullPage = true } = {}) {
+    return this.p.screenshot({ path, fullPage });
+  }
+  close() {
+    return this.p.close();
+  }
+}
+
+// ---- firefox: puppeteer-core over WebDriver BiDi ------------------------------------------
+
+async function launchFirefox({ fakeCamera }) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const profile = await mkdtemp(join(tmpdir(), 'effnet-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    // a test's own timeouts say what hung; the driver's must not cut a long evaluate short
+    protocolTimeout: 30 * 60_000,
+    extraPrefsFirefox: {
+      // offline but for the test servers: no update, telemetry or safe-browsing requests
+      'network.proxy.type': 0,
+      'app.update.enabled': false,
+      'browser.safebrowsing.malware.enabled': false,
+      'browser.safebrowsing.phishing.enabled': false,
+      'datareporting.healthreport.uploadEnabled': false,
+      'toolkit.telemetry.enabled': false,
+      ...(fakeCamera ? { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true } : {}),
+    },
+  });
+  return {
+    engine: 'firefox',
+    version: await browser.version(),
+    async newPage() {
+      return new FirefoxPage(await browser.newPage());
+    },
+    async close() {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+class FirefoxPage extends Page {
+  constructor(p) {
+    super();
+    this.p = p;
+    p.on('pageerror', (e) => this.nativeErrors.push(`pageerror: ${e.message ?? e}`));
+  }
+  evaluate(fn, arg) {
+    return this.p.evaluate(fn, arg);
+  }
+  async goto(url) {
+    await this.p.goto(url);
+  }
+  async reload() {
+    await this.p.reload();
+  }
+  click(selector) {
+    return this.p.click(selector);
+  }
+  async setInputFiles(selector, paths) {
+    const el = await this.p.$(selector);
+    await el.uploadFile(...paths);
+  }
+  screenshot(path, { fullPage = true } = {}) {
+    return this.p.screenshot({ path, fullPage });
+  }
+  close() {
+    return this.p.close();
+  }
+}
+
+// ---- webkit: selenium-webdriver and WebKitWebDriver ----------------------------------------
+
+const freePort = () =>
+  new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+/** An Xvfb display of our own (its number chosen by Xvfb: -displayfd), stopped by the returned function. */
+async function startXvfb() {
+  const x = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const display = await new Promise((ok, fail) => {
+    let out = '';
+    x.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) ok(`:${out.trim()}`);
+    });
+    x.once('exit', (code) => fail(new Error(`Xvfb exited (${code}) before giving a display`)));
+    x.once('error', fail);
+  });
+  return { display, stop: () => x.kill() };
+}
+
+async function waitForPort(port, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const up = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok, () => false);
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`WebKitWebDriver did not answer on port ${port} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function launchWebKit() {
+  const { Builder } = await import('selenium-webdriver');
+  const xvfb = process.env.DISPLAY ? null : await startXvfb();
+  const env = { ...process.env, ...(xvfb ? { DISPLAY: xvfb.display } : {}) };
+  const port = await freePort();
+  const driverProcess = spawn(WEBKIT_DRIVER, [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const stop = () => {
+    driverProcess.kill();
+    xvfb?.stop();
+  };
+  try {
+    await waitForPort(port, 10_000);
+    const driver = await new Builder()
+      .usingServer(`http://127.0.0.1:${port}`)
+      .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } })
+      .build();
+    await driver.manage().setTimeouts({ script: 300_000, pageLoad: 120_000 });
+    const caps = await driver.getCapabilities();
+    let open = null;
+    return {
+      engine: 'webkit',
+      version: `WebKitGTK ${caps.get('browserVersion')}`,
+      // one window per session: a new page takes it over (the previous page is left for a blank one)
+      async newPage() {
+        if (open) await open.close();
+        open = new WebKitPage(driver);
+        return open;
+      },
+      async close() {
+        await driver.quit().catch(() => {});
+        stop();
+      },
+    };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+class WebKitPage extends Page {
+  constructor(driver) {
+    super();
+    this.d = driver;
+  }
+  async evaluate(fn, arg) {
+    // the function's source runs as WebDriver script (not eval: the pages' CSP forbids it);
+    // errors come back as values, so the page's message survives
+    const r = await this.d.executeAsyncScript(
+      `const done = arguments[arguments.length - 1];
+       Promise.resolve().then(() => (${fn})(arguments[0])).then(
+         (v) => done({ v: v === undefined ? null : v }),
+         (e) => done({ e: (e && e.name ? e.name + ': ' : '') + (e && e.message !== undefined ? e.message : String(e)) }));`,
+      arg,
+    );
+    if (r && 'e' in r) throw new Error(`in the page: ${r.e}`);
+    return r?.v;
+  }
+  goto(url) {
+    return this.d.get(url);
+  }
+  reload() {
+    return this.d.navigate().refresh();
+  }
+  async click(selector) {
+    const { By } = await import('selenium-webdriver');
+    await (await this.d.findElement(By.css(selector))).click();
+  }
+  async setInputFiles(selector, paths) {
+    const { By } = await import('selenium-webdriver');
+    // several files are one string, a line each; WebKitGTK gives no folder this way
+    await (await this.d.findElement(By.css(selector))).sendKeys(paths.join('\n'));
+  }
+  async screenshot(path) {
+    await writeFile(path, Buffer.from(await this.d.takeScreenshot(), 'base64'));
+  }
+  async close() {
+    await this.d.get('about:blank').catch(() => {});
+  }
+}

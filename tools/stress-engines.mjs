@@ -1,0 +1,94 @@
+// Fresh engine instances, one after another, in each browser engine: every instance is a new
+// ImageClassifier (a new worker, a new wasm instance; the model from the IndexedDB cache) that
+// classifies a real photo and is disposed. Counts the traps (WORKER_CRASHED, with the reason
+// crate/src/trap.rs recorded) and any other failure, a hang (no answer in 30 s) included. The
+// page is reloaded every 25 instances.
+//   node tools/stress-engines.mjs [--instances 300] [--engines chromium,firefox,webkit] [--json out.json]
+// (`npm run stress:engines`; tests/engines/ runs a few in CI.) Needs `npm run build:test`.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../www/serve.mjs';
+import { ENGINES, hooks, launchBrowser } from './browsers.mjs';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * @returns {Promise<{engine: string, version: string, instances: number, traps: {i: number, message: string}[], failures: {i: number, message: string}[], pageErrors: string[], backend: object, ms: number}>}
+ */
+export async function stress(engine, instances, { perPage = 25, timeoutMs = 30_000, log = () => {} } = {}) {
+  const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` }, inject: hooks });
+  const browser = await launchBrowser(engine);
+  const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], pageErrors: [], backend: null, ms: 0 };
+  const t0 = Date.now();
+  try {
+    let page = null;
+    for (let i = 0; i < instances; i += perPage) {
+      if (page) {
+        out.pageErrors.push(...(await page.errors()));
+        await page.close();
+      }
+      page = await browser.newPage();
+      await page.goto(`${server.url}/harness.html`);
+      await page.waitForFunction(() => window.ready === true);
+      const n = Math.min(perPage, instances - i);
+      const r = await page.evaluate(async ({ n, first, timeoutMs }) => {
+        const photo = await fixture('coffee.png');
+        const traps = [];
+        const failures = [];
+        let backend = null;
+        for (let k = 0; k < n; k++) {
+          let clf = null;
+          let phase = 'create';
+          let timer;
+          // an instance that hangs is a failure too, with the phase it stopped in
+          const hung = new Promise((_, fail) => {
+            timer = setTimeout(() => fail(Object.assign(new Error(`no answer within ${timeoutMs} ms, last phase: ${phase}`), { code: 'HUNG' })), timeoutMs);
+          });
+          try {
+            const created = effnet.ImageClassifier.create({ model: 'efficientnet-lite0', onProgress: (e) => (phase = e.phase) });
+            created.then((c) => (clf = c), () => {});
+            clf = await Promise.race([created, hung]);
+            phase = 'classify';
+            const c = await Promise.race([clf.classify(photo, { maxResults: 1 }), hung]);
+            backend = c.backend;
+            if (c.categories[0].label !== 'espresso') failures.push({ i: first + k, message: `top-1 ${c.categories[0].label}` });
+          } catch (e) {
+            (e.code === 'WORKER_CRASHED' ? traps : failures).push({ i: first + k, message: `${e.code}: ${e.message}` });
+          } finally {
+            clearTimeout(timer);
+            clf?.dispose();
+          }
+        }
+        return { traps, failures, backend };
+      }, { n, first: i, timeoutMs });
+      out.instances += n;
+      out.traps.push(...r.traps);
+      out.failures.push(...r.failures);
+      out.backend ??= r.backend;
+      log(`${engine}: ${out.instances}/${instances} instances, ${out.traps.length} traps, ${out.failures.length} other failures`);
+      for (const t of [...r.traps, ...r.failures]) log(`${engine}: instance ${t.i}: ${t.message}`);
+    }
+    if (page) {
+      out.pageErrors.push(...(await page.errors()));
+      await page.close();
+    }
+  } finally {
+    out.ms = Date.now() - t0;
+    await browser.close();
+    server.close();
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { instances: { type: 'string', default: '300' }, engines: { type: 'string', default: ENGINES.join(',') }, json: { type: 'string' } } });
+  const results = [];
+  for (const engine of values.engines.split(',')) {
+    const r = await stress(engine, Number(values.instances), { log: (l) => console.log(l) });
+    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps, ${r.failures.length} other failures, ${r.pageErrors.length} page errors`);
+    results.push(r);
+  }
+  if (values.json) await writeFile(values.json, JSON.stringify(results, null, 2));
+  process.exit(results.some((r) => r.traps.length || r.failures.length || r.pageErrors.length) ? 1 : 0);
+}
