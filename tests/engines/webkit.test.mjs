@@ -8,6 +8,6 @@ engineSuite('webkit', {
   relaxedSimd: false,
   threadsReason: /^this browser has no SharedArrayBuffer$/,
   stressInstances: 20,
-  jpegMaxDiff: 255,
+ 
   idbRefusesBlobs: true,
 });

@@ -3,6 +3,35 @@ import { EffnetError, ErrorCode } from '../shared/errors.js';
 
 const BITMAP_OPTIONS = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
 
+/**
+ * The JPEG without its ICC profile (APP2 "ICC_PROFILE" segments), or the same bytes if it has
+ * none. WebKitGTK converts an embedded profile (Adobe RGB, say) to sRGB even with
+ * colorSpaceConversion: 'none'; PIL, and so the models' reference pipeline, ignores it.
+ */
+export function withoutIccProfile(bytes) {
+  const keep = [];
+  let at = 2; // after SOI
+  let dropped = false;
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1];
+    if (marker === 0xda || marker === 0xd9) break; // start of scan: the rest is image data
+    const len = (bytes[at + 2] << 8) | bytes[at + 3];
+    const icc = marker === 0xe2 && String.fromCharCode(...bytes.subarray(at + 4, at + 15)) === 'ICC_PROFILE';
+    if (icc) dropped = true;
+    else keep.push([at, at + 2 + len]);
+    at += 2 + len;
+  }
+  if (!dropped) return bytes;
+  const parts = [bytes.subarray(0, 2), ...keep.map(([a, b]) => bytes.subarray(a, b)), bytes.subarray(at)];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 function fromBitmap(bitmap) {
   const { width, height } = bitmap;
   if (!width || !height) throw new EffnetError(ErrorCode.BAD_IMAGE, `the image is empty (${width}x${height})`);
@@ -45,9 +74,10 @@ export async function toPixels(p, checkImage, decodePng) {
           throw new EffnetError(ErrorCode.BAD_IMAGE, `${what}: ${e.message.replace(/^image: /, '')}`, { cause: e });
         }
       }
+      const blob = format === 'JPEG' ? new Blob([withoutIccProfile(bytes)], { type: 'image/jpeg' }) : p.blob;
       let bitmap;
       try {
-        bitmap = await createImageBitmap(p.blob, BITMAP_OPTIONS);
+        bitmap = await createImageBitmap(blob, BITMAP_OPTIONS);
       } catch (e) {
         throw new EffnetError(ErrorCode.BAD_IMAGE, `${what} is not an image this browser can decode`, { cause: e });
       }
