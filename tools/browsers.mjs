@@ -314,6 +314,13 @@ class WebKitPage extends Page {
     await writeFile(path, Buffer.from(await this.d.takeScreenshot(), 'base64'));
   }
   async close() {
-    await this.d.get('about:blank').catch(() => {});
+    // a new window, the old one closed: a page only navigated away from could stay in the
+    // back/forward cache with its workers (and the Web Locks they hold)
+    const old = await this.d.getWindowHandle();
+    await this.d.switchTo().newWindow('window');
+    const fresh = await this.d.getWindowHandle();
+    await this.d.switchTo().window(old);
+    await this.d.close();
+    await this.d.switchTo().window(fresh);
   }
 }
