@@ -95,8 +95,9 @@ export interface CreateOptions {
   modelBaseUrl?: string | URL;
   /** Node only: a file path or URL of the .onnx file */
   modelPath?: string | URL;
-  /** 'auto' (default: one per core measured) or a number, capped at the cores measured; 1
-   *  forces the single-threaded build */
+  /** 'auto' (default: navigator.hardwareConcurrency, at most 8; a claim above two cores is
+   *  checked by measuring, never going below two) or a number of threads; 1 forces the
+   *  single-threaded build */
   threads?: 'auto' | number;
   /** use the relaxed-SIMD build where the browser has relaxed SIMD (default true); false keeps
    *  the baseline SIMD build, whose float results do not depend on the CPU's FMA support */
@@ -128,10 +129,11 @@ export interface Category {
 export interface Backend {
   simd: boolean;
   relaxedSimd: boolean;
-  /** at most the cores measured, never more than navigator.hardwareConcurrency says (nor 8) */
+  /** never more than navigator.hardwareConcurrency says (nor 8), nor than the cores measured
+   *  when it says more than two */
   threads: number;
-  /** the cores the page measured (a few spinning workers), or null where it did not measure:
-   *  one thread it was anyway */
+  /** the cores the page measured (a few spinning workers), or null where it did not measure
+   *  (one thread, an explicit count, or a claim of at most two cores) */
   cores: number | null;
   /** why `threads` is 1 or fewer than asked ('this browser has no SharedArrayBuffer',
    *  'not cross-origin isolated (...)', '2 cores measured (...)', 'threads: 1 was asked'),

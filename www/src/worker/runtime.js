@@ -48,16 +48,21 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   }
   const claimed = Math.min(globalThis.navigator?.hardwareConcurrency || 1, MAX_THREADS);
   const unavailable = await threadsUnavailable();
-  // measured before the wasm compiles, which would take cores from the spinners; not at all
-  // when one thread it is anyway (null then)
-  const cores = unavailable || threads === 1 ? null : (known ?? (await measureCores(claimed)));
+  // The probe only trims a claim above two cores: a busy machine measures fewer cores than it
+  // has, and one thread instead of two would halve the speed of every user whose machine is
+  // doing something else, while two threads on one free core cost little. An explicit count
+  // is the caller's to choose. Measured before the wasm compiles, which would take cores
+  // from the spinners.
+  const probe = !unavailable && threads === 'auto' && claimed > 2;
+  const cores = probe ? (known ?? (await measureCores(claimed))) : null;
   let reason = unavailable;
   let n = 1;
   if (!unavailable) {
-    const wanted = threads === 'auto' ? claimed : threads;
-    n = Math.min(wanted, cores ?? 1);
+    n = threads === 'auto' ? Math.min(claimed, Math.max(cores ?? claimed, 2)) : threads;
     if (threads === 1) reason = 'threads: 1 was asked';
-    else if (n < wanted) reason = `${cores} ${cores === 1 ? 'core' : 'cores'} measured (navigator.hardwareConcurrency says ${globalThis.navigator?.hardwareConcurrency})`;
+    else if (threads === 'auto' && n < claimed) {
+      reason = `${cores} ${cores === 1 ? 'core' : 'cores'} measured (navigator.hardwareConcurrency says ${globalThis.navigator?.hardwareConcurrency})`;
+    }
   }
   const useThreads = n > 1;
   const relaxed = relaxedSimd && (await relaxedSupported());
