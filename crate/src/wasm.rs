@@ -58,6 +58,22 @@ pub fn set_own_gemm(on: bool) {
     let _ = on;
 }
 
+/// Whether models created from now on use our depthwise convolution, bias and clamp fused
+/// (default), or tract's own (src/kernels/dwconv_op.rs): the benchmark's A/B.
+#[wasm_bindgen(js_name = setOwnDwconv)]
+pub fn set_own_dwconv(on: bool) {
+    crate::kernels::use_own_dwconv(on);
+}
+
+/// Runs the depthwise convolution's per-operation check (src/kernels/dwconv_check.rs) in this
+/// build: JSON, one outcome per case.
+#[wasm_bindgen(js_name = dwconvSelfTest)]
+pub fn dwconv_self_test() -> Result<String, JsValue> {
+    let outcomes = crate::kernels::dwconv_check::check_all()
+        .map_err(|e| js_error(Error::Inference(format!("{e:#}"))))?;
+    Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
+}
+
 /// Whether the pool's threads poll for work during an inference instead of sleeping between
 /// operators (default on; `src/warm_pool.rs`). A no-op without threads.
 #[wasm_bindgen(js_name = setWarmPool)]
