@@ -48,8 +48,8 @@ impl Engine {
             .and_then(|m| m.into_typed())
             .and_then(|m| m.into_decluttered())
             .and_then(|mut m| {
-                // our depthwise convolutions, while the decluttered model still shows them as
-                // convolutions (src/kernels/dwconv_op.rs)
+                // our depthwise convolutions (src/kernels/dwconv_op.rs), in the layout declutter
+                // chose for them (channel-last in wasm, NCHW natively)
                 crate::kernels::dwconv_op::rewrite(&mut m)?;
                 m.into_optimized()
             })

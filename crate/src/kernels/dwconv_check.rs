@@ -29,6 +29,8 @@ pub struct Case {
     pub pad_before: (usize, usize),
     pub pad_after: (usize, usize),
     pub clamp: bool,
+    /// `[N,] H, W, C` (the layout tract picks in wasm) rather than `[N,] C, H, W`
+    pub channel_last: bool,
 }
 
 /// A case's outcome: the largest difference of our op's outputs from tract's and from the
@@ -66,6 +68,7 @@ fn case(
         pad_before,
         pad_after,
         clamp,
+        channel_last: false,
     }
 }
 
@@ -97,6 +100,24 @@ pub fn cases() -> Vec<Case> {
     v.push(case(0, 3, (20, 20), 7, (1, 1), (3, 3), (3, 3), true));
     v.push(case(2, 6, (9, 9), 3, (1, 1), (1, 1), (1, 1), true));
     v.push(case(2, 3, (8, 8), 5, (2, 2), (1, 1), (2, 2), false));
+    // each again channel-last, with channel counts for every channel loop (16s, 4s, singles)
+    let last: Vec<Case> = v
+        .iter()
+        .map(|c| Case {
+            channel_last: true,
+            c: [c.c, 16, 21, 36][c.h % 4],
+            ..c.clone()
+        })
+        .collect();
+    v.extend(last);
+    v.push(Case {
+        channel_last: true,
+        ..case(0, 48, (14, 14), 5, (1, 1), (2, 2), (2, 2), true)
+    });
+    v.push(Case {
+        channel_last: true,
+        ..case(0, 32, (15, 16), 3, (2, 2), (0, 0), (1, 1), true)
+    });
     v
 }
 
@@ -119,10 +140,11 @@ fn build(
     let k = m.add_const("k", Tensor::from_shape(&[c, 1, kh, kw], kernel)?)?;
     let b = m.add_const("b", Tensor::from_shape(&[c], bias)?)?;
     let pool_spec = PoolSpec {
-        data_format: if case.n == 0 {
-            DataFormat::CHW
-        } else {
-            DataFormat::NCHW
+        data_format: match (case.n, case.channel_last) {
+            (0, false) => DataFormat::CHW,
+            (_, false) => DataFormat::NCHW,
+            (0, true) => DataFormat::HWC,
+            (_, true) => DataFormat::NHWC,
         },
         kernel_shape: tvec!(kh, kw),
         padding: PaddingSpec::Explicit(
@@ -165,11 +187,15 @@ fn ops(m: &TypedModel) -> Vec<String> {
 pub fn check(case: &Case) -> TractResult<Outcome> {
     let (c, (kh, kw)) = (case.c, case.k);
     let n = case.n.max(1);
-    let input_shape: Vec<usize> = if case.n == 0 {
-        vec![c, case.h, case.w]
+    let (h, w) = (case.h, case.w);
+    let mut input_shape: Vec<usize> = if case.channel_last {
+        vec![h, w, c]
     } else {
-        vec![case.n, c, case.h, case.w]
+        vec![c, h, w]
     };
+    if case.n > 0 {
+        input_shape.insert(0, case.n);
+    }
     // inputs around -10..10 so that the clamp binds at both ends
     let input = values(n * c * case.h * case.w, 0.3, 10.0);
     let kernel = values(c * kh * kw, 1.7, 1.0);
@@ -179,7 +205,21 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     let mut ours = model;
     replace_depthwise(&mut ours)?;
     let ours = ours.into_optimized()?;
-    let x = Tensor::from_shape(&input_shape, &input)?;
+    // the same values, in the case's layout
+    let to_last = |planes: &[f32], hw: usize| -> Vec<f32> {
+        (0..planes.len())
+            .map(|i| {
+                let (img, rest) = (i / (hw * c), i % (hw * c));
+                planes[img * hw * c + (rest % c) * hw + rest / c]
+            })
+            .collect()
+    };
+    let x_data = if case.channel_last {
+        to_last(&input, h * w)
+    } else {
+        input.clone()
+    };
+    let x = Tensor::from_shape(&input_shape, &x_data)?;
     let run = |m: &TypedModel| -> TractResult<Vec<f32>> {
         let out = m
             .clone()
@@ -214,6 +254,11 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     };
     let clamp = case.clamp.then_some((0.0, 6.0));
     let r = reference(&geo, &input, &kernel, &bias, clamp, c, n * c);
+    let r = if case.channel_last {
+        to_last(&r, oh * ow)
+    } else {
+        r
+    };
     let max_diff = |a: &[f32], b: &[f32]| {
         a.iter()
             .zip(b)

@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
+use tract_onnx::tract_core::ops::cast::Cast;
 use tract_onnx::tract_core::ops::cnn::conv::{Conv, KernelFormat};
 use tract_onnx::tract_core::ops::math::{Max, Min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
-use super::dwconv_f32::{dwconv, Geometry, Plan};
+use super::dwconv_f32::{dwconv, dwconv_hwc, Geometry, Plan, PlanHwc};
 
 /// Whether [`rewrite`] replaces tract's depthwise convolutions; off only to measure against
 /// tract's own.
@@ -35,12 +36,20 @@ pub fn own_dwconv() -> bool {
     OURS.load(Ordering::Relaxed)
 }
 
-/// A depthwise convolution of `[N,] C, H, W` f32 input, weights, bias and clamp folded in.
+/// The kernel's data layout: tract's choice, kept (channel-last in wasm, NCHW natively).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Layout {
+    /// `[N,] C, H, W`; weights `[C][kh][kw]`
+    Planes(Plan),
+    /// `[N,] H, W, C`; weights tap-major, `[kh * kw][C]`
+    ChannelLast(PlanHwc),
+}
+
+/// A depthwise convolution of f32 input, weights, bias and clamp folded in.
 #[derive(Debug, Clone)]
 pub struct DwConv {
-    plan: Plan,
+    layout: Layout,
     channels: usize,
-    /// `[C][kh][kw]`
     weights: Arc<Vec<f32>>,
     bias: Arc<Vec<f32>>,
     /// `min(max(x, lo), hi)` on every output
@@ -52,7 +61,7 @@ impl PartialEq for DwConv {
     fn eq(&self, other: &Self) -> bool {
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         let clamp_bits = |c: Option<(f32, f32)>| c.map(|(a, b)| (a.to_bits(), b.to_bits()));
-        self.plan == other.plan
+        self.layout == other.layout
             && self.channels == other.channels
             && self.output_shape == other.output_shape
             && clamp_bits(self.clamp) == clamp_bits(other.clamp)
@@ -64,9 +73,21 @@ impl PartialEq for DwConv {
 impl Eq for DwConv {}
 
 impl DwConv {
-    /// Planes (images x channels) per call of the kernel, to split across threads.
-    fn planes(&self) -> usize {
-        self.output_shape.iter().rev().skip(2).product()
+    fn geo(&self) -> &Geometry {
+        match &self.layout {
+            Layout::Planes(p) => &p.geo,
+            Layout::ChannelLast(p) => &p.geo,
+        }
+    }
+
+    /// Images in a run.
+    fn images(&self) -> usize {
+        self.output_shape.iter().rev().skip(3).product()
+    }
+
+    fn macs(&self) -> usize {
+        let g = self.geo();
+        self.images() * self.channels * g.oh * g.ow * g.kh * g.kw
     }
 }
 
@@ -76,7 +97,7 @@ impl Op for DwConv {
     }
 
     fn info(&self) -> TractResult<Vec<String>> {
-        Ok(vec![format!("{:?} clamp {:?}", self.plan.geo, self.clamp)])
+        Ok(vec![format!("{:?} clamp {:?}", self.layout, self.clamp)])
     }
 
     op_as_typed_op!();
@@ -88,10 +109,10 @@ impl EvalOp for DwConv {
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
         let input = args_1!(inputs);
         ensure!(input.datum_type() == f32::datum_type());
-        let g = self.plan.geo;
-        let planes = self.planes();
+        let g = *self.geo();
+        let (images, c) = (self.images(), self.channels);
         ensure!(
-            input.len() == planes * g.h * g.w,
+            input.len() == images * c * g.h * g.w,
             "DwConv: input shape {:?}",
             input.shape()
         );
@@ -101,28 +122,35 @@ impl EvalOp for DwConv {
             output.as_ptr_mut::<f32>()? as usize,
         );
         let (wptr, bptr) = (self.weights.as_ptr() as usize, self.bias.as_ptr() as usize);
-        // each range of planes writes its own part of the output
-        let run = |range: std::ops::Range<usize>| unsafe {
-            dwconv(
-                &self.plan,
-                iptr as *const f32,
-                wptr as *const f32,
-                bptr as *const f32,
-                self.clamp,
-                optr as *mut f32,
-                self.channels,
-                range,
-            )
-        };
-        split(planes, planes * self.plan.macs_per_plane(), run);
+        // pointers cross to the pool's threads as addresses
+        match &self.layout {
+            // each range of planes writes its own part of the output
+            Layout::Planes(plan) => split(images * c, self.macs(), |planes| unsafe {
+                let (i, o) = (iptr as *const f32, optr as *mut f32);
+                let (w, b) = (wptr as *const f32, bptr as *const f32);
+                dwconv(plan, i, w, b, self.clamp, o, c, planes)
+            }),
+            // each range of an image's output rows likewise
+            Layout::ChannelLast(plan) => {
+                for n in 0..images {
+                    let i = iptr + 4 * n * g.h * g.w * c;
+                    let o = optr + 4 * n * g.oh * g.ow * c;
+                    split(g.oh, self.macs() / images, |rows| unsafe {
+                        let (w, b) = (wptr as *const f32, bptr as *const f32);
+                        dwconv_hwc(plan, i as *const f32, w, b, self.clamp, o as *mut f32, rows)
+                    })
+                }
+            }
+        }
         Ok(tvec!(output.into_tvalue()))
     }
 }
 
-/// Runs `run` over `0..planes`: in the threads build, when tract runs on the rayon pool and the
-/// work is worth it, one contiguous range per pool thread (the calling one included), which is
-/// as little synchronisation as a split can have: every plane costs the same.
-fn split(planes: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync) {
+/// Runs `run` over `0..items` (planes or rows): in the threads build, when tract runs on the
+/// rayon pool and the work is worth it, one contiguous range per pool thread (the calling one
+/// included), which is as little synchronisation as a split can have: items cost the same.
+fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync) {
+    let planes = items;
     #[cfg(feature = "threads")]
     {
         use tract_linalg::multithread::{current_tract_executor, Executor};
@@ -156,11 +184,27 @@ impl TypedOp for DwConv {
     }
 
     fn cost(&self, _inputs: &[&TypedFact]) -> TractResult<TVec<(Cost, TDim)>> {
-        let macs = self.planes() * self.plan.macs_per_plane();
-        Ok(tvec!((Cost::FMA(f32::datum_type()), macs.to_dim())))
+        Ok(tvec!((Cost::FMA(f32::datum_type()), self.macs().to_dim())))
     }
 
     as_op!();
+}
+
+/// The constant at `outlet` as f32, if it is one: a constant, or a `Cast` of one (before
+/// declutter, ONNX's weights of another type and its biases still go through one).
+fn const_f32(model: &TypedModel, outlet: OutletId) -> TractResult<Option<Tensor>> {
+    if let Some(k) = &model.outlet_fact(outlet)?.konst {
+        return Ok(Some(k.cast_to::<f32>()?.into_owned()));
+    }
+    let node = model.node(outlet.node);
+    if node
+        .op_as::<Cast>()
+        .is_some_and(|c| c.to == f32::datum_type())
+        && node.inputs.len() == 1
+    {
+        return const_f32(model, node.inputs[0]);
+    }
+    Ok(None)
 }
 
 /// The constant single f32 value at `outlet`, if it is one.
@@ -219,43 +263,38 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<(DwConv
             .dilations
             .as_ref()
             .is_some_and(|d| d.iter().any(|d| *d != 1))
-        || !matches!(ps.data_format, DataFormat::NCHW | DataFormat::CHW)
         || node.inputs.len() != 3
     {
         return Ok(None);
     }
+    // (rank, channel axis from the end)
+    let (rank, c_from_end) = match ps.data_format {
+        DataFormat::NCHW => (4, 3),
+        DataFormat::CHW => (3, 3),
+        DataFormat::NHWC => (4, 1),
+        DataFormat::HWC => (3, 1),
+    };
+    let channel_last = c_from_end == 1;
     let x = model.outlet_fact(node.inputs[0])?;
     let Some(x_shape) = x.shape.as_concrete() else {
         return Ok(None);
     };
-    let rank_ok = x_shape.len()
-        == if ps.data_format == DataFormat::NCHW {
-            4
-        } else {
-            3
-        };
-    if x.datum_type != f32::datum_type() || !rank_ok {
-        return Ok(None);
-    }
-    let (kernel, bias) = (
-        model.outlet_fact(node.inputs[1])?,
-        model.outlet_fact(node.inputs[2])?,
-    );
-    let (Some(kernel), Some(bias)) = (kernel.konst.clone(), bias.konst.clone()) else {
-        return Ok(None);
-    };
-    let (kh, kw) = (ps.kernel_shape[0], ps.kernel_shape[1]);
-    if kernel.datum_type() != f32::datum_type()
-        || kernel.shape() != [c, 1, kh, kw]
-        || bias.datum_type() != f32::datum_type()
-        || !(bias.len() == c || bias.len() == 1)
+    if x.datum_type != f32::datum_type() || x_shape.len() != rank || x_shape[rank - c_from_end] != c
     {
         return Ok(None);
     }
-    let hw = &x_shape[x_shape.len() - 2..];
-    if x_shape[x_shape.len() - 3] != c {
+    let (Some(kernel), Some(bias)) = (
+        const_f32(model, node.inputs[1])?,
+        const_f32(model, node.inputs[2])?,
+    ) else {
+        return Ok(None);
+    };
+    let (kh, kw) = (ps.kernel_shape[0], ps.kernel_shape[1]);
+    if kernel.shape() != [c, 1, kh, kw] || !(bias.len() == c || bias.len() == 1) {
         return Ok(None);
     }
+    let h_axis = if channel_last { rank - 3 } else { rank - 2 };
+    let hw = &x_shape[h_axis..h_axis + 2];
     let pads = ps.computed_padding(hw);
     let strides = ps.strides.clone().unwrap_or_else(|| tvec!(1, 1));
     let geo = Geometry {
@@ -271,14 +310,23 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<(DwConv
         ow: pads[1].convoluted,
     };
     let mut output_shape: TVec<usize> = x_shape.into();
-    let rank = output_shape.len();
-    output_shape[rank - 2] = geo.oh;
-    output_shape[rank - 1] = geo.ow;
+    output_shape[h_axis] = geo.oh;
+    output_shape[h_axis + 1] = geo.ow;
     let conv_out = model.outlet_fact(node.id.into())?;
     if conv_out.shape.as_concrete() != Some(&output_shape[..]) || geo.oh == 0 || geo.ow == 0 {
         return Ok(None);
     }
+    // [C][kh][kw] as ONNX has it, or tap-major for channel-last
     let weights = kernel.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
+    let taps = kh * kw;
+    let (layout, weights) = if channel_last {
+        let tap_major = (0..taps * c)
+            .map(|i| weights[(i % c) * taps + i / c])
+            .collect();
+        (Layout::ChannelLast(PlanHwc::new(geo, c)), tap_major)
+    } else {
+        (Layout::Planes(Plan::new(geo)), weights)
+    };
     let bias = bias.try_as_plain_ram()?.as_slice::<f32>()?;
     let bias = if bias.len() == c {
         bias.to_vec()
@@ -297,7 +345,7 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<(DwConv
         }
     }
     let op = DwConv {
-        plan: Plan::new(geo),
+        layout,
         channels: c,
         weights: Arc::new(weights),
         bias: Arc::new(bias),
