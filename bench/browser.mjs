@@ -254,7 +254,7 @@ try {
     say(`| ${engine === 'effnet' ? 'effnet-wasm' : 'onnxruntime-web'} | ${threads} | ${ms(stats(c.empty).median)} | ${ms(stats(c.stored).median)} | ${ms(stats(c.startMs).median)} | ${ms(stats(c.createMs).median)} | ${c.top1} |`);
   }
   say();
-  say(`Where effnet-wasm's time goes (${r.configs[0].label}, one run, tract's profile by op type):`);
+  say(`Where effnet-wasm's time goes (${r.configs[0].label}, tract's profile by op type, each the median of 9 profiled runs):`);
   say();
   for (const t of r.profile.slice(0, 8)) say(`    ${t.op.padEnd(28)} ${String(t.nodes).padStart(4)} nodes ${t.ms.toFixed(2).padStart(8)} ms`);
 
