@@ -150,19 +150,18 @@ impl EvalOp for DwConv {
 /// rayon pool and the work is worth it, one contiguous range per pool thread (the calling one
 /// included), which is as little synchronisation as a split can have: items cost the same.
 fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync) {
-    let planes = items;
     #[cfg(feature = "threads")]
     {
         use tract_linalg::multithread::{current_tract_executor, Executor};
-        // below this, the hand-off costs more than half the work saves (a warm pool's thread
-        // takes a few microseconds to pick a job up)
+        // about 20 us of work: tiny convolutions stay on one thread (not tuned; every
+        // depthwise convolution of EfficientNet-Lite is 3x larger or more)
         const MIN_MACS: usize = 1 << 17;
-        let threads = rayon::current_num_threads().min(planes);
+        let threads = rayon::current_num_threads().min(items);
         if threads > 1
             && macs >= MIN_MACS
             && matches!(current_tract_executor(), Executor::RayonGlobal)
         {
-            let bounds = |i: usize| i * planes / threads;
+            let bounds = |i: usize| i * items / threads;
             rayon::scope(|s| {
                 let run = &run;
                 for i in 1..threads {
@@ -174,7 +173,7 @@ fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync)
         }
     }
     let _ = macs;
-    run(0..planes)
+    run(0..items)
 }
 
 impl TypedOp for DwConv {

@@ -19,7 +19,7 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Run tract's own depthwise convolution instead of ours (crate/src/kernels/), to compare
-    #[arg(long, global = true, env = "EFFNET_TRACT_DWCONV")]
+    #[arg(long, global = true, env = "EFFNET_TRACT_DWCONV", value_parser = clap::builder::BoolishValueParser::new())]
     tract_dwconv: bool,
 }
 
