@@ -42,9 +42,10 @@ const SETTLE_MS = Number(process.env.SETTLE_MS) || 20;
 // the relaxed-SIMD builds take part when built (crate/build-wasm.sh simd-relaxed simd-threads-relaxed)
 // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators (the A/B
 // of src/warm_pool.rs); '<build>/tract-gemm': that build with tract-linalg's own GEMM kernel
-// instead of ours (the A/B of src/kernels/)
+// instead of ours (the A/B of src/kernels/); '<build>/tract-dw': with tract's depthwise
+// convolution instead of ours (the A/B of src/kernels/dwconv_op.rs)
 const variants = (process.env.VARIANTS?.split(',') ?? [
-  'simd', 'simd/tract-gemm', 'simd-relaxed', 'simd-threads', 'simd-threads-relaxed', 'simd-threads-relaxed/tract-gemm', 'simd-threads-relaxed/sleepy',
+  'simd', 'simd/tract-gemm', 'simd/tract-dw', 'simd-relaxed', 'simd-threads', 'simd-threads/tract-dw', 'simd-threads-relaxed', 'simd-threads-relaxed/tract-gemm', 'simd-threads-relaxed/sleepy',
 ]).filter((v) =>
   existsSync(`${repo}/www/pkg/${v.split('/')[0]}/effnet_bg.wasm`),
 );
@@ -253,7 +254,7 @@ try {
     say(`| ${engine === 'effnet' ? 'effnet-wasm' : 'onnxruntime-web'} | ${threads} | ${ms(stats(c.empty).median)} | ${ms(stats(c.stored).median)} | ${ms(stats(c.startMs).median)} | ${ms(stats(c.createMs).median)} | ${c.top1} |`);
   }
   say();
-  say(`Where effnet-wasm's time goes (${r.configs[0].label}, one run, tract's profile by op type):`);
+  say(`Where effnet-wasm's time goes (${r.configs[0].label}, tract's profile by op type, each the median of 9 profiled runs):`);
   say();
   for (const t of r.profile.slice(0, 8)) say(`    ${t.op.padEnd(28)} ${String(t.nodes).padStart(4)} nodes ${t.ms.toFixed(2).padStart(8)} ms`);
 

@@ -17,6 +17,8 @@ onmessage = async ({ data }) => {
       }
       // for the A/B figure: tract-linalg's own GEMM kernel instead of ours
       wasm.setOwnGemm(data.ownGemm !== false);
+      // for the A/B figure: tract's depthwise convolution instead of ours
+      wasm.setOwnDwconv(data.ownDwconv !== false);
       const t0 = performance.now();
       clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model));
       const createMs = performance.now() - t0;

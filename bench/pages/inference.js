@@ -8,6 +8,7 @@ const params = new URLSearchParams(location.search);
 const RUNS = Number(params.get('runs') || 50);
 const E2E_RUNS = Number(params.get('e2eRuns') || 10);
 const WARMUP = 5;
+const PROFILE_RUNS = Number(params.get('profileRuns') || 9);
 const MEMORY_AFTER = 100;
 const modelId = params.get('model') || 'efficientnet-lite0';
 const variants = (params.get('variants') || 'simd,simd-threads').split(',');
@@ -37,12 +38,13 @@ const pairs = variants.flatMap((label) => [
 ]);
 for (const [label, peer] of pairs) {
   // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators;
-  // '<build>/tract-gemm': with tract-linalg's GEMM kernel instead of ours
+  // '<build>/tract-gemm': with tract-linalg's GEMM kernel instead of ours;
+  // '<build>/tract-dw': with tract's depthwise convolution (and its separate clamp) instead of ours
   const [variant, flag] = label.split('/');
   const threads = variant.includes('threads') ? 2 : 1;
   status(`inference: ${label} vs ${peer}`);
   const ours = rpc('/bench/effnet-worker.js');
-  const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', entry, model: model.slice(0), pixels });
+  const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', ownDwconv: flag !== 'tract-dw', entry, model: model.slice(0), pixels });
   input ??= init.input;
   reference ??= init.logits;
   let theirs;
@@ -72,8 +74,16 @@ for (const [label, peer] of pairs) {
       c.ms.push((await c.w.call({ run: true })).ms);
     }
   }
-  // where the time goes: tract's per-op-type profile of the first build
-  profile ??= (await ours.call({ profile: true })).profile;
+  // where the time goes: tract's per-op-type profile of the first build, each op type's median
+  // over PROFILE_RUNS profiled runs (one run's figures move by 2x on a busy 2-core machine)
+  if (!profile) {
+    const each = [];
+    for (let i = 0; i < PROFILE_RUNS; i++) each.push((await ours.call({ profile: true })).profile);
+    const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    profile = each[0]
+      .map((t) => ({ ...t, ms: median(each.map((p) => p.find((x) => x.op === t.op)?.ms ?? 0)) }))
+      .sort((a, b) => b.ms - a.ms);
+  }
   for (const c of pair) {
     c.wasmMemoryBytes = (await c.w.call({ classify: Math.max(0, MEMORY_AFTER - WARMUP - RUNS - 1) })).wasmMemoryBytes;
     c.w.terminate();

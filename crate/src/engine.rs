@@ -45,7 +45,14 @@ impl Engine {
             .model_for_proto_model(&proto)
             .map_err(|e| bad(format!("{e:#}")))?
             .with_input_fact(0, f32::fact(&entry.input.shape).into())
-            .and_then(|m| m.into_optimized())
+            .and_then(|m| m.into_typed())
+            .and_then(|m| m.into_decluttered())
+            .and_then(|mut m| {
+                // our depthwise convolutions (src/kernels/dwconv_op.rs), in the layout declutter
+                // chose for them (channel-last in wasm, NCHW natively)
+                crate::kernels::dwconv_op::rewrite(&mut m)?;
+                m.into_optimized()
+            })
             .map_err(|e| bad(format!("{e:#}")))?;
         let out_fact = model
             .output_fact(0)

@@ -10,7 +10,6 @@ pub mod classifier;
 pub mod decode;
 pub mod engine;
 pub mod error;
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod kernels;
 pub mod labels;
 pub mod manifest;

@@ -83,6 +83,22 @@ pub fn set_own_gemm(on: bool) {
     let _ = on;
 }
 
+/// Whether models created from now on use our depthwise convolution, bias and clamp fused
+/// (default), or tract's own (src/kernels/dwconv_op.rs): the benchmark's A/B.
+#[wasm_bindgen(js_name = setOwnDwconv)]
+pub fn set_own_dwconv(on: bool) {
+    crate::kernels::use_own_dwconv(on);
+}
+
+/// Runs the depthwise convolution's per-operation check (src/kernels/dwconv_check.rs) in this
+/// build: JSON, one outcome per case.
+#[wasm_bindgen(js_name = dwconvSelfTest)]
+pub fn dwconv_self_test() -> Result<String, JsValue> {
+    let outcomes = crate::kernels::dwconv_check::check_all()
+        .map_err(|e| js_error(Error::Inference(format!("{e:#}"))))?;
+    Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
+}
+
 /// Whether the pool's threads poll for work during an inference instead of sleeping between
 /// operators (default on; `src/warm_pool.rs`). A no-op without threads.
 #[wasm_bindgen(js_name = setWarmPool)]
@@ -177,18 +193,35 @@ impl WasmClassifier {
     /// `performance.now`.
     pub fn profile(&mut self) -> Result<String, JsValue> {
         let input = self.last_input("profile")?;
-        let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into())?;
-        let now_fn: js_sys::Function = js_sys::Reflect::get(&perf, &"now".into())?.into();
-        let now = || {
-            now_fn
-                .call0(&perf)
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(0.0)
-        };
-        let times = self.inner.engine().profile(input, &now).map_err(js_error)?;
+        // in the threads build, on a pool thread with the pool kept awake, as `infer` runs
+        #[cfg(feature = "threads")]
+        let times = crate::warm_pool::run(|| profile_with_js_clock(&self.inner, input));
+        #[cfg(not(feature = "threads"))]
+        let times = profile_with_js_clock(&self.inner, input);
+        let times = times.map_err(|e| js_error(Error::Inference(e)))?;
         Ok(serde_json::to_string(&times).expect("plain structs serialise"))
     }
+}
+
+/// The engine's profile timed with this thread's `performance.now` (a pool thread's own, in
+/// the threads build: JS values do not cross threads).
+fn profile_with_js_clock(
+    clf: &Classifier,
+    input: &Input,
+) -> Result<Vec<crate::engine::OpTime>, String> {
+    let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .map_err(|_| "no performance object".to_string())?;
+    let now_fn: js_sys::Function = js_sys::Reflect::get(&perf, &"now".into())
+        .map_err(|_| "no performance.now".to_string())?
+        .into();
+    let now = || {
+        now_fn
+            .call0(&perf)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    clf.engine().profile(input, &now).map_err(|e| e.to_string())
 }
 
 impl WasmClassifier {

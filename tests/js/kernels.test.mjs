@@ -92,3 +92,52 @@ test('awkward shapes (7 and 13 rows, 5625 columns, a fused bias): bit for bit', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// Our depthwise convolution (crate/src/kernels/dwconv_*.rs), its SIMD128 path: each case of
+// the per-operation check against tract's DepthWise (and its clamp), bit for bit, and against
+// the plain reference; then whole models with it and with tract's, bit for bit.
+test('depthwise convolution, per operation: every kernel path equals tract\'s bit for bit', () => {
+  const outcomes = JSON.parse(wasm.dwconvSelfTest());
+  assert.ok(outcomes.length >= 30, `${outcomes.length} cases`);
+  for (const o of outcomes) {
+    const what = JSON.stringify(o.case);
+    assert.deepEqual(o.our_ops, ['EffnetDepthWise'], `${what}: one op, the clamp fused`);
+    assert.ok(o.tract_ops.includes('DepthWiseConv'), `${what}: tract ran its DepthWise (${o.tract_ops})`);
+    assert.equal(o.bits_differ_tract, 0, `${what}: ${o.bits_differ_tract} of ${o.outputs} outputs differ from tract's (max ${o.max_diff_tract})`);
+    assert.equal(o.max_diff_reference, 0, `${what}: against the reference`);
+  }
+});
+
+/** Logits per photo with our depthwise convolution or tract's, and the profile's op names. */
+function runDw(entry, bytes, own) {
+  wasm.setOwnDwconv(own);
+  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes, false);
+  try {
+    const logits = photos.map((img) => {
+      clf.preprocess(img.data, img.width, img.height);
+      clf.infer();
+      return clf.output();
+    });
+    return { logits, ops: JSON.parse(clf.profile()).map((t) => `${t.op} ${t.nodes}`) };
+  } finally {
+    clf.free();
+    wasm.setOwnDwconv(true);
+  }
+}
+
+test('every real f32 model: our depthwise convolution gives tract\'s logits bit for bit', async () => {
+  const real = manifest.models.filter((m) => m.sha256 && m.storage !== 'int8' && existsSync(`${repo}/models/${m.file}`));
+  for (const entry of real) {
+    const bytes = await readFile(`${repo}/models/${entry.file}`);
+    const tract = runDw(entry, bytes, false);
+    const ours = runDw(entry, bytes, true);
+    const dw = (r) => r.ops.filter((o) => /DepthWise/.test(o));
+    console.log(`${entry.id}: tract [${dw(tract)}], ours [${dw(ours)}]`);
+    if (dw(tract).length) assert.ok(dw(ours).every((o) => o.startsWith('EffnetDepthWise')), `${entry.id}: ours replaced tract's`);
+    PHOTOS.forEach((p, i) => {
+      assertSameBits(ours.logits[i], tract.logits[i], `${entry.id} ${p}`);
+      const top = (l) => l.indexOf(Math.max(...l));
+      assert.equal(top(ours.logits[i]), top(tract.logits[i]), `${entry.id} ${p}: top-1`);
+    });
+  }
+});

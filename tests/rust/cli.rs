@@ -192,3 +192,33 @@ fn run_tensor_refuses_a_tensor_of_the_wrong_size() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn our_depthwise_convolution_and_tracts_give_the_same_scores() {
+    // every fixture photo, all 1000 scores: the JSON carries them to the last digit printed
+    let photos: Vec<String> = std::fs::read_dir(common::repo().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "jpg"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert!(photos.len() >= 4);
+    let run = |tract: bool| {
+        let mut args = vec![
+            "classify",
+            "--model",
+            "efficientnet-lite0",
+            "--top-k",
+            "1000",
+            "--json",
+        ];
+        if tract {
+            args.push("--tract-dwconv");
+        }
+        args.extend(photos.iter().map(String::as_str));
+        let out = effnet(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    assert_eq!(run(false), run(true));
+}

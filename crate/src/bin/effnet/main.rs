@@ -18,6 +18,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Run tract's own depthwise convolution instead of ours (crate/src/kernels/), to compare
+    #[arg(long, global = true, env = "EFFNET_TRACT_DWCONV", value_parser = clap::builder::BoolishValueParser::new())]
+    tract_dwconv: bool,
 }
 
 #[derive(clap::Args, Clone)]
@@ -71,6 +74,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    effnet::kernels::use_own_dwconv(!cli.tract_dwconv);
     let result = match cli.command {
         Command::Classify {
             model,
