@@ -148,6 +148,9 @@ pub fn decode(
         }
     }
     let mut frame = frame.ok_or(JpegError::Corrupt("no frame"))?;
+    if frame.comps.iter().any(|c| c.q.is_none()) {
+        return Err(JpegError::Corrupt("a component has no scan"));
+    }
     if frame.progressive {
         finish_progressive(&mut frame);
     }
@@ -459,8 +462,8 @@ fn decode_scan(
                             (true, true) => {
                                 bits.ensure(32);
                                 let t = bits.decode(dc_t[k])?;
-                                preds[k] += bits.receive_extend(t as u32);
-                                b[0] = (preds[k] << scan.al) as i16;
+                                preds[k] = preds[k].wrapping_add(bits.receive_extend(t as u32));
+                                b[0] = preds[k].wrapping_shl(scan.al) as i16;
                             }
                             (true, false) => {
                                 if bits.bits(1) != 0 {
@@ -489,7 +492,8 @@ fn sequential_block(
 ) -> Result<(), JpegError> {
     bits.ensure(32);
     let t = bits.decode(dc)?;
-    *pred += bits.receive_extend(t as u32);
+    // wrapping: corrupt data must not panic (in wasm, a trap)
+    *pred = pred.wrapping_add(bits.receive_extend(t as u32));
     b[0] = *pred as i16;
     let mut k = 1;
     while k < 64 {
@@ -563,7 +567,7 @@ fn ac_refine(
     let mut k = scan.ss;
     let refine = |bits: &mut Bits, c: &mut i16| {
         if bits.bits(1) != 0 && (*c & p1) == 0 {
-            *c += if *c >= 0 { p1 } else { m1 };
+            *c = c.wrapping_add(if *c >= 0 { p1 } else { m1 });
         }
     };
     if *eobrun == 0 {
