@@ -192,3 +192,67 @@ fn run_tensor_refuses_a_tensor_of_the_wrong_size() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn decode_fast_gives_the_draft_references_probabilities() {
+    // tests/fixtures/jpeg/draft/: PIL draft + the reference pipeline, in onnxruntime
+    let dir = "tests/fixtures/jpeg/draft";
+    let draft: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo().join(dir).join("draft.json")).unwrap(),
+    )
+    .unwrap();
+    let cases = draft.as_object().unwrap();
+    let files: Vec<String> = cases.keys().map(|c| format!("{dir}/{c}.jpg")).collect();
+    let mut args = vec![
+        "classify",
+        "-m",
+        "efficientnet-lite0",
+        "--decode",
+        "fast",
+        "--json",
+        "--top-k",
+        "1000",
+    ];
+    args.extend(files.iter().map(|f| f.as_str()));
+    let out = effnet(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for line in text(&out.stdout).lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let case = r["file"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".jpg");
+        let want = &cases[case]["models"]["efficientnet-lite0"]["probs"];
+        let diff = r["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (c["score"].as_f64().unwrap()
+                    - want[c["index"].as_u64().unwrap() as usize]
+                        .as_f64()
+                        .unwrap())
+                .abs()
+            })
+            .fold(0f64, f64::max);
+        assert!(diff <= 1e-5, "{case}: max |p - p_ref| = {diff}");
+    }
+    assert_eq!(text(&out.stdout).lines().count(), files.len());
+    let bad = effnet(&[
+        "classify",
+        "-m",
+        "efficientnet-lite0",
+        "--decode",
+        "draft",
+        "x.jpg",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("possible values: exact, fast"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -116,6 +116,12 @@ export interface ClassifyOptions {
   categoryDenylist?: string[];
   /** also return every class's probability as `probabilities` (default false) */
   withProbabilities?: boolean;
+  /**
+   * how an encoded JPEG (a Blob/File, or bytes in Node) is decoded: 'exact' (default) in full;
+   * 'fast' at 1/2, 1/4 or 1/8 of its size (libjpeg's scaled decode, PIL's `draft`), the largest
+   * reduction that keeps the short side >= the model's resize target. Other images: as 'exact'.
+   */
+  decode?: 'fast' | 'exact';
 }
 
 export interface Category {

@@ -49,7 +49,7 @@ export class ImageClassifier {
     const opts = classifyOptions(options);
     this.#session.checkFilter(opts.filter); // before the image is decoded; DISPOSED once disposed
     const t0 = performance.now();
-    const px = await toPixels(wasm, source);
+    const px = await toPixels(wasm, source, { decode: opts.decode, preprocess: this.model.preprocess });
     return { ...this.#session.classify(px, opts, performance.now() - t0), backend: this.backend };
   }
 

@@ -6,10 +6,12 @@ import { fetchModel } from '../shared/model-fetch.js';
 import { ModelSession } from '../shared/model-session.js';
 import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
+import { decodeFast } from '../shared/fast-decode.js';
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
 let started = null; // the wasm module, once started: a trap's reason is read from it
 let session = null;
+let preprocess = null; // the loaded model's, for decode: 'fast'
 
 // comlink clones errors by name and message: the name carries our code
 const guarded = (fn) => async (...args) => {
@@ -40,6 +42,7 @@ Comlink.expose({
     const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
     const { value, ...load } = await fetchModel(entry, url, { cache, onProgress }, open);
     session = value;
+    preprocess = entry.preprocess;
     return load; // { cached, stored, bytes }
   }),
 
@@ -48,7 +51,8 @@ Comlink.expose({
     loaded().checkFilter(options.filter); // before any pixel is converted
     const { wasm } = await runtime;
     const t0 = performance.now();
-    const px = await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes));
+    const fast = options.decode === 'fast' ? (name, bytes) => decodeFast(wasm, name, bytes, preprocess) : undefined;
+    const px = await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes), fast);
     const r = session.classify(px, options, performance.now() - t0);
     return r.probabilities ? Comlink.transfer(r, [r.probabilities.buffer]) : r;
   }),

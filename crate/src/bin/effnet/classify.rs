@@ -1,6 +1,7 @@
 //! `effnet classify`: every image is attempted; failures are reported and counted.
 
 use effnet::decode::decode_file;
+use effnet::decode::scaled::{decode_file_fast, min_short_side};
 use effnet::postprocess::Filter;
 use effnet::{Category, Classifier, Error};
 use serde::Serialize;
@@ -14,8 +15,17 @@ struct Line<'a> {
     top: &'a [Category],
 }
 
-fn one(clf: &Classifier, path: &str, k: usize) -> Result<Vec<Category>, Error> {
-    let img = decode_file(path)?;
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Decode {
+    Exact,
+    Fast,
+}
+
+fn one(clf: &Classifier, path: &str, k: usize, decode: Decode) -> Result<Vec<Category>, Error> {
+    let img = match decode {
+        Decode::Exact => decode_file(path)?,
+        Decode::Fast => decode_file_fast(path, min_short_side(&clf.entry().preprocess))?,
+    };
     clf.classify(&img.rgba()?, &Filter::top(k))
         .map_err(|e| match e {
             // name the file, not just its size
@@ -27,11 +37,17 @@ fn one(clf: &Classifier, path: &str, k: usize) -> Result<Vec<Category>, Error> {
         })
 }
 
-pub fn run(args: &ModelArgs, k: usize, json: bool, images: &[String]) -> Result<ExitCode, Error> {
+pub fn run(
+    args: &ModelArgs,
+    k: usize,
+    json: bool,
+    decode: Decode,
+    images: &[String],
+) -> Result<ExitCode, Error> {
     let clf = resolve::classifier(args)?;
     let mut failed = 0;
     for path in images {
-        match one(&clf, path, k) {
+        match one(&clf, path, k, decode) {
             Ok(top) if json => {
                 let line = serde_json::to_string(&Line {
                     file: path,
