@@ -122,6 +122,11 @@ export interface ClassifyOptions {
    * reduction that keeps the short side >= the model's resize target. Other images: as 'exact'.
    */
   decode?: 'fast' | 'exact';
+  /**
+   * also return `thumbnail`, a JPEG at most this wide (1..1024) made in the worker from the
+   * pixels it decoded for the model, no second decode (null in Node); 0 (default): none
+   */
+  thumbnailWidth?: number;
 }
 
 export interface Category {
@@ -142,7 +147,18 @@ export interface Classification {
   categories: Category[];
   /** with `withProbabilities: true`: the probability of every class, by category index */
   probabilities?: Float32Array;
-  timing: { decodeMs: number; preprocessMs: number; inferenceMs: number; totalMs: number };
+  timing: {
+    decodeMs: number;
+    preprocessMs: number;
+    inferenceMs: number;
+    totalMs: number;
+    /** decode 'fast' in the browser: reading the Blob's bytes (not in decodeMs) */
+    readMs?: number;
+    /** with thumbnailWidth */
+    thumbnailMs?: number;
+  };
+  /** with thumbnailWidth: the JPEG thumbnail, or null without OffscreenCanvas (Node) */
+  thumbnail?: Blob | null;
   backend: Backend;
 }
 

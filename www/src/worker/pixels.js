@@ -18,10 +18,8 @@ function fromBitmap(bitmap) {
  * @param {(name: string, bytes: Uint8Array) => void} checkImage throws if the bytes are a
  *   JPEG/PNG/WebP/GIF cut short: Firefox and WebKit decode those without an error, filling the
  *   missing part white or transparent (crate/src/decode/complete.rs)
- * @param {(name: string, bytes: Uint8Array) => object | null} [fast] decode: 'fast'
- *   (shared/fast-decode.js): pixels of a JPEG at a reduced size, or null for the browser's decode
  */
-export async function toPixels(p, checkImage, fast) {
+export async function toPixels(p, checkImage) {
   switch (p.kind) {
     case 'rgba':
       return { data: p.data, width: p.width, height: p.height };
@@ -29,14 +27,11 @@ export async function toPixels(p, checkImage, fast) {
       return fromBitmap(p.bitmap);
     case 'blob': {
       const what = p.name ? `'${p.name}'` : `the ${p.blob.type || 'untyped'} blob`;
-      const bytes = new Uint8Array(await p.blob.arrayBuffer());
       try {
-        checkImage(p.name || 'image', bytes);
+        checkImage(p.name || 'image', new Uint8Array(await p.blob.arrayBuffer()));
       } catch (e) {
         throw new EffnetError(ErrorCode.BAD_IMAGE, e.message, { cause: e });
       }
-      const px = fast?.(p.name || 'image', bytes);
-      if (px) return px;
       let bitmap;
       try {
         bitmap = await createImageBitmap(p.blob, BITMAP_OPTIONS);

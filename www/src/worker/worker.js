@@ -6,7 +6,8 @@ import { fetchModel } from '../shared/model-fetch.js';
 import { ModelSession } from '../shared/model-session.js';
 import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
-import { decodeFast } from '../shared/fast-decode.js';
+import { fastPixels } from './fast-pixels.js';
+import { thumbnail } from './thumbnail.js';
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
 let started = null; // the wasm module, once started: a trap's reason is read from it
@@ -51,9 +52,19 @@ Comlink.expose({
     loaded().checkFilter(options.filter); // before any pixel is converted
     const { wasm } = await runtime;
     const t0 = performance.now();
-    const fast = options.decode === 'fast' ? (name, bytes) => decodeFast(wasm, name, bytes, preprocess) : undefined;
-    const px = await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes), fast);
-    const r = session.classify(px, options, performance.now() - t0);
+    const read = {};
+    const fast = options.decode === 'fast' ? await fastPixels(payload, wasm, preprocess, read) : null;
+    const px = fast ?? (await toPixels(payload, (name, bytes) => wasm.checkImage(name, bytes)));
+    const r = session.classify(px, options, performance.now() - t0 - (read.readMs ?? 0));
+    if (read.readMs !== undefined) {
+      r.timing.readMs = read.readMs;
+      r.timing.totalMs += read.readMs;
+    }
+    if (options.thumbnailWidth) {
+      const t1 = performance.now();
+      r.thumbnail = await thumbnail(px, options.thumbnailWidth);
+      r.timing.thumbnailMs = performance.now() - t1;
+    }
     return r.probabilities ? Comlink.transfer(r, [r.probabilities.buffer]) : r;
   }),
 

@@ -126,6 +126,18 @@ impl<'a> Bits<'a> {
         }
     }
 
+    /// An AC code with its extra bits in one lookup: (run, value), or None for the slow path
+    /// (`ensure(16)` first).
+    #[inline(always)]
+    pub fn fast_ac(&mut self, t: &Huffman) -> Option<(usize, i32)> {
+        let e = t.fast_ac[self.peek(LOOKUP_BITS) as usize];
+        if e == 0 {
+            return None;
+        }
+        self.consume((e & 0xFF) as u32);
+        Some((((e >> 8) & 0xFF) as usize, e >> 16))
+    }
+
     #[inline]
     pub fn decode(&mut self, t: &Huffman) -> Result<u8, JpegError> {
         self.ensure(16);
@@ -173,6 +185,9 @@ const LOOKUP_BITS: u32 = 9;
 pub struct Huffman {
     /// (code length << 8) | symbol for codes of at most LOOKUP_BITS bits, 0 otherwise
     lookup: Box<[u16; 1 << LOOKUP_BITS]>,
+    /// AC tables: a code and its extra bits together in LOOKUP_BITS bits, decoded in one step
+    /// (as stb_image does): value << 16 | run << 8 | bits used; 0 otherwise
+    pub fast_ac: Box<[i32; 1 << LOOKUP_BITS]>,
     maxcode: [i32; 17],
     valoffset: [i32; 17],
     values: Vec<u8>,
@@ -212,8 +227,26 @@ impl Huffman {
             }
             code <<= 1;
         }
+        let mut fast_ac = Box::new([0i32; 1 << LOOKUP_BITS]);
+        for (i, e) in fast_ac.iter_mut().enumerate() {
+            let l = lookup[i];
+            if l == 0 {
+                continue;
+            }
+            let (len, rs) = ((l >> 8) as u32, (l & 0xFF) as u32);
+            let (run, size) = (rs >> 4, rs & 15);
+            if size == 0 || len + size > LOOKUP_BITS {
+                continue;
+            }
+            // the extra bits follow the code in the lookahead
+            let extra = ((i as u32) >> (LOOKUP_BITS - len - size)) & ((1 << size) - 1);
+            let v = extra as i32;
+            let v = if v < 1 << (size - 1) { v - (1 << size) + 1 } else { v };
+            *e = (v << 16) | ((run as i32) << 8) | (len + size) as i32;
+        }
         Ok(Self {
             lookup,
+            fast_ac,
             maxcode,
             valoffset,
             values: values[..total].to_vec(),

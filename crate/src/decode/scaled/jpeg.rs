@@ -498,6 +498,15 @@ fn sequential_block(
     let mut k = 1;
     while k < 64 {
         bits.ensure(32);
+        if let Some((r, v)) = bits.fast_ac(ac) {
+            k += r;
+            if k > 63 {
+                return Err(JpegError::Corrupt("coefficient index past 63"));
+            }
+            b[NATURAL[k]] = v as i16;
+            k += 1;
+            continue;
+        }
         let rs = bits.decode(ac)?;
         let (r, s) = ((rs >> 4) as usize, (rs & 15) as u32);
         if s != 0 {
