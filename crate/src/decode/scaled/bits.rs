@@ -58,20 +58,22 @@ impl<'a> Bits<'a> {
         !self.marker
     }
 
-    /// Tops the accumulator up to at least 57 bits.
+    /// Tops the accumulator up to at least 56 bits.
     #[inline]
     pub fn refill(&mut self) {
-        // the common case: 6 bytes of plain data at once
-        if !self.marker && self.n <= 16 {
-            if let Some(chunk) = self.data.get(self.pos..self.pos + 6) {
-                if !chunk.contains(&0xFF) {
-                    let mut v = 0u64;
-                    for &b in chunk {
-                        v = (v << 8) | b as u64;
+        // the common case: whole bytes of plain data (no 0xFF) read at once
+        let k = ((64 - self.n) / 8).min(7) as usize;
+        if !self.marker {
+            if let Some(chunk) = self.data.get(self.pos..self.pos + 8) {
+                if !chunk[..k].contains(&0xFF) {
+                    let word = u64::from_be_bytes(chunk.try_into().unwrap());
+                    let bits = 8 * k as u32;
+                    self.acc |= (word >> (64 - bits)) << (64 - self.n - bits);
+                    self.n += bits;
+                    self.pos += k;
+                    if self.n >= 56 {
+                        return;
                     }
-                    self.acc |= v << (16 - self.n);
-                    self.n += 48;
-                    self.pos += 6;
                 }
             }
         }
@@ -180,13 +182,16 @@ impl<'a> Bits<'a> {
     }
 }
 
-const LOOKUP_BITS: u32 = 9;
+const LOOKUP_BITS: u32 = 10;
+/// [`Bits::fast_ac`]'s run for an end of block
+pub const EOB: usize = 0xFF;
 
 pub struct Huffman {
     /// (code length << 8) | symbol for codes of at most LOOKUP_BITS bits, 0 otherwise
     lookup: Box<[u16; 1 << LOOKUP_BITS]>,
     /// AC tables: a code and its extra bits together in LOOKUP_BITS bits, decoded in one step
-    /// (as stb_image does): value << 16 | run << 8 | bits used; 0 otherwise
+    /// (as stb_image does): value << 16 | run << 8 | bits used, run [`EOB`] for an end of
+    /// block, ZRL as a run of 15 then a zero; 0 otherwise
     pub fast_ac: Box<[i32; 1 << LOOKUP_BITS]>,
     maxcode: [i32; 17],
     valoffset: [i32; 17],
@@ -235,13 +240,26 @@ impl Huffman {
             }
             let (len, rs) = ((l >> 8) as u32, (l & 0xFF) as u32);
             let (run, size) = (rs >> 4, rs & 15);
-            if size == 0 || len + size > LOOKUP_BITS {
+            if size == 0 {
+                // EOB, ZRL; other runs of zeros without a value are not in baseline JPEG
+                *e = match run {
+                    0 => ((EOB as i32) << 8) | len as i32,
+                    15 => (15 << 8) | len as i32,
+                    _ => 0,
+                };
+                continue;
+            }
+            if len + size > LOOKUP_BITS {
                 continue;
             }
             // the extra bits follow the code in the lookahead
             let extra = ((i as u32) >> (LOOKUP_BITS - len - size)) & ((1 << size) - 1);
             let v = extra as i32;
-            let v = if v < 1 << (size - 1) { v - (1 << size) + 1 } else { v };
+            let v = if v < 1 << (size - 1) {
+                v - (1 << size) + 1
+            } else {
+                v
+            };
             *e = (v << 16) | ((run as i32) << 8) | (len + size) as i32;
         }
         Ok(Self {

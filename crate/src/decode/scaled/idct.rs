@@ -38,6 +38,16 @@ pub fn idct(m: usize, c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usiz
     }
 }
 
+/// A block whose AC terms are all zero: every IDCT size gives m x m copies of
+/// limit(descale(dc x q, 3)) (each one's zero-AC shortcuts come to that), without the passes.
+#[inline]
+pub fn dc_only(m: usize, dc: i16, q: u16, out: &mut [u8], stride: usize) {
+    let v = limit(descale((dc as i32).wrapping_mul(q as i16 as i32) as i64, 3));
+    for row in 0..m {
+        out[row * stride..row * stride + m].fill(v);
+    }
+}
+
 fn islow(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
     const F0_298: i64 = 2446;
     const F0_390: i64 = 3196;

@@ -3,8 +3,8 @@
 //! Sequential scans are transformed block by block as they are read (no coefficient buffer);
 //! progressive ones keep every coefficient until the last scan, as they must.
 
-use super::bits::{Bits, Huffman};
-use super::idct::idct;
+use super::bits::{Bits, Huffman, EOB};
+use super::idct::{dc_only, idct};
 use super::JpegError;
 
 /// zigzag index -> natural (row-major) index
@@ -436,7 +436,7 @@ fn decode_scan(
                         if !f.progressive {
                             // libjpeg-turbo's 1x1 IDCT reads the DC term alone
                             let need_ac = c.m > 1;
-                            sequential_block(
+                            let has_ac = sequential_block(
                                 bits,
                                 dc_t[k],
                                 ac_t[k],
@@ -446,14 +446,13 @@ fn decode_scan(
                             )?;
                             let stride = c.bwp * c.m;
                             let at = byy * c.m * stride + bxx * c.m;
-                            idct(
-                                c.m,
-                                &block,
-                                c.q.as_ref().unwrap(),
-                                &mut c.plane[at..],
-                                stride,
-                            );
-                            block = [0; 64];
+                            let q = c.q.as_ref().unwrap();
+                            if has_ac {
+                                idct(c.m, &block, q, &mut c.plane[at..], stride);
+                                block = [0; 64];
+                            } else {
+                                dc_only(c.m, block[0], q[0], &mut c.plane[at..], stride);
+                            }
                             continue;
                         }
                         let i = (byy * c.bwp + bxx) * 64;
@@ -489,7 +488,8 @@ fn sequential_block(
     pred: &mut i32,
     b: &mut [i16; 64],
     need_ac: bool,
-) -> Result<(), JpegError> {
+) -> Result<bool, JpegError> {
+    let mut has_ac = false;
     bits.ensure(32);
     let t = bits.decode(dc)?;
     // wrapping: corrupt data must not panic (in wasm, a trap)
@@ -499,11 +499,20 @@ fn sequential_block(
     while k < 64 {
         bits.ensure(32);
         if let Some((r, v)) = bits.fast_ac(ac) {
-            k += r;
-            if k > 63 {
-                return Err(JpegError::Corrupt("coefficient index past 63"));
+            if r == EOB {
+                break;
             }
-            b[NATURAL[k]] = v as i16;
+            k += r;
+            // v is 0 for ZRL: sixteen zeros, which may run to the end as in libjpeg
+            if v != 0 {
+                if k > 63 {
+                    return Err(JpegError::Corrupt("coefficient index past 63"));
+                }
+                if need_ac {
+                    b[NATURAL[k]] = v as i16;
+                    has_ac = true;
+                }
+            }
             k += 1;
             continue;
         }
@@ -516,6 +525,7 @@ fn sequential_block(
             }
             if need_ac {
                 b[NATURAL[k]] = bits.receive_extend(s) as i16;
+                has_ac = true;
             } else {
                 bits.consume(s);
             }
@@ -526,7 +536,7 @@ fn sequential_block(
             break;
         }
     }
-    Ok(())
+    Ok(has_ac)
 }
 
 fn ac_first(
