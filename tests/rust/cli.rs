@@ -256,3 +256,48 @@ fn decode_fast_gives_the_draft_references_probabilities() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn images_classified_at_once_print_in_the_order_given_with_the_rate() {
+    let files = [
+        "tests/fixtures/coffee.png",
+        "tests/fixtures/rocket.jpg",
+        "tests/fixtures/chelsea.png",
+        "tests/fixtures/astronaut.png",
+        "tests/fixtures/jpeg/chelsea-420.jpg",
+    ];
+    let run = |jobs: &str| {
+        let mut args = vec![
+            "classify",
+            "-m",
+            "efficientnet-lite0",
+            "--json",
+            "--jobs",
+            jobs,
+        ];
+        args.extend(files);
+        effnet(&args)
+    };
+    let (one, three) = (run("1"), run("3"));
+    assert!(three.status.success(), "{}", text(&three.stderr));
+    assert_eq!(
+        text(&three.stdout),
+        text(&one.stdout),
+        "the same lines, in the same order"
+    );
+    let order: Vec<String> = text(&three.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(order, files);
+    let stderr = text(&three.stderr);
+    assert!(
+        stderr.contains("5 images in ") && stderr.contains(" per minute (3 at a time)"),
+        "{stderr}"
+    );
+}

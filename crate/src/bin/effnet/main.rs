@@ -49,6 +49,9 @@ enum Command {
         /// keeps the short side >= the model's resize target (as PIL's draft does)
         #[arg(long, value_enum, default_value_t = classify::Decode::Exact)]
         decode: classify::Decode,
+        /// Images classified at once (default: one per core)
+        #[arg(long)]
+        jobs: Option<usize>,
         #[arg(required = true)]
         images: Vec<String>,
     },
@@ -81,8 +84,9 @@ fn main() -> ExitCode {
             top_k,
             json,
             decode,
+            jobs,
             images,
-        } => classify::run(&model, top_k, json, decode, &images),
+        } => classify::run(&model, top_k, json, decode, jobs, &images),
         Command::Bench(args) => bench::run(&args),
         Command::Profile { model, runs } => bench::profile(&model, runs),
         Command::RunTensor { model, input } => tensor::run(&model, &input),
