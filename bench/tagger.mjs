@@ -1,13 +1,18 @@
 // `npm run bench:tagger`: the photo tagger page (www/tagger/) on N photos of 12 MP
-// (4000x3000 JPEGs made from tests/fixtures; default 200), cross-origin isolated (2 threads),
-// headless chromium. Prints images per minute (the whole page pipeline: read, decode,
-// preprocess, inference, thumbnail, IndexedDB) with the worker's per-image times, and memory
-// sampled every 20 images: the page's JS heap after a GC (CDP Runtime.getHeapUsage) and the
-// resident memory of chromium's renderer processes, where the page, its workers and their wasm
-// memories live, and of all its processes (/proc). Asserts nothing.
+// (4000x3000 JPEGs made from tests/fixtures; default 200), cross-origin isolated, headless
+// chromium, once per configuration: decode exact or fast (the page's ?decode=), with one
+// engine (the library's threads: 2 here) or several single-threaded ones (?engines=,
+// www/tagger/engines.js). Prints images per minute (the whole page pipeline: read, decode,
+// preprocess, inference, thumbnail, IndexedDB) with the per-image medians of each stage (the
+// worker's timing; store: IndexedDB put to success, timed in the page), and memory sampled
+// every 20 images: the page's JS heap after a GC (CDP Runtime.getHeapUsage) and the resident
+// memory of chromium's renderer processes, where the page, its workers and their wasm memories
+// live, and of all its processes (/proc). Asserts nothing.
 // (performance.measureUserAgentSpecificMemory was tried: it mostly answered only after >10 s.)
-//   node bench/tagger.mjs [N]       needs dist-test/ (npm run build:test) and the models venv
+//   node bench/tagger.mjs [N] [configs]   configs: decode:engines,... (default exact:1,fast:1,fast:2)
+//   needs dist-test/ (npm run build:test) and the models venv
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +22,10 @@ import { launch } from '../tools/chromium.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.argv[2]) || 200;
+const CONFIGS = (process.argv[3] || 'exact:1,fast:1,fast:2').split(',').map((c) => {
+  const [decode, engines] = c.split(':');
+  return { decode, engines: Number(engines) || 1 };
+});
 const EVERY = 20;
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
 const mib = (b) => (b / 2 ** 20).toFixed(1);
@@ -56,15 +65,30 @@ if (made.status !== 0) throw new Error(`making the photos failed: ${made.error ?
 
 const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test` } });
 const browser = await launch();
-try {
+
+// IndexedDB puts timed in the page, from the call to the request's success
+const TIME_PUTS = () => {
+  window.__putMs = [];
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (...args) {
+    const t0 = performance.now();
+    const req = put.apply(this, args);
+    req.addEventListener('success', () => window.__putMs.push(performance.now() - t0));
+    return req;
+  };
+};
+
+async function runOnce({ decode, engines }) {
   const page = await browser.context.newPage();
   page.on('pageerror', (e) => console.error(`[page] ${e.message}`));
+  await page.addInitScript(TIME_PUTS);
   const cdp = await browser.context.newCDPSession(page);
-  await page.goto(`${server.url}/tagger/`);
+  await page.goto(`${server.url}/tagger/?decode=${decode}&engines=${engines}`);
   await page.waitForSelector('body[data-model="ready"]', { timeout: 120_000 });
   await page.click('#clear');
   const status = await page.textContent('#model-status');
   const threads = Number(status.match(/(\d+) threads?/)[1]);
+  await page.evaluate(() => (window.__putMs = []));
 
   const samples = [];
   const sample = async (done) => {
@@ -101,23 +125,38 @@ try {
         };
       }),
   );
-
+  const putMs = await page.evaluate(() => window.__putMs);
+  await page.close();
   // from choosing the folder to the last stored result (the memory sampling runs alongside)
   const secs = (Math.max(...timing.map((t) => t.taggedAt)) - t0) / 1000;
-  console.log(`# tagger: ${N} photos of 4000x3000 (12 MP JPEG), ${threads} threads, ${cpus().length} cores (${cpus()[0].model.trim()})`);
-  console.log(summary);
-  console.log(`\n| photos | seconds | images per minute | worker decode ms (median) | preprocess ms | inference ms |`);
-  console.log(`|---|---|---|---|---|---|`);
-  console.log(
-    `| ${timing.length} | ${secs.toFixed(1)} | ${((60 * timing.length) / secs).toFixed(0)} | ${median(timing.map((t) => t.decodeMs)).toFixed(0)} | ${median(timing.map((t) => t.preprocessMs)).toFixed(0)} | ${median(timing.map((t) => t.inferenceMs)).toFixed(0)} |`,
-  );
-  console.log(`\n| after image | page JS heap MiB | renderer RSS MiB (page + workers + wasm) | all chromium RSS MiB |`);
-  console.log(`|---|---|---|---|`);
-  for (const s of samples) console.log(`| ${s.done} | ${mib(s.jsHeap)} | ${mib(s.rssRenderers)} | ${mib(s.rssAll)} |`);
-  const later = samples.filter((s) => s.done >= 2 * EVERY);
-  if (later.length > 1) {
-    const growth = (k) => mib(later.at(-1)[k] - later[0][k]);
-    console.log(`\ngrowth from image ${later[0].done} to ${later.at(-1).done}: JS heap ${growth('jsHeap')} MiB, renderer RSS ${growth('rssRenderers')} MiB`);
+  return { decode, engines, threads, summary, timing, putMs, secs, samples };
+}
+
+try {
+  const runs = [];
+  for (const c of CONFIGS) runs.push(await runOnce(c));
+  const sizes = (await readdir(dir)).map((f) => statSync(join(dir, f)).size);
+  console.log(`# tagger: ${N} photos of 4000x3000 (12 MP JPEG, median ${mib(median(sizes))} MiB), ${cpus().length} cores (${cpus()[0].model.trim()})`);
+  const med = (xs) => (xs.length ? median(xs).toFixed(0) : '-');
+  console.log(`\n| decode | engines x threads | photos | seconds | photos per minute | read ms | decode ms | preprocess ms | inference ms | thumbnail ms | store ms |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|---|`);
+  for (const r of runs) {
+    const t = (k) => med(r.timing.map((x) => x[k]).filter((v) => v !== undefined));
+    const perEngine = r.engines > 1 ? `${r.engines} x 1` : `1 x ${r.threads}`;
+    console.log(
+      `| ${r.decode} | ${perEngine} | ${r.timing.length} | ${r.secs.toFixed(1)} | ${((60 * r.timing.length) / r.secs).toFixed(0)} | ${t('readMs')} | ${t('decodeMs')} | ${t('preprocessMs')} | ${t('inferenceMs')} | ${t('thumbnailMs')} | ${med(r.putMs)} |`,
+    );
+  }
+  for (const r of runs) {
+    console.log(`\n${r.decode}, ${r.engines} engine(s): ${r.summary}`);
+    console.log(`| after image | page JS heap MiB | renderer RSS MiB (page + workers + wasm) | all chromium RSS MiB |`);
+    console.log(`|---|---|---|---|`);
+    for (const s of r.samples) console.log(`| ${s.done} | ${mib(s.jsHeap)} | ${mib(s.rssRenderers)} | ${mib(s.rssAll)} |`);
+    const later = r.samples.filter((s) => s.done >= 2 * EVERY);
+    if (later.length > 1) {
+      const growth = (k) => mib(later.at(-1)[k] - later[0][k]);
+      console.log(`growth from image ${later[0].done} to ${later.at(-1).done}: JS heap ${growth('jsHeap')} MiB, renderer RSS ${growth('rssRenderers')} MiB`);
+    }
   }
 } finally {
   await browser.close();

@@ -22,6 +22,8 @@ mod trap;
 mod warm_pool;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+pub mod wasm_decode;
 
 pub use classifier::{Category, Classifier};
 pub use error::{Error, Result};

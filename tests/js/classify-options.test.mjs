@@ -22,7 +22,7 @@ const badOptions = (options, message) =>
   );
 
 test('defaults: the top 5 of every category, no probabilities; undefined takes the default', () => {
-  const want = { filter: { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [] }, withProbabilities: false };
+  const want = { filter: { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [] }, withProbabilities: false, decode: 'exact', thumbnailWidth: 0 };
   assert.deepEqual(classifyOptions(), want);
   assert.deepEqual(classifyOptions({}), want);
   assert.deepEqual(classifyOptions({ maxResults: undefined, categoryAllowlist: undefined }), want);
@@ -30,14 +30,15 @@ test('defaults: the top 5 of every category, no probabilities; undefined takes t
 
 test('maxResults -1 is null (all); the other options pass as given', () => {
   const o = classifyOptions({ maxResults: -1, scoreThreshold: 0.25, categoryDenylist: ['tabby'], withProbabilities: true });
-  assert.deepEqual(o, { filter: { maxResults: null, scoreThreshold: 0.25, categoryAllowlist: [], categoryDenylist: ['tabby'] }, withProbabilities: true });
+  assert.deepEqual(o, { filter: { maxResults: null, scoreThreshold: 0.25, categoryAllowlist: [], categoryDenylist: ['tabby'] }, withProbabilities: true, decode: 'exact', thumbnailWidth: 0 });
+  assert.equal(classifyOptions({ decode: 'fast' }).decode, 'fast');
   assert.equal(classifyOptions({ maxResults: 0 }).filter.maxResults, 0);
   assert.equal(classifyOptions({ maxResults: 2 ** 40 }).filter.maxResults, 2 ** 32 - 1, "beyond wasm32's usize: still all");
   assert.equal(classifyOptions({ scoreThreshold: 1 }).filter.scoreThreshold, 1);
 });
 
 test('an unknown option is named with the known ones', () => {
-  badOptions({ maxResult: 3 }, /^unknown classify option 'maxResult' \(known: maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities\)$/);
+  badOptions({ maxResult: 3 }, /^unknown classify option 'maxResult' \(known: maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities, decode, thumbnailWidth\)$/);
 });
 
 test('options that are not an object', () => {
@@ -63,6 +64,16 @@ test('allow and deny lists: arrays of strings, not both', () => {
 
 test('withProbabilities: true or false', () => {
   for (const v of [1, 'yes', null]) badOptions({ withProbabilities: v }, /^withProbabilities must be true or false, not /);
+});
+
+test("decode: 'fast' or 'exact', named when it is neither", () => {
+  for (const v of ['Fast', 'draft', 1, null, true]) badOptions({ decode: v }, /^decode must be 'fast' or 'exact', not /);
+  badOptions({ decode: 'quick' }, /^decode must be 'fast' or 'exact', not 'quick'$/);
+});
+
+test('thumbnailWidth: an integer in [0, 1024]', () => {
+  assert.equal(classifyOptions({ thumbnailWidth: 240 }).thumbnailWidth, 240);
+  for (const v of [-1, 1025, 2.5, '240', null]) badOptions({ thumbnailWidth: v }, /^thumbnailWidth must be an integer in \[0, 1024\] \(0: none\), not /);
 });
 
 test('the real wasm takes the filter as it comes out, and refuses it with a field missing or added', async () => {

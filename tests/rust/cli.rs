@@ -222,3 +222,112 @@ fn our_depthwise_convolution_and_tracts_give_the_same_scores() {
     };
     assert_eq!(run(false), run(true));
 }
+
+#[test]
+fn decode_fast_gives_the_draft_references_probabilities() {
+    // tests/fixtures/jpeg/draft/: PIL draft + the reference pipeline, in onnxruntime
+    let dir = "tests/fixtures/jpeg/draft";
+    let draft: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo().join(dir).join("draft.json")).unwrap(),
+    )
+    .unwrap();
+    let cases = draft.as_object().unwrap();
+    let files: Vec<String> = cases.keys().map(|c| format!("{dir}/{c}.jpg")).collect();
+    let mut args = vec![
+        "classify",
+        "-m",
+        "efficientnet-lite0",
+        "--decode",
+        "fast",
+        "--json",
+        "--top-k",
+        "1000",
+    ];
+    args.extend(files.iter().map(|f| f.as_str()));
+    let out = effnet(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for line in text(&out.stdout).lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let case = r["file"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".jpg");
+        let want = &cases[case]["models"]["efficientnet-lite0"]["probs"];
+        let diff = r["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (c["score"].as_f64().unwrap()
+                    - want[c["index"].as_u64().unwrap() as usize]
+                        .as_f64()
+                        .unwrap())
+                .abs()
+            })
+            .fold(0f64, f64::max);
+        assert!(diff <= 1e-5, "{case}: max |p - p_ref| = {diff}");
+    }
+    assert_eq!(text(&out.stdout).lines().count(), files.len());
+    let bad = effnet(&[
+        "classify",
+        "-m",
+        "efficientnet-lite0",
+        "--decode",
+        "draft",
+        "x.jpg",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("possible values: exact, fast"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn images_classified_at_once_print_in_the_order_given_with_the_rate() {
+    let files = [
+        "tests/fixtures/coffee.png",
+        "tests/fixtures/rocket.jpg",
+        "tests/fixtures/chelsea.png",
+        "tests/fixtures/astronaut.png",
+        "tests/fixtures/jpeg/chelsea-420.jpg",
+    ];
+    let run = |jobs: &str| {
+        let mut args = vec![
+            "classify",
+            "-m",
+            "efficientnet-lite0",
+            "--json",
+            "--jobs",
+            jobs,
+        ];
+        args.extend(files);
+        effnet(&args)
+    };
+    let (one, three) = (run("1"), run("3"));
+    assert!(three.status.success(), "{}", text(&three.stderr));
+    assert_eq!(
+        text(&three.stdout),
+        text(&one.stdout),
+        "the same lines, in the same order"
+    );
+    let order: Vec<String> = text(&three.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(order, files);
+    let stderr = text(&three.stderr);
+    assert!(
+        stderr.contains("5 images in ") && stderr.contains(" per minute (3 at a time)"),
+        "{stderr}"
+    );
+}

@@ -20,6 +20,10 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const all = await clf.classify(img, { maxResults: 1, withProbabilities: true });
   const probs: Float32Array | undefined = all.probabilities;
   if (probs && probs[all.categories[0].index] > 0.5) console.log(all.categories[0].label);
+  const fast = await clf.classify(blob, { decode: 'fast' });
+  console.log(fast.timing.decodeMs);
+  // @ts-expect-error only 'fast' or 'exact'
+  await clf.classify(blob, { decode: 'draft' });
   const batch = await clf.classifyBatch([img, blob], {}, (done, total) => console.log(done / total));
   for (const b of batch) if ('error' in b) console.log(b.error.code);
   try {

@@ -118,6 +118,17 @@ export interface ClassifyOptions {
   categoryDenylist?: string[];
   /** also return every class's probability as `probabilities` (default false) */
   withProbabilities?: boolean;
+  /**
+   * how an encoded JPEG (a Blob/File, or bytes in Node) is decoded: 'exact' (default) in full;
+   * 'fast' at 1/2, 1/4 or 1/8 of its size (libjpeg's scaled decode, PIL's `draft`), the largest
+   * reduction that keeps the short side >= the model's resize target. Other images: as 'exact'.
+   */
+  decode?: 'fast' | 'exact';
+  /**
+   * also return `thumbnail`, a JPEG at most this wide (1..1024) made in the worker from the
+   * pixels it decoded for the model, no second decode (null in Node); 0 (default): none
+   */
+  thumbnailWidth?: number;
 }
 
 export interface Category {
@@ -147,7 +158,18 @@ export interface Classification {
   categories: Category[];
   /** with `withProbabilities: true`: the probability of every class, by category index */
   probabilities?: Float32Array;
-  timing: { decodeMs: number; preprocessMs: number; inferenceMs: number; totalMs: number };
+  timing: {
+    decodeMs: number;
+    preprocessMs: number;
+    inferenceMs: number;
+    totalMs: number;
+    /** decode 'fast' in the browser: reading the Blob's bytes (not in decodeMs) */
+    readMs?: number;
+    /** with thumbnailWidth */
+    thumbnailMs?: number;
+  };
+  /** with thumbnailWidth: the JPEG thumbnail, or null without OffscreenCanvas (Node) */
+  thumbnail?: Blob | null;
   backend: Backend;
 }
 

@@ -1,6 +1,6 @@
 // The tagging page: pick photos -> classify the new ones in the worker -> tags -> grid,
 // search, export. Each step is its own module; this one wires them to the page.
-import { ImageClassifier } from 'effnet-wasm';
+import { Engines } from './engines.js';
 import { canPickDirectory, fileKey, fromDrop, fromFileList, walkHandle } from './folder.js';
 import { tagCounts } from './tags.js';
 import { modelInfo, partition, run } from './runner.js';
@@ -46,7 +46,7 @@ function setState(state) {
 async function loadModel() {
   const status = $('model-status');
   try {
-    const clf = await ImageClassifier.create({
+    const clf = await Engines.create({
       onProgress: (e) => {
         if (e.phase === 'download' && !e.cached && e.totalBytes) {
           status.textContent = `Downloading the model (once): ${Math.round((100 * e.loadedBytes) / e.totalBytes)}%`;
@@ -104,8 +104,10 @@ function refreshTagList() {
   $('shown').textContent = grid.query
     ? `${plural(Number($('grid').dataset.shown), 'photo')} tagged “${grid.query}” of ${ok}.`
     : `${plural(ok, 'photo')} tagged.`;
-  clearTimeout(tagListTimer);
+  // a throttle, not a debounce: results arriving faster than every 200 ms must not hold it off
+  if (tagListTimer) return;
   tagListTimer = setTimeout(() => {
+    tagListTimer = 0;
     const all = [...grid.records.values()];
     $('tag-list').replaceChildren(...tagCounts(all).map(([tag, n]) => new Option(`${plural(n, 'photo')}`, tag)));
   }, 200);

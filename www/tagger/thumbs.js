@@ -1,7 +1,8 @@
 // Small JPEG thumbnails (stored with the results, so a reopened library needs no decoding).
-// The bitmap is decoded at the thumbnail's size by the browser, off the main thread.
+// The classifier's worker makes them from the pixels it decoded (classify's thumbnailWidth);
+// this is for a worker that cannot: the bitmap decoded at the thumbnail's size by the browser.
 
-const WIDTH = 240;
+export const WIDTH = 240;
 
 /** @returns {Promise<Blob | null>} null when this browser cannot decode the file */
 export async function makeThumb(file) {

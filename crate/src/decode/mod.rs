@@ -8,6 +8,7 @@
 pub mod complete;
 #[cfg(not(target_arch = "wasm32"))]
 mod libjpeg;
+pub mod scaled;
 pub mod sniff;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};

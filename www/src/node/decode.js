@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
 import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
+import { decodeFast } from '../shared/fast-decode.js';
 
 let jpegReady = null;
 function startJpeg() {
@@ -21,9 +22,13 @@ function startJpeg() {
  * What Node's classify takes -> RGBA pixels: encoded bytes are decoded, pixels pass as they are.
  * @param {object} wasm the crate's wasm module
  * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number} | Uint8Array} source
+ * @param {{decode?: 'fast'|'exact', preprocess?: object}} [o] decode 'fast' with the model's
+ *   preprocess: a JPEG at a reduced size (shared/fast-decode.js)
  */
-export async function toPixels(wasm, source) {
-  const px = source instanceof Uint8Array && !('width' in source) ? await decodeImage(wasm, source) : source;
+export async function toPixels(wasm, source, { decode = 'exact', preprocess } = {}) {
+  const bytes = source instanceof Uint8Array && !('width' in source);
+  const fast = bytes && decode === 'fast' ? decodeFast(wasm, 'image', source, preprocess) : null;
+  const px = fast ?? (bytes ? await decodeImage(wasm, source) : source);
   if (!px || !px.data || !Number.isInteger(px.width) || !Number.isInteger(px.height)) {
     throw new EffnetError(ErrorCode.BAD_IMAGE, 'source must be {data, width, height} RGBA or encoded image bytes (Uint8Array)');
   }

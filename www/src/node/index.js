@@ -49,8 +49,10 @@ export class ImageClassifier {
     const opts = classifyOptions(options);
     this.#session.checkFilter(opts.filter); // before the image is decoded; DISPOSED once disposed
     const t0 = performance.now();
-    const px = await toPixels(wasm, source);
-    return { ...this.#session.classify(px, opts, performance.now() - t0), backend: this.backend };
+    const px = await toPixels(wasm, source, { decode: opts.decode, preprocess: this.model.preprocess });
+    const r = this.#session.classify(px, opts, performance.now() - t0);
+    // Node has no OffscreenCanvas to make a thumbnail with
+    return { ...r, ...(opts.thumbnailWidth ? { thumbnail: null } : {}), backend: this.backend };
   }
 
   /** Classifies every source; a failed one gives `{ error }` in its place and the rest go on. */

@@ -4,7 +4,11 @@
 // category names exist is left to the wasm (`checkFilter`), which has the labels.
 import { EffnetError, ErrorCode } from './errors.js';
 
-const DEFAULTS = { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [], withProbabilities: false };
+const DEFAULTS = { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [], withProbabilities: false, decode: 'exact', thumbnailWidth: 0 };
+// 'fast': a JPEG decoded at 1/2, 1/4 or 1/8 of its size (shared/fast-decode.js); 'exact': in full
+const DECODES = ['fast', 'exact'];
+// a JPEG thumbnail made in the worker from the pixels it decoded (no second decode)
+const MAX_THUMBNAIL = 1024;
 const KNOWN = Object.keys(DEFAULTS);
 // wasm32's usize: any larger count already means every class
 const MAX_COUNT = 2 ** 32 - 1;
@@ -15,7 +19,7 @@ const isNames = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string')
 
 /**
  * @param {import('../index.d.ts').ClassifyOptions} [options]
- * @returns {{filter: {maxResults: number|null, scoreThreshold: number, categoryAllowlist: string[], categoryDenylist: string[]}, withProbabilities: boolean}}
+ * @returns {{filter: {maxResults: number|null, scoreThreshold: number, categoryAllowlist: string[], categoryDenylist: string[]}, withProbabilities: boolean, decode: 'fast'|'exact', thumbnailWidth: number}}
  *   maxResults null: every category
  */
 export function classifyOptions(options = {}) {
@@ -27,7 +31,7 @@ export function classifyOptions(options = {}) {
   }
   // an option given as undefined takes its default, as a missing one does
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-  const { maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities } = o;
+  const { maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities, decode, thumbnailWidth } = o;
   if (!(Number.isSafeInteger(maxResults) && maxResults >= -1)) {
     throw bad(`maxResults must be a non-negative integer or -1 (all), not ${show(maxResults)}`);
   }
@@ -41,8 +45,14 @@ export function classifyOptions(options = {}) {
     throw bad('categoryAllowlist and categoryDenylist are mutually exclusive');
   }
   if (typeof withProbabilities !== 'boolean') throw bad(`withProbabilities must be true or false, not ${show(withProbabilities)}`);
+  if (!DECODES.includes(decode)) throw bad(`decode must be 'fast' or 'exact', not ${show(decode)}`);
+  if (!(Number.isSafeInteger(thumbnailWidth) && thumbnailWidth >= 0 && thumbnailWidth <= MAX_THUMBNAIL)) {
+    throw bad(`thumbnailWidth must be an integer in [0, ${MAX_THUMBNAIL}] (0: none), not ${show(thumbnailWidth)}`);
+  }
   return {
     filter: { maxResults: maxResults === -1 ? null : Math.min(maxResults, MAX_COUNT), scoreThreshold, categoryAllowlist, categoryDenylist },
     withProbabilities,
+    decode,
+    thumbnailWidth,
   };
 }

@@ -6,10 +6,13 @@ import { fetchModel } from '../shared/model-fetch.js';
 import { ModelSession } from '../shared/model-session.js';
 import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
+import { fastPixels } from './fast-pixels.js';
+import { thumbnail } from './thumbnail.js';
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
 let started = null; // the wasm module, once started: a trap's reason is read from it
 let session = null;
+let preprocess = null; // the loaded model's, for decode: 'fast'
 
 // comlink clones errors by name and message: the name carries our code
 const guarded = (fn) => async (...args) => {
@@ -47,6 +50,7 @@ Comlink.expose({
     const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
     const { value, ...load } = await fetchModel(entry, url, { cache, onProgress }, open);
     session = value;
+    preprocess = entry.preprocess;
     return load; // { cached, stored, bytes }
   }),
 
@@ -55,8 +59,19 @@ Comlink.expose({
     loaded().checkFilter(options.filter); // before any pixel is converted
     const { wasm } = await runtime;
     const t0 = performance.now();
-    const px = await pixels(wasm, payload);
-    const r = session.classify(px, options, performance.now() - t0);
+    const read = {};
+    const fast = options.decode === 'fast' ? await fastPixels(payload, wasm, preprocess, read) : null;
+    const px = fast ?? (await pixels(wasm, payload));
+    const r = session.classify(px, options, performance.now() - t0 - (read.readMs ?? 0));
+    if (read.readMs !== undefined) {
+      r.timing.readMs = read.readMs;
+      r.timing.totalMs += read.readMs;
+    }
+    if (options.thumbnailWidth) {
+      const t1 = performance.now();
+      r.thumbnail = await thumbnail(px, options.thumbnailWidth);
+      r.timing.thumbnailMs = performance.now() - t1;
+    }
     return r.probabilities ? Comlink.transfer(r, [r.probabilities.buffer]) : r;
   }),
 

@@ -1,10 +1,15 @@
 //! `effnet classify`: every image is attempted; failures are reported and counted.
 
 use effnet::decode::decode_file;
+use effnet::decode::scaled::{decode_file_fast, min_short_side};
 use effnet::postprocess::Filter;
 use effnet::{Category, Classifier, Error};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
 
 use crate::{resolve, ModelArgs};
 
@@ -14,8 +19,17 @@ struct Line<'a> {
     top: &'a [Category],
 }
 
-fn one(clf: &Classifier, path: &str, k: usize) -> Result<Vec<Category>, Error> {
-    let img = decode_file(path)?;
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Decode {
+    Exact,
+    Fast,
+}
+
+fn one(clf: &Classifier, path: &str, k: usize, decode: Decode) -> Result<Vec<Category>, Error> {
+    let img = match decode {
+        Decode::Exact => decode_file(path)?,
+        Decode::Fast => decode_file_fast(path, min_short_side(&clf.entry().preprocess))?,
+    };
     clf.classify(&img.rgba()?, &Filter::top(k))
         .map_err(|e| match e {
             // name the file, not just its size
@@ -27,34 +41,82 @@ fn one(clf: &Classifier, path: &str, k: usize) -> Result<Vec<Category>, Error> {
         })
 }
 
-pub fn run(args: &ModelArgs, k: usize, json: bool, images: &[String]) -> Result<ExitCode, Error> {
+pub fn run(
+    args: &ModelArgs,
+    k: usize,
+    json: bool,
+    decode: Decode,
+    jobs: Option<usize>,
+    images: &[String],
+) -> Result<ExitCode, Error> {
     let clf = resolve::classifier(args)?;
+    // one image per core at a time: decoding, preprocessing and inference are single-threaded
+    // each, and the model is shared (tract runs a plan from several threads)
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = jobs.unwrap_or(cores).clamp(1, images.len().max(1));
+    let t0 = Instant::now();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
     let mut failed = 0;
-    for path in images {
-        match one(&clf, path, k) {
-            Ok(top) if json => {
-                let line = serde_json::to_string(&Line {
-                    file: path,
-                    top: &top,
-                })
-                .expect("plain structs serialise");
-                println!("{line}");
-            }
-            Ok(top) => {
-                println!("{path}");
-                for c in &top {
-                    println!("  {:6.2}%  {:4}  {}", c.score * 100.0, c.index, c.label);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let (tx, next, clf) = (tx.clone(), &next, &clf);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = images.get(i) else { break };
+                if tx.send((i, one(clf, path, k, decode))).is_err() {
+                    break;
                 }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("effnet: {e}");
+            });
+        }
+        drop(tx);
+        // printed in the order given, each as soon as those before it are
+        let mut done = BTreeMap::new();
+        let mut printed = 0;
+        for (i, r) in rx {
+            done.insert(i, r);
+            while let Some(r) = done.remove(&printed) {
+                failed += print(&images[printed], r, json);
+                printed += 1;
             }
         }
+    });
+    let secs = t0.elapsed().as_secs_f64();
+    if images.len() > 1 {
+        eprintln!(
+            "effnet: {} images in {secs:.1} s, {:.0} per minute ({jobs} at a time)",
+            images.len(),
+            60.0 * images.len() as f64 / secs
+        );
     }
     if failed > 0 {
         eprintln!("effnet: {failed} of {} images failed", images.len());
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One image's lines; 1 if it failed.
+fn print(path: &str, r: Result<Vec<Category>, Error>, json: bool) -> usize {
+    match r {
+        Ok(top) if json => {
+            let line = serde_json::to_string(&Line {
+                file: path,
+                top: &top,
+            })
+            .expect("plain structs serialise");
+            println!("{line}");
+        }
+        Ok(top) => {
+            println!("{path}");
+            for c in &top {
+                println!("  {:6.2}%  {:4}  {}", c.score * 100.0, c.index, c.label);
+            }
+        }
+        Err(e) => {
+            eprintln!("effnet: {e}");
+            return 1;
+        }
+    }
+    0
 }

@@ -48,6 +48,13 @@ enum Command {
         /// One JSON object per line per image
         #[arg(long)]
         json: bool,
+        /// fast: JPEGs decoded at 1/2, 1/4 or 1/8 of their size, the largest reduction that
+        /// keeps the short side >= the model's resize target (as PIL's draft does)
+        #[arg(long, value_enum, default_value_t = classify::Decode::Exact)]
+        decode: classify::Decode,
+        /// Images classified at once (default: one per core)
+        #[arg(long)]
+        jobs: Option<usize>,
         #[arg(required = true)]
         images: Vec<String>,
     },
@@ -80,8 +87,10 @@ fn main() -> ExitCode {
             model,
             top_k,
             json,
+            decode,
+            jobs,
             images,
-        } => classify::run(&model, top_k, json, &images),
+        } => classify::run(&model, top_k, json, decode, jobs, &images),
         Command::Bench(args) => bench::run(&args),
         Command::Profile { model, runs } => bench::profile(&model, runs),
         Command::RunTensor { model, input } => tensor::run(&model, &input),

@@ -1,0 +1,238 @@
+//! The fast path (crate/src/decode/scaled/) against its reference, PIL's `draft('RGB', (n, n))`
+//! with n the model's resize target: the reduction it picks, its pixels, and the probabilities
+//! of those pixels through the model (tests/fixtures/jpeg/draft/, made by
+//! make_jpeg_fixtures.py).
+
+mod common;
+
+use effnet::decode::scaled::{self, JpegError};
+
+fn draft_json() -> serde_json::Value {
+    let text = std::fs::read_to_string(common::fixture("jpeg/draft/draft.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn bytes(case: &str) -> Vec<u8> {
+    std::fs::read(common::fixture(&format!("jpeg/draft/{case}.jpg"))).unwrap()
+}
+
+fn target(id: &str) -> u32 {
+    scaled::min_short_side(&common::manifest().model(id).unwrap().preprocess)
+}
+
+#[test]
+fn the_resize_targets_are_the_references() {
+    // make_jpeg_fixtures.py's n: floor(size / cropPct), in Python
+    let json = draft_json();
+    for (_, case) in json.as_object().unwrap() {
+        for (id, m) in case["models"].as_object().unwrap() {
+            assert_eq!(target(id) as u64, m["target"].as_u64().unwrap(), "{id}");
+        }
+    }
+    assert_eq!(target("efficientnet-lite0"), 256);
+    // TF's crop: the short side whose centred crop is 600
+    assert_eq!(target("efficientnet-b7"), 632);
+}
+
+#[test]
+fn the_reduction_is_pils_draft_rule() {
+    // both sides >= reduction x target; the 12-MP photo decodes at 500x375
+    for (w, h, want) in [
+        (4000, 3000, 8),
+        (3000, 4000, 8),
+        (2048, 2048, 8),
+        (2047, 4000, 4),
+        (4000, 2047, 4),
+        (1024, 1024, 4),
+        (1023, 9000, 2),
+        (512, 512, 2),
+        (511, 2000, 1),
+        (100, 100, 1),
+    ] {
+        assert_eq!(scaled::reduction(w, h, 256), want, "{w}x{h}");
+    }
+}
+
+#[test]
+fn draft_pixels_are_pils() {
+    let json = draft_json();
+    let mut compared = 0;
+    for (case, c) in json.as_object().unwrap() {
+        let jpeg = bytes(case);
+        let stored = &c["stored"];
+        let (sw, sh) = (
+            stored[0].as_u64().unwrap() as u32,
+            stored[1].as_u64().unwrap() as u32,
+        );
+        for (id, m) in c["models"].as_object().unwrap() {
+            let n = m["target"].as_u64().unwrap() as u32;
+            let r = m["reduction"].as_u64().unwrap() as u32;
+            assert_eq!(
+                scaled::reduction(sw, sh, n),
+                r,
+                "{case} {id}: PIL's reduction"
+            );
+            let ours = scaled::decode_scaled(case, &jpeg, n).unwrap();
+            if r == 1 {
+                assert!(
+                    ours.is_none(),
+                    "{case} {id}: nothing to reduce, the full decode's turn"
+                );
+                continue;
+            }
+            let ours = ours.expect("decoded at a reduction");
+            let pil = image::open(common::fixture(&format!("jpeg/draft/{case}.r{r}.png")))
+                .unwrap()
+                .into_rgba8();
+            assert_eq!((ours.width, ours.height), pil.dimensions(), "{case} 1/{r}");
+            let differing = ours
+                .rgba
+                .iter()
+                .zip(pil.as_raw())
+                .filter(|(a, b)| a != b)
+                .count();
+            println!(
+                "{case} 1/{r} ({}x{}): {differing} values differ from PIL's draft",
+                ours.width, ours.height
+            );
+            assert_eq!(differing, 0, "{case} 1/{r}");
+            compared += 1;
+        }
+    }
+    // 1/2, 1/4 and 1/8 all taken, by 4:2:0, 4:2:2, 4:4:4, grey, progressive and restart files
+    assert!(compared >= 8, "{compared}");
+}
+
+/// tract against onnxruntime on the same input: the golden tests' bound (tests/rust/golden.rs);
+/// measured here at most 1.3e-6 (the pixels are the same).
+const MAX_ABS_DIFF: f32 = 1e-5;
+
+#[test]
+fn probabilities_are_the_draft_references() {
+    let json = draft_json();
+    for id in ["efficientnet-lite0", "efficientnet-lite1"] {
+        let clf = common::classifier(id);
+        let n = target(id);
+        for (case, c) in json.as_object().unwrap() {
+            let m = &c["models"][id];
+            let img = scaled::decode_bytes_fast(case, &bytes(case), n).unwrap();
+            let want: Vec<u64> = m["decoded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert_eq!(
+                vec![img.width as u64, img.height as u64],
+                want,
+                "{id} {case}: upright size"
+            );
+            let p = clf
+                .probabilities(&clf.preprocess(&img.rgba().unwrap()).unwrap())
+                .unwrap();
+            let refp: Vec<f32> = m["probs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect();
+            let diff = p
+                .iter()
+                .zip(&refp)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            let top = p
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .unwrap()
+                .0;
+            println!(
+                "{id} {case}: 1/{}, top-1 {top}, max |p - p_ref| = {diff:.1e}",
+                m["reduction"]
+            );
+            assert_eq!(
+                top as u64,
+                m["top1"].as_u64().unwrap(),
+                "{id} {case}: top-1"
+            );
+            assert!(
+                diff <= MAX_ABS_DIFF,
+                "{id} {case}: max |p - p_ref| = {diff}"
+            );
+        }
+    }
+}
+
+#[test]
+fn what_it_leaves_goes_to_the_full_decoder() {
+    // a PNG, and a JPEG too small to reduce: None, and the fast call is the full decode
+    for f in ["chelsea.png", "jpeg/chelsea-420.jpg"] {
+        let b = std::fs::read(common::fixture(f)).unwrap();
+        assert!(scaled::decode_scaled(f, &b, 256).unwrap().is_none(), "{f}");
+        let fast = scaled::decode_bytes_fast(f, &b, 256).unwrap();
+        let full = effnet::decode::decode_bytes(f, &b).unwrap();
+        assert_eq!(
+            (fast.width, fast.height, fast.rgba),
+            (full.width, full.height, full.rgba),
+            "{f}"
+        );
+    }
+    // CMYK: not this decoder's (PIL inverts Adobe CMYK its own way)
+    let cmyk = std::fs::read(common::fixture("odd/cmyk.jpg")).unwrap();
+    let e = scaled::decode_jpeg(&cmyk, |_, _| 2).err().expect("refused");
+    assert!(matches!(e, JpegError::Unsupported(_)), "{e}");
+}
+
+#[test]
+fn a_truncated_jpeg_is_an_error_naming_the_file() {
+    let whole = bytes("chelsea-780x520-420-progressive");
+    let e = scaled::decode_scaled("cut.jpg", &whole[..whole.len() * 2 / 3], 256)
+        .err()
+        .expect("an error");
+    assert!(matches!(e, effnet::Error::Decode { .. }), "{e:?}");
+    assert!(e.to_string().contains("cut.jpg"), "{e}");
+    assert!(e.to_string().contains("JPEG file is truncated"), "{e}");
+}
+
+#[test]
+fn damaged_data_is_an_error_or_pixels_never_a_panic() {
+    // in wasm a panic is a trap that ends the worker: every cut and many flipped bytes of a
+    // baseline-with-restarts and a progressive file, at each reduction
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut rand = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for case in [
+        "chelsea-780x520-420-progressive",
+        "coffee-540x810-422-exif6",
+        "astronaut-1100x1100-444-progressive",
+    ] {
+        let whole = bytes(case);
+        let (mut ok, mut err) = (0, 0);
+        for r in [2, 4, 8] {
+            for cut in (0..whole.len()).step_by(whole.len() / 60) {
+                match scaled::decode_jpeg(&whole[..cut], |_, _| r) {
+                    Ok(_) => ok += 1,
+                    Err(_) => err += 1,
+                }
+            }
+            for _ in 0..60 {
+                let mut b = whole.clone();
+                for _ in 0..1 + rand() % 8 {
+                    let i = (rand() % b.len() as u64) as usize;
+                    b[i] = rand() as u8;
+                }
+                match scaled::decode_jpeg(&b, |_, _| r) {
+                    Ok(_) => ok += 1,
+                    Err(_) => err += 1,
+                }
+            }
+        }
+        println!("{case}: {ok} decoded, {err} refused");
+        assert!(err > 0, "{case}: some damage is refused");
+    }
+}

@@ -1,0 +1,61 @@
+// The tagger's classifiers: several single-threaded engines side by side (one worker each)
+// where the machine has the cores, else one. A photo's decode, preprocessing and inference run
+// one after another in a worker; with one worker per core each stage of one photo overlaps
+// the stages of another, which one multi-threaded engine cannot do (its decode and
+// preprocessing are single-threaded; bench/tagger.mjs measures both). Works without
+// cross-origin isolation too. Same face as one ImageClassifier: model, backend, classify,
+// dispose; `engines` is how many.
+import { ImageClassifier } from 'effnet-wasm';
+import { enginesParam } from './params.js';
+
+/** How many engines for this machine: one per core, at most 4 (each holds a model). */
+export function engineCount(cores = globalThis.navigator?.hardwareConcurrency) {
+  return Math.max(1, Math.min(4, Number.isInteger(cores) ? cores : 1));
+}
+
+export class Engines {
+  #all;
+  #busy;
+
+  constructor(all) {
+    this.#all = all;
+    this.#busy = all.map(() => 0);
+    this.engines = all.length;
+    this.model = all[0].model;
+    // the threads of all engines: what the page runs at once
+    this.backend = { ...all[0].backend, threads: all.reduce((n, c) => n + c.backend.threads, 0), engines: all.length };
+  }
+
+  /**
+   * @param {object} options ImageClassifier.create's; `engines` (default engineCount()) > 1
+   *   makes each engine single-threaded
+   */
+  static async create({ engines = enginesParam ?? engineCount(), ...options } = {}) {
+    const n = Math.max(1, engines);
+    const opts = n > 1 ? { ...options, threads: 1 } : options;
+    // one after another: the first fills the model cache, the others read it
+    const all = [await ImageClassifier.create(opts)];
+    try {
+      for (let i = 1; i < n; i++) all.push(await ImageClassifier.create({ ...opts, onProgress: undefined }));
+    } catch (e) {
+      for (const c of all) c.dispose();
+      throw e;
+    }
+    return new Engines(all);
+  }
+
+  /** On the engine with the fewest photos in flight. */
+  async classify(source, options) {
+    const i = this.#busy.indexOf(Math.min(...this.#busy));
+    this.#busy[i]++;
+    try {
+      return await this.#all[i].classify(source, options);
+    } finally {
+      this.#busy[i]--;
+    }
+  }
+
+  dispose() {
+    for (const c of this.#all) c.dispose();
+  }
+}
