@@ -183,3 +183,25 @@ test('an unknown model is refused before any worker starts', async () => {
   await assert.rejects(createClassifier({ model: 'nope' }, fake.spawn), hasCode(ErrorCode.MODEL_NOT_FOUND));
   assert.equal(fake.workers.length, 0);
 });
+
+test('a worker that never finishes starting its runtime is replaced once; a second that hangs too is a WORKER_CRASHED saying so', async () => {
+  const hangs = new Set([1]);
+  let fake;
+  const init = async (threads) => {
+    const n = fake.workers.length; // the worker being booted is the newest
+    if (hangs.has(n)) return new Promise(() => {});
+    return { simd: true, relaxedSimd: false, threads: 1, build: `fake-${n}`, asked: threads };
+  };
+  fake = fakeWorkers(answer, { init });
+  const clf = await createClassifier({}, fake.spawn, { startTimeoutMs: 50 });
+  assert.equal(fake.workers.length, 2);
+  assert.ok(fake.workers[0].terminated, 'the hung worker is terminated');
+  assert.equal(clf.backend.build, 'fake-2');
+  assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');
+  clf.dispose();
+
+  hangs.add(3).add(4);
+  await assert.rejects(createClassifier({}, fake.spawn, { startTimeoutMs: 50 }), hasCode(ErrorCode.WORKER_CRASHED, /did not start its wasm runtime within 0.05 s/));
+  assert.equal(fake.workers.length, 4, 'one retry, no more');
+  assert.ok(fake.workers[2].terminated && fake.workers[3].terminated);
+});

@@ -26,6 +26,21 @@ const KEY = Symbol('create');
 // classifiers, the ones a crash restarts included, start without measuring again
 let measuredCores;
 
+// How long a worker may take to start its wasm runtime (compile, thread pool) before it is
+// taken for hung, replaced once, and then reported. Firefox 153 was seen, rarely, never
+// settling a worker's start (after the model download, before compile); the page then waited
+// forever. A slow device compiles in seconds, not this.
+export const START_TIMEOUT_MS = 30_000;
+
+/** `promise`, or a WORKER_CRASHED rejection if it has not settled within `ms`. */
+function within(promise, ms) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker did not start its wasm runtime within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export class ImageClassifier {
   #entry;
   #queue;
@@ -87,7 +102,7 @@ export class ImageClassifier {
  * ImageClassifier.create with the worker factory as a parameter, for tests to pass a fake.
  * @param {() => Worker} spawn
  */
-export async function createClassifier(options, spawn) {
+export async function createClassifier(options, spawn, { startTimeoutMs = START_TIMEOUT_MS } = {}) {
   const { threads = 'auto', relaxedSimd = true, cache = true, onProgress } = options;
   const { entry, url } = locateModel(options, HOST);
   const queue = new WorkerQueue(spawn, async (call) => {
@@ -97,10 +112,16 @@ export async function createClassifier(options, spawn) {
     const load = call((api) => api.load(entry, url.href, cache, progress));
     init.catch(() => {});
     load.catch(() => {});
-    const backend = await init;
+    const backend = await within(init, startTimeoutMs);
     measuredCores ??= backend.cores ?? undefined;
     return { backend, load: await load };
   });
-  await queue.start();
+  try {
+    await queue.start();
+  } catch (e) {
+    // a worker that hung starting is tried once more, fresh; any other failure is the answer
+    if (!(e.code === ErrorCode.WORKER_CRASHED && /did not start/.test(e.message))) throw e;
+    await queue.start();
+  }
   return new ImageClassifier(KEY, entry, queue);
 }
