@@ -69,22 +69,8 @@ export function taggerSession({ album = false, setup } = {}) {
     t.other = await serve({ port: 0, mounts, log: (l) => t.otherLog.push(l) });
     t.browser = await launch();
     t.requests = recordRequests(t.browser.context);
-    // counts live object URLs in every page: created minus revoked (`liveObjectUrls()`)
-    await t.browser.context.addInitScript(() => {
-      const live = new Set();
-      const create = URL.createObjectURL;
-      const revoke = URL.revokeObjectURL;
-      URL.createObjectURL = (o) => {
-        const u = create(o);
-        live.add(u);
-        return u;
-      };
-      URL.revokeObjectURL = (u) => {
-        live.delete(u);
-        revoke(u);
-      };
-      globalThis.liveObjectUrls = () => live.size;
-    });
+    // tools/page-hooks.js in every page: `liveObjectUrls()` counts object URLs created and not revoked
+    await t.browser.context.addInitScript({ path: fileURLToPath(new URL('../../tools/page-hooks.js', import.meta.url)) });
     await setup?.(t);
   });
   after(async () => {
