@@ -21,16 +21,20 @@ const photos = PHOTOS.map((name) => wasm.decodeImage(new Uint8Array(readFileSync
 
 const OURS = 'effnet_wasm_f32_4x8';
 
+/** Each photo's logits through `clf`. */
+const logitsOf = (clf) =>
+  photos.map((img) => {
+    clf.preprocess(img.data, img.width, img.height);
+    clf.infer();
+    return clf.output();
+  });
+
 /** Logits for each photo, and the kernels the model's matrix products ran. */
 function run(entry, bytes, own) {
   wasm.setOwnGemm(own);
-  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes, false);
+  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes);
   try {
-    const logits = photos.map((img) => {
-      clf.preprocess(img.data, img.width, img.height);
-      clf.infer();
-      return clf.output();
-    });
+    const logits = logitsOf(clf);
     const kernels = new Set(
       JSON.parse(clf.profile())
         .map((t) => /^OptMatMul\((.*)\)$/.exec(t.op)?.[1])
@@ -111,13 +115,9 @@ test('depthwise convolution, per operation: every kernel path equals tract\'s bi
 /** Logits per photo with our depthwise convolution or tract's, and the profile's op names. */
 function runDw(entry, bytes, own) {
   wasm.setOwnDwconv(own);
-  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes, false);
+  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes);
   try {
-    const logits = photos.map((img) => {
-      clf.preprocess(img.data, img.width, img.height);
-      clf.infer();
-      return clf.output();
-    });
+    const logits = logitsOf(clf);
     return { logits, ops: JSON.parse(clf.profile()).map((t) => `${t.op} ${t.nodes}`) };
   } finally {
     clf.free();
