@@ -26,8 +26,9 @@ const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures
 /**
  * What each engine gets: its wasm build family and whether it has threads.
  * @typedef {{threads: boolean, relaxedSimd: boolean, threadsReason?: RegExp, stressInstances: number,
- *   idbRefusesBlobs: boolean}} Expect
- *   idbRefusesBlobs: IndexedDB refuses Blob values by itself (WebKit's in-memory databases)
+ *   idbRefusesBlobs: boolean, trapThreads?: boolean}} Expect
+ *   idbRefusesBlobs: IndexedDB refuses Blob values by itself (WebKit's in-memory databases);
+ *   trapThreads: false runs the trap test single-threaded (firefox.test.mjs says why)
  */
 
 /** PIL's RGBA pixels of a fixture (the reference every engine is held to). */
@@ -179,8 +180,8 @@ export function engineSuite(engine, expect) {
 
   test(`${engine}: a panic and a failed allocation in Rust are WORKER_CRASHED errors saying so; each time the next call gets a fresh worker`, async () => {
     const page = await harness();
-    const out = await page.evaluate(async () => {
-      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+    const out = await page.evaluate(async (threads) => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads });
       const photo = await fixture('coffee.png');
       const runs = [];
       for (const kind of ['panic', 'oom']) {
@@ -193,7 +194,7 @@ export function engineSuite(engine, expect) {
       }
       clf.dispose();
       return runs;
-    });
+    }, expect.trapThreads === false ? 1 : 'auto');
     console.log(`${engine}: ${JSON.stringify(out)}`);
     const [panic, oom] = out;
     assert.equal(panic.trapped.code, 'WORKER_CRASHED');

@@ -198,10 +198,15 @@ test('a worker that never finishes starting its runtime is replaced once; a seco
   assert.ok(fake.workers[0].terminated, 'the hung worker is terminated');
   assert.equal(clf.backend.build, 'fake-2');
   assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');
+  // after a crash, the next call's fresh worker hangs too: that call goes on in another one
+  hangs.add(3);
+  fake.workers[1].crash('gone');
+  assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 4');
+  assert.ok(fake.workers[2].terminated, 'the hung worker is terminated');
   clf.dispose();
 
-  hangs.add(3).add(4);
+  hangs.add(5).add(6);
   await assert.rejects(createClassifier({}, fake.spawn, { startTimeoutMs: 50 }), hasCode(ErrorCode.WORKER_CRASHED, /did not start its wasm runtime within 0.05 s/));
-  assert.equal(fake.workers.length, 4, 'one retry, no more');
-  assert.ok(fake.workers[2].terminated && fake.workers[3].terminated);
+  assert.equal(fake.workers.length, 6, 'one retry, no more');
+  assert.ok(fake.workers[4].terminated && fake.workers[5].terminated);
 });

@@ -27,7 +27,7 @@ const KEY = Symbol('create');
 let measuredCores;
 
 // How long a worker may take to start its wasm runtime (compile, thread pool) before it is
-// taken for hung, replaced once, and then reported. Firefox 153 was seen, rarely, never
+// taken for hung, replaced once (worker-queue.js), and then reported. Firefox 153 was seen, rarely, never
 // settling a worker's start (after the model download, before compile); the page then waited
 // forever. A slow device compiles in seconds, not this.
 export const START_TIMEOUT_MS = 30_000;
@@ -36,7 +36,11 @@ export const START_TIMEOUT_MS = 30_000;
 function within(promise, ms) {
   let timer;
   const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker did not start its wasm runtime within ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => {
+      const err = new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker did not start its wasm runtime within ${ms / 1000} s`);
+      err.hung = true; // worker-queue.js tries a fresh worker once
+      reject(err);
+    }, ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
@@ -116,12 +120,6 @@ export async function createClassifier(options, spawn, { startTimeoutMs = START_
     measuredCores ??= backend.cores ?? undefined;
     return { backend, load: await load };
   });
-  try {
-    await queue.start();
-  } catch (e) {
-    // a worker that hung starting is tried once more, fresh; any other failure is the answer
-    if (!(e.code === ErrorCode.WORKER_CRASHED && /did not start/.test(e.message))) throw e;
-    await queue.start();
-  }
+  await queue.start();
   return new ImageClassifier(KEY, entry, queue);
 }

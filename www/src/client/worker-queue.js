@@ -58,14 +58,25 @@ export class WorkerQueue {
     return this.#disposed;
   }
 
-  /** Starts and boots a worker now; create() reports what goes wrong. */
+  /** Starts and boots a worker now; create() reports what goes wrong. A worker that hung
+   *  starting (boot's WORKER_CRASHED marked `hung`) is replaced once. */
   async start() {
+    try {
+      await this.#startOne();
+    } catch (e) {
+      if (!(e.code === ErrorCode.WORKER_CRASHED && e.hung)) throw e;
+      await this.#startOne();
+    }
+  }
+
+  async #startOne() {
     const handle = new WorkerHandle(this.#spawn(), (why) => this.#crash(handle, why));
     this.#handle = handle;
     try {
       this.booted = await this.#boot((fn) => handle.call(fn));
     } catch (e) {
       const err = toEffnetError(e);
+      if (e?.hung) err.hung = true;
       handle.terminate(err);
       if (this.#handle === handle) this.#handle = null;
       throw err;
