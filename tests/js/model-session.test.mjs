@@ -126,7 +126,8 @@ test('classify: the filter and the pixels reach the wasm; the host\'s decode tim
   const { decodeMs, preprocessMs, inferenceMs, totalMs } = r.timing;
   assert.deepEqual(Object.keys(r.timing), ['decodeMs', 'preprocessMs', 'inferenceMs', 'totalMs']);
   assert.equal(decodeMs, 7);
-  assert.ok(preprocessMs >= 5 && preprocessMs < 10, `preprocess ${preprocessMs}`);
+  // lower bounds only: a loaded machine stretches every step (the steps' order is the log's)
+  assert.ok(preprocessMs >= 5, `preprocess ${preprocessMs}`);
   assert.ok(inferenceMs >= 10, `inference ${inferenceMs}`);
   assert.ok(totalMs >= decodeMs + preprocessMs + inferenceMs, `total ${totalMs}`);
   session.free();
