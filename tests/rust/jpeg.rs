@@ -37,12 +37,7 @@ fn every_subsampling_decodes_to_pils_pixels() {
         let ours = ours(case);
         let pil = pil_pixels(case);
         assert_eq!((ours.width, ours.height), pil.dimensions(), "{case}");
-        let differing = ours
-            .rgba
-            .iter()
-            .zip(pil.as_raw())
-            .filter(|(a, b)| a != b)
-            .count();
+        let differing = common::differing(&ours.rgba, pil.as_raw());
         println!(
             "{case}: {differing} of {} values differ from PIL's",
             ours.rgba.len()

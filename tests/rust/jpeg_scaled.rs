@@ -85,12 +85,7 @@ fn draft_pixels_are_pils() {
                 .unwrap()
                 .into_rgba8();
             assert_eq!((ours.width, ours.height), pil.dimensions(), "{case} 1/{r}");
-            let differing = ours
-                .rgba
-                .iter()
-                .zip(pil.as_raw())
-                .filter(|(a, b)| a != b)
-                .count();
+            let differing = common::differing(&ours.rgba, pil.as_raw());
             println!(
                 "{case} 1/{r} ({}x{}): {differing} values differ from PIL's draft",
                 ours.width, ours.height

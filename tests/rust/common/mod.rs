@@ -36,3 +36,8 @@ pub fn classifier(id: &str) -> Classifier {
     let entry = manifest().model(id).unwrap().clone();
     Classifier::new(entry, &model_bytes(id)).unwrap()
 }
+
+/// How many bytes of two pixel buffers differ.
+pub fn differing(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count()
+}
