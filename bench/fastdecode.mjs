@@ -46,13 +46,15 @@ function unpacked(pkg) {
   return dir;
 }
 
-/** width x height from the frame header */
-function jpegSize(b) {
+/** width x height, and whether it is progressive, from the frame header */
+function jpegFrame(b) {
   for (let i = 2; i + 9 < b.length; i += 2 + ((b[i + 2] << 8) | b[i + 3])) {
     const m = b[i + 1];
-    if (m >= 0xc0 && m <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(m)) return `${(b[i + 7] << 8) | b[i + 8]}x${(b[i + 5] << 8) | b[i + 6]}`;
+    if (m >= 0xc0 && m <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(m)) {
+      return { size: `${(b[i + 7] << 8) | b[i + 8]}x${(b[i + 5] << 8) | b[i + 6]}`, progressive: m === 0xc2 };
+    }
   }
-  return null;
+  return { size: null, progressive: false };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -78,12 +80,12 @@ for (const [pkg, files] of Object.entries(PHOTOS)) {
     rows.push({
       name: f.split('/').at(-1) === '2560x1600.jpg' ? f.split('/').at(-4) : f.split('/').at(-1).replace('.jpg', ''),
       bytes: bytes.length,
-      size: jpegSize(bytes),
+      ...jpegFrame(bytes),
       top1: e[0].index === q[0].index,
       inTop5: e.slice(0, 5).some((c) => c.index === q[0].index) && q.slice(0, 5).some((c) => c.index === e[0].index),
       tags: te.join() === tq.join(),
-      exactLabel: e[0].label.split(', ')[0],
-      fastLabel: q[0].label.split(', ')[0],
+      exactLabel: `${e[0].label.split(', ')[0]} ${e[0].score.toFixed(2)}`,
+      fastLabel: `${q[0].label.split(', ')[0]} ${q[0].score.toFixed(2)}`,
       exactTags: te,
       fastTags: tq,
       diff,
@@ -95,16 +97,16 @@ for (const [pkg, files] of Object.entries(PHOTOS)) {
 clf.dispose();
 
 console.log(`# decode: 'fast' vs 'exact', ${model}, ${rows.length} photographs from ${Object.keys(PHOTOS).join(', ')}`);
-console.log(`\n| photo | size | MB | top-1 exact | top-1 fast | coarse tags exact | fast (if different) | max abs dp |`);
+console.log(`\n| photo | size | MB | top-1 exact (p) | top-1 fast (p) | coarse tags exact | fast (if different) | max abs dp |`);
 console.log(`|---|---|---|---|---|---|---|---|`);
 for (const r of rows) {
   console.log(
-    `| ${r.name} | ${r.size} | ${(r.bytes / 1e6).toFixed(1)} | ${r.exactLabel} | ${r.top1 ? '=' : r.fastLabel} | ${r.exactTags.join(', ') || '-'} | ${r.tags ? '=' : r.fastTags.join(', ') || '-'} | ${r.diff.toFixed(3)} |`,
+    `| ${r.name} | ${r.size}${r.progressive ? ' progressive' : ''} | ${(r.bytes / 1e6).toFixed(1)} | ${r.exactLabel} | ${r.top1 ? '=' : r.fastLabel} | ${r.exactTags.join(', ') || '-'} | ${r.tags ? '=' : r.fastTags.join(', ') || '-'} | ${r.diff.toFixed(3)} |`,
   );
 }
 const mp = rows.map((r) => r.size.split('x').reduce((a, b) => a * b) / 1e6);
 const count = (k) => rows.filter((r) => r[k]).length;
-console.log(`\n${rows.length} photos, ${Math.min(...mp).toFixed(1)} to ${Math.max(...mp).toFixed(1)} MP (median ${median(mp).toFixed(1)})`);
+console.log(`\n${rows.length} photos (${count('progressive')} progressive), ${Math.min(...mp).toFixed(1)} to ${Math.max(...mp).toFixed(1)} MP (median ${median(mp).toFixed(1)})`);
 console.log(`top-1 agreement: ${count('top1')} of ${rows.length}; each top-1 in the other's top 5: ${count('inTop5')} of ${rows.length}`);
 console.log(`coarse tags (threshold ${DEFAULT_THRESHOLD}) identical: ${count('tags')} of ${rows.length}`);
 console.log(`max |p_fast - p_exact| over 1000 classes: median ${median(rows.map((r) => r.diff)).toFixed(3)}, max ${Math.max(...rows.map((r) => r.diff)).toFixed(3)}`);
