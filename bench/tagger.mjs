@@ -139,8 +139,8 @@ try {
   const runs = [];
   for (const c of CONFIGS) runs.push(await runOnce(c));
   const sizes = (await readdir(dir)).map((f) => statSync(join(dir, f)).size);
-  const what = process.env.EFFNET_BENCH_PHOTOS ? `the ${sizes.length} photos of ${dir}` : `${N} photos of 4000x3000 (12 MP JPEG`;
-  console.log(`# tagger: ${what}, median ${mib(median(sizes))} MiB), ${cpus().length} cores (${cpus()[0].model.trim()})`);
+  const what = process.env.EFFNET_BENCH_PHOTOS ? `the ${sizes.length} photos of ${dir} (` : `${N} photos of 4000x3000 (12 MP JPEG, `;
+  console.log(`# tagger: ${what}median ${mib(median(sizes))} MiB), ${cpus().length} cores (${cpus()[0].model.trim()})`);
   const med = (xs) => (xs.length ? median(xs).toFixed(0) : '-');
   console.log(`\n| decode | engines x threads | photos | seconds | photos per minute | read ms | decode ms | preprocess ms | inference ms | thumbnail ms | store ms |`);
   console.log(`|---|---|---|---|---|---|---|---|---|---|---|`);
