@@ -59,9 +59,12 @@ async function browserRss() {
 }
 
 const work = await mkdtemp(join(tmpdir(), 'effnet-tagger-bench-'));
-const dir = join(work, 'photos');
-const made = spawnSync(join(venv, 'bin/python'), [`${repo}/tools/tagger_photos.py`, 'bench', dir, String(N)], { encoding: 'utf8' });
-if (made.status !== 0) throw new Error(`making the photos failed: ${made.error ?? made.stderr}`);
+// EFFNET_BENCH_PHOTOS=dir: that folder's photos instead (each classified, whatever N says)
+const dir = process.env.EFFNET_BENCH_PHOTOS || join(work, 'photos');
+if (!process.env.EFFNET_BENCH_PHOTOS) {
+  const made = spawnSync(join(venv, 'bin/python'), [`${repo}/tools/tagger_photos.py`, 'bench', dir, String(N)], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`making the photos failed: ${made.error ?? made.stderr}`);
+}
 
 const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test` } });
 const browser = await launch();
@@ -136,7 +139,8 @@ try {
   const runs = [];
   for (const c of CONFIGS) runs.push(await runOnce(c));
   const sizes = (await readdir(dir)).map((f) => statSync(join(dir, f)).size);
-  console.log(`# tagger: ${N} photos of 4000x3000 (12 MP JPEG, median ${mib(median(sizes))} MiB), ${cpus().length} cores (${cpus()[0].model.trim()})`);
+  const what = process.env.EFFNET_BENCH_PHOTOS ? `the ${sizes.length} photos of ${dir} (` : `${N} photos of 4000x3000 (12 MP JPEG, `;
+  console.log(`# tagger: ${what}median ${mib(median(sizes))} MiB), ${cpus().length} cores (${cpus()[0].model.trim()})`);
   const med = (xs) => (xs.length ? median(xs).toFixed(0) : '-');
   console.log(`\n| decode | engines x threads | photos | seconds | photos per minute | read ms | decode ms | preprocess ms | inference ms | thumbnail ms | store ms |`);
   console.log(`|---|---|---|---|---|---|---|---|---|---|---|`);

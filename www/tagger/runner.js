@@ -1,8 +1,8 @@
 // One tagging run: classify every entry that has no stored result, 2 at a time per engine
 // (www/tagger/engines.js; each engine queues them for its worker, so the next photo's bytes
-// are on their way while one is classified), store each result as it comes, report progress. Cancel stops starting new photos; a failed
-// photo is stored with its reason and the run goes on; so does a result IndexedDB would not
-// take (it stays in the page only).
+// are on their way while one is classified), store each result as it comes, report progress.
+// Cancel stops starting new photos; a failed photo is stored with its reason and the run goes
+// on; so does a result IndexedDB would not take (it stays in the page only).
 import { DEFAULT_THRESHOLD, TAG_TABLE, categoriesNeeded, deriveTags, shortLabel } from './tags.js';
 import { fileKey } from './folder.js';
 import { makeThumb, WIDTH as THUMB_WIDTH } from './thumbs.js';
@@ -59,8 +59,8 @@ export async function partition(entries, model) {
 export async function run(clf, todo, { signal, concurrency = 2 * (clf.engines ?? 1), threshold = DEFAULT_THRESHOLD, onResult, onProgress, onStoreError } = {}) {
   const model = modelInfo(clf);
   // the top 5 a record keeps and the fine labels; the coarse tags sum the probability vector.
-  // JPEGs decode at the size the model needs (decode: 'fast'): a 12-MP photo at 1/8
-  // The thumbnail comes from the pixels the worker decoded, not from a second decode.
+  // JPEGs decode at the size the model needs (decode: 'fast': a 12-MP photo at 1/8), and the
+  // thumbnail comes from the pixels the worker decoded, not from a second decode.
   const options = { maxResults: categoriesNeeded(threshold, 5), withProbabilities: true, decode: decodeParam, thumbnailWidth: THUMB_WIDTH };
   // the WordNet tags are per ImageNet-1k class: another label set gets its fine labels only
   const tagTable = clf.model.output?.labels === TAG_TABLE.labels ? TAG_TABLE : { tags: [], classes: [] };

@@ -32,8 +32,10 @@ pub struct Component {
     /// real samples in `plane` (libjpeg's downsampled_width/height)
     pub dw: usize,
     pub dh: usize,
-    /// progressive only: every coefficient, 64 per block
+    /// progressive only: every coefficient, 64 per block, and which AC terms are nonzero (bit
+    /// k: zigzag index k), so that a refinement scan visits only those
     coefs: Vec<i16>,
+    nonzero: Vec<u64>,
     /// the quantisation table, latched at the component's first scan as libjpeg does
     q: Option<[u16; 64]>,
 }
@@ -221,6 +223,7 @@ fn parse_frame(
             dw: 0,
             dh: 0,
             coefs: vec![],
+            nonzero: vec![],
             q: None,
         });
     }
@@ -251,6 +254,7 @@ fn parse_frame(
         c.plane = vec![0; c.bwp * ss * c.bhp * ss];
         if progressive {
             c.coefs = vec![0; c.bwp * c.bhp * 64];
+            c.nonzero = vec![0; c.bwp * c.bhp];
         }
     }
     Ok(Frame {
@@ -455,8 +459,10 @@ fn decode_scan(
                             }
                             continue;
                         }
-                        let i = (byy * c.bwp + bxx) * 64;
-                        let b: &mut [i16; 64] = (&mut c.coefs[i..i + 64]).try_into().unwrap();
+                        let bi = byy * c.bwp + bxx;
+                        let b: &mut [i16; 64] =
+                            (&mut c.coefs[bi * 64..bi * 64 + 64]).try_into().unwrap();
+                        let nz = &mut c.nonzero[bi];
                         match (scan.ss == 0, scan.ah == 0) {
                             (true, true) => {
                                 bits.ensure(32);
@@ -469,8 +475,8 @@ fn decode_scan(
                                     b[0] |= 1 << scan.al;
                                 }
                             }
-                            (false, true) => ac_first(bits, ac_t[k], b, scan, &mut eobrun)?,
-                            (false, false) => ac_refine(bits, ac_t[k], b, scan, &mut eobrun)?,
+                            (false, true) => ac_first(bits, ac_t[k], b, nz, scan, &mut eobrun)?,
+                            (false, false) => ac_refine(bits, ac_t[k], b, nz, scan, &mut eobrun)?,
                         }
                     }
                 }
@@ -543,6 +549,7 @@ fn ac_first(
     bits: &mut Bits,
     t: &Huffman,
     b: &mut [i16; 64],
+    nz: &mut u64,
     scan: &Scan,
     eobrun: &mut u32,
 ) -> Result<(), JpegError> {
@@ -553,19 +560,28 @@ fn ac_first(
     let mut k = scan.ss;
     while k <= scan.se {
         bits.ensure(32);
-        let rs = bits.decode(t)?;
-        let (r, s) = ((rs >> 4) as u32, (rs & 15) as u32);
-        if s != 0 {
-            k += r as usize;
+        let (r, v) = match bits.fast_ac(t) {
+            // an EOB run of 1: this block's end
+            Some((EOB, _)) => break,
+            Some(rv) => rv,
+            None => {
+                let rs = bits.decode(t)?;
+                let (r, s) = ((rs >> 4) as u32, (rs & 15) as u32);
+                if s == 0 && r != 15 {
+                    *eobrun = (1 << r) - 1 + bits.bits(r);
+                    break;
+                }
+                (r as usize, bits.receive_extend(s))
+            }
+        };
+        k += r;
+        // v is 0 for ZRL: sixteen zeros
+        if v != 0 {
             if k > 63 {
                 return Err(JpegError::Corrupt("coefficient index past 63"));
             }
-            b[NATURAL[k]] = (bits.receive_extend(s) << scan.al) as i16;
-        } else if r == 15 {
-            k += 15;
-        } else {
-            *eobrun = (1 << r) - 1 + bits.bits(r);
-            break;
+            b[NATURAL[k]] = (v << scan.al) as i16;
+            *nz |= 1 << k;
         }
         k += 1;
     }
@@ -578,6 +594,7 @@ fn ac_refine(
     bits: &mut Bits,
     t: &Huffman,
     b: &mut [i16; 64],
+    nz: &mut u64,
     scan: &Scan,
     eobrun: &mut u32,
 ) -> Result<(), JpegError> {
@@ -602,34 +619,50 @@ fn ac_refine(
                 *eobrun = (1 << r) + bits.bits(r as u32);
                 break;
             }
-            while k <= scan.se {
-                let c = &mut b[NATURAL[k]];
-                if *c != 0 {
-                    refine(bits, c);
-                } else {
-                    r -= 1;
-                    if r < 0 {
-                        break;
-                    }
-                }
-                k += 1;
+            // past the nonzero terms (a correction bit each, in order) and r zero ones: k
+            // ends at the next zero term after those, or past the band
+            let band = (u64::MAX >> (63 - scan.se)) & (u64::MAX << k);
+            let mut zeros = !*nz & band;
+            while r > 0 && zeros != 0 {
+                zeros &= zeros - 1;
+                r -= 1;
             }
+            let target = if zeros == 0 {
+                scan.se + 1
+            } else {
+                zeros.trailing_zeros() as usize
+            };
+            let below = if target >= 64 {
+                u64::MAX
+            } else {
+                (1 << target) - 1
+            };
+            let mut m = *nz & band & below;
+            while m != 0 {
+                let z = m.trailing_zeros() as usize;
+                m &= m - 1;
+                refine(bits, &mut b[NATURAL[z]]);
+            }
+            k = target;
             if value != 0 {
                 if k > 63 {
                     return Err(JpegError::Corrupt("coefficient index past 63"));
                 }
                 b[NATURAL[k]] = value;
+                *nz |= 1 << k;
             }
             k += 1;
         }
     }
     if *eobrun > 0 {
-        while k <= scan.se {
-            let c = &mut b[NATURAL[k]];
-            if *c != 0 {
-                refine(bits, c);
+        // the rest of the band: a correction bit for each nonzero term, in order
+        if k <= scan.se {
+            let mut m = *nz & (u64::MAX >> (63 - scan.se)) & (u64::MAX << k);
+            while m != 0 {
+                let z = m.trailing_zeros() as usize;
+                m &= m - 1;
+                refine(bits, &mut b[NATURAL[z]]);
             }
-            k += 1;
         }
         *eobrun -= 1;
     }
