@@ -254,7 +254,9 @@ async function launchWebKit() {
       .usingServer(`http://127.0.0.1:${port}`)
       .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } })
       .build();
-    await driver.manage().setTimeouts({ script: 300_000, pageLoad: 120_000 });
+    // as for Firefox: a test's own timeouts say what hung (a stress page of 25 instances on a
+    // loaded machine took over 5 min, which the driver's 300 s cut short)
+    await driver.manage().setTimeouts({ script: 30 * 60_000, pageLoad: 120_000 });
     const caps = await driver.getCapabilities();
     let open = null;
     return {
