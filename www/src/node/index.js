@@ -21,7 +21,7 @@ export async function capabilities() {
 }
 
 /** Node has no IndexedDB: models are read from disk or downloaded each time. */
-export const ModelCache = { list: async () => [], delete: async () => {}, clear: async () => {} };
+export const ModelCache = { list: async () => [], has: async () => false, delete: async () => {}, clear: async () => {} };
 
 const HOST = { base: (where) => toUrl(String(where).replace(/\/?$/, '/')), packagedBase: new URL('../../../models/', import.meta.url) };
 
