@@ -22,6 +22,7 @@ const PHOTOS = Object.keys(reference);
 
 let browser, requests, work;
 const origins = [];
+const servers = [];
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'effnet-offline-'));
   browser = await launch();
@@ -30,6 +31,7 @@ before(async () => {
 after(async () => {
   await browser?.context.setOffline(false);
   await browser?.close();
+  for (const s of servers) s.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -37,6 +39,7 @@ after(async () => {
 async function server(root = `${repo}/dist-test`) {
   const s = await serve({ port: 0, mounts: { '/': root } });
   origins.push(s.url);
+  servers.push(s);
   return s;
 }
 
@@ -76,6 +79,51 @@ async function upload(page, files) {
 
 const firstLabel = (page, name) =>
   page.locator('.card', { has: page.locator('h3', { hasText: name }) }).first().locator('.bar .label').first().textContent();
+
+test('demo, first visit: one bar for the wasm and the model; the cache panel shows the storage and asks for persistence at the second model', async () => {
+  const s = await server();
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    // every text the bar shows, and the page's calls of persist() (the browser's own still runs)
+    window.progressSeen = [];
+    document.addEventListener('DOMContentLoaded', () =>
+      new MutationObserver(() => window.progressSeen.push(document.querySelector('#progress-text').textContent)).observe(document.querySelector('#progress-text'), { childList: true, characterData: true, subtree: true }),
+    );
+    window.persistCalls = 0;
+    const persist = navigator.storage.persist.bind(navigator.storage);
+    navigator.storage.persist = () => (window.persistCalls++, persist());
+  });
+  await openDemo(page, `${s.url}/index.html`);
+  const seen = await page.evaluate(() => window.progressSeen);
+  const build = (await page.textContent('#backend')).includes('2 threads') ? 'simd-threads-relaxed' : 'simd-relaxed';
+  const wasmBytes = JSON.parse(await readFile(`${repo}/www/pkg/${build}/integrity.json`, 'utf8')).bytes;
+  const lite0 = JSON.parse(await readFile(`${repo}/models/manifest.json`, 'utf8')).models.find((m) => m.id === 'efficientnet-lite0').bytes;
+  const both = `${((wasmBytes + lite0) / 1e6).toFixed(1)} MB`;
+  const downloads = seen.filter((t) => t.startsWith('Downloading'));
+  console.log(`first visit: ${downloads.length} bar texts, the first ${downloads[0]}, the last ${downloads.at(-1)}`);
+  assert.ok(downloads.length > 2 && downloads.every((t) => t.endsWith(`of ${both} (${t.match(/\((\d+)%\)$/)?.[1]}%)`)), `one bar over wasm + model (${both}): ${downloads.join(' | ')}`);
+  const percents = downloads.map((t) => Number(t.match(/\((\d+)%\)$/)[1]));
+  assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'the bar only grows');
+  assert.equal(percents.at(-1), 100);
+
+  const storage = async () => {
+    await page.waitForFunction(() => /This site stores/.test(document.querySelector('#storage').textContent), null, { timeout: 30_000 });
+    const text = await page.textContent('#storage');
+    return { text, usedMb: Number(text.match(/stores ([\d.]+) MB of the ([\d.]+) MB/)[1]) };
+  };
+  const one = await storage();
+  console.log(`one model cached: ${one.text}`);
+  assert.ok(one.usedMb > 18, 'the model (18.5 MB) and the wasm count in the usage');
+  assert.equal(await page.evaluate(() => window.persistCalls), 0, 'no persist() for one model');
+  await page.selectOption('#model', 'efficientnet-lite0-fp16');
+  await page.waitForFunction(() => /9\.3 MB download.*✓ cached/.test(document.querySelector('#model-info').textContent), null, { timeout: 60_000 });
+  const two = await storage();
+  console.log(`two models cached: ${two.text}`);
+  assert.ok(two.usedMb > one.usedMb + 9, `${two.usedMb} MB after ${one.usedMb} MB and a 9.3 MB model`);
+  assert.equal(await page.evaluate(() => window.persistCalls), 1, 'persist() asked for once');
+  assert.match(two.text, /Persistent storage|persistent storage was asked for and not granted/);
+  await page.close();
+});
 
 test('demo: visited once, then offline: the reload classifies every fixture photo with the reference top-1, isolated, 2 threads', async () => {
   const s = await server();

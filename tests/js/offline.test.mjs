@@ -69,6 +69,7 @@ test('the total waits for both sizes, then only grows, and ends at the sum', () 
   assert.deepEqual(out.map((e) => `${e.resource}:${e.phase}:${e.loadedBytes}`), ['model:download:20', 'wasm:download:5', 'model:download:100', 'wasm:download:50', 'model:compile:100', 'model:ready:100']);
   assert.deepEqual(out.map((e) => e.total.totalBytes), [150, 150, 150, 150, 150, 150]);
   assert.deepEqual(out.map((e) => e.total.loadedBytes), [25, 25, 105, 150, 150, 150]);
+  assert.ok(out.every((e) => e.total.cachedBytes === 0));
 });
 
 test('cached resources report once, full; a missing callback or an unknown resource', () => {
@@ -76,7 +77,15 @@ test('cached resources report once, full; a missing callback or an unknown resou
     ['wasm', { phase: 'download', loadedBytes: 50, totalBytes: 50, cached: true }],
     ['model', { phase: 'download', loadedBytes: 100, totalBytes: 100, cached: true }],
   ]);
-  assert.deepEqual(out.map((e) => [e.resource, e.cached, e.total.loadedBytes, e.total.totalBytes]), [['wasm', true, 150, 150], ['model', true, 150, 150]]);
+  assert.deepEqual(out.map((e) => [e.resource, e.cached, e.total.loadedBytes, e.total.totalBytes, e.total.cachedBytes]), [['wasm', true, 150, 150, 150], ['model', true, 150, 150, 150]]);
+  // a cached model whose copy fails its check is downloaded: its bytes are no longer cached ones
+  const again = run([
+    ['wasm', { phase: 'download', loadedBytes: 50, totalBytes: 50, cached: true }],
+    ['model', { phase: 'download', loadedBytes: 100, totalBytes: 100, cached: true }],
+    ['model', { phase: 'download', loadedBytes: 100, totalBytes: 100 }],
+    ['model', { phase: 'compile', loadedBytes: 100, totalBytes: 100 }],
+  ]);
+  assert.deepEqual(again.map((e) => e.total.cachedBytes), [150, 150, 50, 50]);
   assert.equal(new LoadProgress(undefined, ['model']).for('model')({ phase: 'ready', loadedBytes: 1, totalBytes: 1 }), undefined);
   assert.throws(() => new LoadProgress(() => {}, ['model']).for('labels'), /unexpected resource labels/);
 });
@@ -85,14 +94,18 @@ test("the pages' bar counts only what comes over the network", () => {
   const bar = { value: 0 };
   const text = { textContent: '' };
   const b = new LoadBar(bar, text);
-  b.update({ phase: 'download', resource: 'wasm', loadedBytes: 13.8e6, totalBytes: 13.8e6, cached: true });
-  assert.equal(text.textContent, 'Loaded from the cache');
-  b.update({ phase: 'download', resource: 'model', loadedBytes: 4.6e6, totalBytes: 18.5e6 });
+  const p = new LoadProgress((e) => b.update(e), ['wasm', 'model']);
+  p.for('wasm')({ phase: 'download', loadedBytes: 13.8e6, totalBytes: 13.8e6, cached: true });
+  assert.equal(text.textContent, '', 'nothing shown before both sizes are known');
+  p.for('model')({ phase: 'download', loadedBytes: 4.6e6, totalBytes: 18.5e6 });
   assert.equal(text.textContent, 'Downloading 4.6 MB of 18.5 MB (25%)');
   assert.ok(Math.abs(bar.value - 4.6 / 18.5) < 1e-12, String(bar.value));
-  b.update({ phase: 'compile', resource: 'model', loadedBytes: 18.5e6, totalBytes: 18.5e6 });
+  p.for('model')({ phase: 'compile', loadedBytes: 18.5e6, totalBytes: 18.5e6 });
   assert.equal(text.textContent, 'Preparing the model…');
   assert.equal(bar.value, 1);
+  const all = new LoadBar(bar, text);
+  all.update({ phase: 'download', total: { loadedBytes: 32.3e6, totalBytes: 32.3e6, cachedBytes: 32.3e6 } });
+  assert.equal(text.textContent, 'Loaded from the cache');
 });
 
 test('a file of the wrong length is the integrity code given, naming where the size came from', async () => {

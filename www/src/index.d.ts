@@ -93,7 +93,8 @@ export interface Progress {
   resource: 'wasm' | 'model';
   loadedBytes: number;
   totalBytes: number;
-  total: { loadedBytes: number; totalBytes: number };
+  /** every resource's bytes added up; cachedBytes: those read from a cache, not downloaded */
+  total: { loadedBytes: number; totalBytes: number; cachedBytes: number };
   /** true when the bytes came from a cache: the model's from IndexedDB, the wasm's from the Cache API (cacheRuntime) */
   cached?: boolean;
 }

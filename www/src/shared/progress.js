@@ -7,7 +7,7 @@
 
 export class LoadProgress {
   #send;
-  #sizes = new Map(); // resource -> { loadedBytes, totalBytes }, once it has reported
+  #sizes = new Map(); // resource -> { loadedBytes, totalBytes, cached }, once it has reported
   #expected;
   #held = [];
 
@@ -29,8 +29,10 @@ export class LoadProgress {
   #report(resource, e) {
     if (!this.#send) return undefined;
     const last = this.#sizes.get(resource);
-    // bytes never go backwards: a later phase (compile) repeats the full size
-    this.#sizes.set(resource, { loadedBytes: Math.max(e.loadedBytes, last?.loadedBytes ?? 0), totalBytes: e.totalBytes });
+    // bytes never go backwards: a later phase (compile) repeats the full size; whether the bytes
+    // came from a cache is what the last download event said (a bad cached copy is downloaded)
+    const cached = e.phase === 'download' ? e.cached === true : (last?.cached ?? false);
+    this.#sizes.set(resource, { loadedBytes: Math.max(e.loadedBytes, last?.loadedBytes ?? 0), totalBytes: e.totalBytes, cached });
     const event = { ...e, resource };
     if (this.#expected.some((r) => !this.#sizes.has(r))) {
       const prev = this.#held.at(-1);
@@ -45,13 +47,16 @@ export class LoadProgress {
     return result;
   }
 
+  /** Every resource's bytes added up; cachedBytes: those read from a cache, not downloaded. */
   #total() {
     let loadedBytes = 0;
     let totalBytes = 0;
+    let cachedBytes = 0;
     for (const s of this.#sizes.values()) {
       loadedBytes += s.loadedBytes;
       totalBytes += s.totalBytes;
+      if (s.cached) cachedBytes += s.totalBytes;
     }
-    return { loadedBytes, totalBytes };
+    return { loadedBytes, totalBytes, cachedBytes };
   }
 }
