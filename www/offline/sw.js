@@ -16,7 +16,8 @@ self.addEventListener('install', (event) => {
       const cache = await caches.open(CACHE);
       // past the HTTP cache: the files must be this build's
       await cache.addAll(PRECACHE.map((name) => new Request(new URL(name, scope), { cache: 'no-cache' })));
-      // no waiting for every tab to close: the next reload is the new version
+      // no waiting for every tab to close: the next reload is the new version (a tab still on
+      // the old one fetches what it has not loaded yet from the network)
       await self.skipWaiting();
     })(),
   );
