@@ -16,14 +16,3 @@ export async function registerOffline(url) {
     return null;
   }
 }
-
-/** The build the controlling service worker serves, or null when the page is not controlled. */
-export function offlineVersion() {
-  const sw = navigator.serviceWorker?.controller;
-  if (!sw) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (e) => resolve(e.data);
-    sw.postMessage('version', [channel.port2]);
-  });
-}

@@ -54,7 +54,7 @@ self.addEventListener('fetch', (event) => {
   );
 });
 
-// the page asks which build it runs (www/offline/register.js)
+// which build this is, for a page that asks (tests/browser/offline.test.mjs does)
 self.addEventListener('message', (event) => {
   if (event.data === 'version') event.ports[0]?.postMessage(VERSION);
 });
