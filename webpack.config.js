@@ -1,10 +1,12 @@
 // Bundles the browser code into dist/: the library's worker and its four wasm builds come along
 // through `new URL(..., import.meta.url)`. Entries: the pages below, and the test harness in
-// test builds. `webpack --env production` writes dist/, a static site for any host.
+// test builds, and sw.js, the service worker (www/offline/). `webpack --env production` writes
+// dist/, a static site for any host.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAvailable } from './www/src/shared/manifest.js';
+import { ServiceWorkerPlugin } from './www/offline/plugin.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -72,7 +74,8 @@ export default (env = {}) => {
         },
       ],
     },
-    plugins: env.production ? [new CopyModels()] : [],
+    // sw.js: the pages work offline after the first visit (www/offline/)
+    plugins: [new ServiceWorkerPlugin(), ...(env.production ? [new CopyModels()] : [])],
     performance: { hints: false },
   };
 };

@@ -199,7 +199,8 @@ export function testPrivacy(t) {
     assert.deepEqual(withBody.map((r) => `${r.method} ${r.url}`), []);
     const paths = [...new Set(network.map((r) => new URL(r.url).pathname))];
     console.log(`requested: ${paths.join(' ')}`);
-    const staticFile = /^\/(tagger\/|tagger\/(index\.html|style\.css)|theme\.css|tagger\.js|[\w-]+\.[0-9a-f]{8}\.js|assets\/[\w-]+\.[0-9a-f]{8}\.(wasm|onnx|js))$/;
+    // the service worker (sw.js) fetches the whole app shell on install, the demo's pages too
+    const staticFile = /^\/(tagger\/|tagger\/(index\.html|style\.css)|theme\.css|tagger\.js|sw\.js|index\.html|style\.css|demo\.js|harness\.(html|js)|[\w-]+\.[0-9a-f]{8}\.js|assets\/[\w-]+\.[0-9a-f]{8}\.(wasm|onnx|js))$/;
     assert.deepEqual(paths.filter((p) => !staticFile.test(p)), []);
     assert.equal(paths.filter((p) => p.endsWith('.onnx')).length, 1, 'the model, once per URL');
     // no photo or folder name, no query string, no image bytes went out

@@ -21,3 +21,7 @@ test('a thread count that is not a positive integer is refused', async () => {
 test('relaxedSimd must be a boolean', async () => {
   await assert.rejects(startRuntime(1, { relaxedSimd: 'yes' }), (e) => e.code === 'BAD_OPTIONS' && /relaxedSimd/.test(e.message));
 });
+
+test('cacheRuntime must be a boolean, named when it is not', async () => {
+  await assert.rejects(startRuntime(1, { cacheRuntime: 'yes' }), (e) => e.code === 'BAD_OPTIONS' && e.message === 'cacheRuntime must be true or false, not yes');
+});

@@ -10,8 +10,11 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
     threads,
     relaxedSimd: true,
     cache: true,
-    onProgress: (e: Progress) => console.log(e.phase, e.loadedBytes / e.totalBytes),
+    cacheRuntime: true,
+    onProgress: (e: Progress) => console.log(e.resource, e.phase, e.loadedBytes / e.totalBytes, e.total.loadedBytes / e.total.totalBytes),
   });
+  // @ts-expect-error a resource is 'wasm' or 'model'
+  const other: Progress['resource'] = 'labels';
   const r: Classification = await clf.classify(img, { maxResults: 3, scoreThreshold: 0.1, categoryDenylist: ['espresso'] });
   const top: string = r.categories[0].label;
   const ms: number = r.timing.inferenceMs + r.timing.preprocessMs;
@@ -37,12 +40,14 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   }
   clf.dispose();
   const cached = await ModelCache.list();
-  await ModelCache.delete(cached[0].id);
+  const kept: boolean = await ModelCache.has(cached[0].id);
+  if (kept) await ModelCache.delete(cached[0].id);
   await ModelCache.clear();
   try {
     await clf.classify(img);
   } catch (e) {
-    if (e instanceof EffnetError && e.code === ErrorCode.DISPOSED) console.log(top, ms, n);
+    if (e instanceof EffnetError && e.code === ErrorCode.DISPOSED) console.log(top, ms, n, other);
+    if (e instanceof EffnetError && e.code === ErrorCode.RUNTIME_INTEGRITY) console.log(e.message);
   }
 }
 

@@ -1,5 +1,7 @@
 // The demo page: pick a model, drop/paste/choose images or start the webcam, see the top-5.
 import { ErrorCode, ImageClassifier, ModelCache, capabilities, models } from 'effnet-wasm';
+import { LoadBar } from '../load-bar.js';
+import { registerOffline } from '../offline/register.js';
 import { ModelSlot } from './model-slot.js';
 import { addCard } from './results.js';
 import { Webcam } from './webcam.js';
@@ -12,6 +14,7 @@ const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
 const slot = new ModelSlot(loadModel);
 let loads = 0; // the progress bar and the model's description belong to the latest load
+let persistAsked = false;
 
 function showError(message) {
   const box = $('error');
@@ -29,6 +32,27 @@ function describeBackend(backend, caps) {
   return `Backend: ${parts.join(', ')}.`;
 }
 
+/** The storage figures, and persistent storage asked for once more than one model is kept. */
+async function showStorage(cachedCount) {
+  const storage = navigator.storage;
+  if (!storage?.estimate) {
+    $('storage').textContent = 'This browser gives no storage figures.';
+    return;
+  }
+  let persisted = (await storage.persisted?.()) ?? false;
+  // two models are tens of megabytes the user chose to keep: worth keeping through a storage
+  // pressure clean-up, which the browser decides (Chromium grants it to sites in use)
+  if (cachedCount > 1 && !persisted && storage.persist && !persistAsked) {
+    persistAsked = true;
+    persisted = await storage.persist();
+  }
+  const { usage = 0, quota = 0 } = await storage.estimate();
+  const kept = persisted
+    ? 'Persistent storage: the browser will not clear it to make room.'
+    : `The browser may clear it when space runs low${persistAsked ? ' (persistent storage was asked for and not granted)' : ''}.`;
+  $('storage').textContent = `This site stores ${mb(usage)} of the ${mb(quota)} this browser allows it. ${kept}`;
+}
+
 async function refreshCache() {
   const cached = await ModelCache.list();
   const list = $('cache-list');
@@ -40,21 +64,23 @@ async function refreshCache() {
     }),
   );
   if (!cached.length) list.innerHTML = '<li class="muted">none</li>';
+  const current = new Set();
   for (const opt of $('model').options) {
     const m = models.find((x) => x.id === opt.value);
-    const isCached = cached.some((c) => c.id === m.id && c.sha256 === m.sha256);
+    const isCached = await ModelCache.has(m.id);
+    if (isCached) current.add(m.id);
     // a model whose weights the user must supply is listed, but cannot be picked until built
     opt.textContent = m.available ? `${m.name ?? m.id} (${mb(m.bytes)}${isCached ? ', cached' : ''})` : `${m.name ?? m.id} (not built)`;
     opt.disabled = !m.available;
   }
-  return cached;
+  await showStorage(current.size).catch((e) => ($('storage').textContent = `No storage figures: ${e.message}`));
+  return current;
 }
 
 function describeModel(m, cached) {
   if (!m.available) return `${m.preprocess.size}×${m.preprocess.size} input. Not built: npm run models -- --from <checkpoint> --only ${m.id}`;
   const acc = m.reference?.top1 ? `, ${m.reference.top1} % top-1 on ImageNet` : '';
-  const isCached = cached.some((c) => c.id === m.id && c.sha256 === m.sha256);
-  return `${m.preprocess.size}×${m.preprocess.size} input, ${mb(m.bytes)} download${acc}. ${isCached ? '✓ cached' : 'not downloaded yet'}`;
+  return `${m.preprocess.size}×${m.preprocess.size} input, ${mb(m.bytes)} download${acc}. ${cached.has(m.id) ? '✓ cached' : 'not downloaded yet'}`;
 }
 
 async function loadModel(id) {
@@ -66,23 +92,13 @@ async function loadModel(id) {
   $('progress').hidden = false;
   bar.value = 0;
   text.textContent = 'Starting…';
+  const progress = new LoadBar(bar, text); // the wasm and the model: one bar
   const caps = await capabilities();
   try {
     const clf = await ImageClassifier.create({
       model: id,
-      onProgress: (e) => {
-        if (!current()) return;
-        if (e.phase === 'download') {
-          bar.value = e.totalBytes ? e.loadedBytes / e.totalBytes : 0;
-          text.textContent = e.cached
-            ? 'Loaded from the cache'
-            : `Downloading ${mb(e.loadedBytes)} of ${mb(e.totalBytes)} (${Math.round(bar.value * 100)}%)`;
-        } else if (e.phase === 'compile') {
-          text.textContent = 'Preparing the model…';
-        } else {
-          text.textContent = 'Ready';
-        }
-      },
+      cacheRuntime: true, // the wasm kept too: the page works offline (www/offline/)
+      onProgress: (e) => current() && progress.update(e),
     });
     if (current()) {
       bar.value = 1;
@@ -228,3 +244,4 @@ function setup() {
 }
 
 setup();
+registerOffline('sw.js');

@@ -11,6 +11,8 @@ export type ErrorCodeName =
   | 'BAD_MANIFEST'
   | 'DISPOSED'
   | 'WORKER_CRASHED'
+  | 'RUNTIME_FETCH'
+  | 'RUNTIME_INTEGRITY'
   | 'INFERENCE';
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
@@ -80,11 +82,20 @@ export interface ModelEntry {
 /** The manifest's models. */
 export declare const models: readonly ModelEntry[];
 
+/**
+ * One step of a classifier's start. Each event is about one resource: the wasm engine
+ * (`download` only) or the model (`download`, `compile`, `ready`); `loadedBytes` and
+ * `totalBytes` are that resource's, `total` adds up every resource, for one progress bar (its
+ * `totalBytes` is fixed from the first event, its `loadedBytes` only grows, and it ends equal).
+ */
 export interface Progress {
   phase: 'download' | 'compile' | 'ready';
+  resource: 'wasm' | 'model';
   loadedBytes: number;
   totalBytes: number;
-  /** true when the bytes came from IndexedDB */
+  /** every resource's bytes added up; cachedBytes: those read from a cache, not downloaded */
+  total: { loadedBytes: number; totalBytes: number; cachedBytes: number };
+  /** true when the bytes came from a cache: the model's from IndexedDB, the wasm's from the Cache API (cacheRuntime) */
   cached?: boolean;
 }
 
@@ -104,6 +115,9 @@ export interface CreateOptions {
   relaxedSimd?: boolean;
   /** keep the model in IndexedDB (browser); default true */
   cache?: boolean;
+  /** keep the wasm engine in the Cache API (browser), checked against the size and sha256
+   *  recorded at build time before each use (RUNTIME_INTEGRITY otherwise); default false */
+  cacheRuntime?: boolean;
   onProgress?: (e: Progress) => void;
 }
 
@@ -223,6 +237,8 @@ export interface CachedModel {
 
 export declare const ModelCache: {
   list(): Promise<CachedModel[]>;
+  /** whether the next create() of this model loads it from the cache (its current version is stored) */
+  has(id: string): Promise<boolean>;
   delete(id: string): Promise<void>;
   clear(): Promise<void>;
 };

@@ -7,6 +7,8 @@ import { modelInfo, partition, run } from './runner.js';
 import * as store from './store.js';
 import { Grid } from './grid.js';
 import { download, toCSV, toJSON, writeSidecars } from './export.js';
+import { LoadBar } from '../load-bar.js';
+import { registerOffline } from '../offline/register.js';
 import './index.html';
 import '../theme.css';
 import './style.css';
@@ -45,20 +47,22 @@ function setState(state) {
 
 async function loadModel() {
   const status = $('model-status');
+  const bar = $('model-progress');
+  const progress = new LoadBar(bar, status); // the wasm and the model: one bar
+  bar.hidden = false;
   try {
     const clf = await Engines.create({
-      onProgress: (e) => {
-        if (e.phase === 'download' && !e.cached && e.totalBytes) {
-          status.textContent = `Downloading the model (once): ${Math.round((100 * e.loadedBytes) / e.totalBytes)}%`;
-        } else if (e.phase === 'compile') status.textContent = 'Preparing the model…';
-      },
+      cacheRuntime: true, // the wasm kept too: the page works offline (www/offline/)
+      onProgress: (e) => progress.update(e),
     });
     const t = clf.backend.threads;
     const why = clf.backend.threadsReason ? ` (${clf.backend.threadsReason})` : '';
     status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(t, 'thread')}${why}.`;
     document.body.dataset.model = 'ready';
+    bar.hidden = true;
     return clf;
   } catch (e) {
+    bar.hidden = true;
     status.textContent = 'The model could not be loaded.';
     showError(`The model could not be loaded: ${e.message}`);
     throw e;
@@ -294,3 +298,4 @@ function setup() {
 }
 
 setup();
+registerOffline('../sw.js');

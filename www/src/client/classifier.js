@@ -107,13 +107,15 @@ export class ImageClassifier {
  * @param {() => Worker} spawn
  */
 export async function createClassifier(options, spawn, { startTimeoutMs = START_TIMEOUT_MS } = {}) {
-  const { threads = 'auto', relaxedSimd = true, cache = true, onProgress } = options;
+  const { threads = 'auto', relaxedSimd = true, cache = true, cacheRuntime = false, onProgress } = options;
+  if (typeof cacheRuntime !== 'boolean') throw new EffnetError(ErrorCode.BAD_OPTIONS, `cacheRuntime must be true or false, not ${cacheRuntime}`);
   const { entry, url } = locateModel(options, HOST);
   const queue = new WorkerQueue(spawn, async (call) => {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     // both in flight at once: the worker fetches the model while its wasm compiles
-    const init = call((api) => api.init(threads, { relaxedSimd, cores: measuredCores }));
-    const load = call((api) => api.load(entry, url.href, cache, progress));
+    // one progress for both (shared/progress.js): the worker adds up the wasm's and the model's bytes
+    const init = call((api) => api.init(threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress));
+    const load = call((api) => api.load(entry, url.href, cache));
     init.catch(() => {});
     load.catch(() => {});
     const backend = await within(init, startTimeoutMs);

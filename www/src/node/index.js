@@ -7,6 +7,7 @@ import { classifyEach } from '../shared/batch.js';
 import { classifyOptions } from '../shared/classify-options.js';
 import { locateModel, models } from '../shared/manifest.js';
 import { ModelSession } from '../shared/model-session.js';
+import { LoadProgress } from '../shared/progress.js';
 import { toPixels } from './decode.js';
 import { readModel, toUrl } from './model-file.js';
 
@@ -21,7 +22,7 @@ export async function capabilities() {
 }
 
 /** Node has no IndexedDB: models are read from disk or downloaded each time. */
-export const ModelCache = { list: async () => [], delete: async () => {}, clear: async () => {} };
+export const ModelCache = { list: async () => [], has: async () => false, delete: async () => {}, clear: async () => {} };
 
 const HOST = { base: (where) => toUrl(String(where).replace(/\/?$/, '/')), packagedBase: new URL('../../../models/', import.meta.url) };
 
@@ -34,10 +35,12 @@ export class ImageClassifier {
     const located = locateModel(options, HOST);
     const url = options.modelPath ? toUrl(options.modelPath) : located.url;
     await start();
-    const data = await readModel(url, located.entry, options.onProgress);
+    // the wasm is read from the package, not downloaded: the model is the one resource
+    const onProgress = new LoadProgress(options.onProgress, ['model']).for('model');
+    const data = await readModel(url, located.entry, onProgress);
     const clf = new ImageClassifier();
     clf.model = located.entry;
-    clf.#session = await ModelSession.open(wasm, located.entry, data, { source: url.href, onProgress: options.onProgress });
+    clf.#session = await ModelSession.open(wasm, located.entry, data, { source: url.href, onProgress });
     return clf;
   }
 

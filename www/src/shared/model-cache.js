@@ -2,6 +2,7 @@
 // megabytes. Only bytes the model session accepted are stored (shared/model-fetch.js), and a
 // copy read back is checked again there (storage can be corrupted or edited).
 import { openDB } from 'idb';
+import { models } from './manifest.js';
 
 const DB_NAME = 'effnet-wasm';
 const META = 'meta'; // id -> { id, sha256, bytes, storedAt }
@@ -22,6 +23,14 @@ export const ModelCache = {
   /** @returns {Promise<Array<{id: string, sha256: string, bytes: number, storedAt: number}>>} */
   async list() {
     return (await db()).getAll(META);
+  },
+  /** Whether the next create() of model `id` loads it from here: a copy is stored and, for a
+   *  manifest model, it is the manifest's current version (the same sha256). */
+  async has(id) {
+    const meta = await (await db()).get(META, id);
+    if (!meta) return false;
+    const entry = models.find((m) => m.id === id);
+    return !entry || entry.sha256 === meta.sha256;
   },
   async delete(id) {
     const tx = (await db()).transaction([META, BLOBS], 'readwrite');

@@ -3,46 +3,18 @@
 // (ModelSession.open: the sha256 check, then the compile) takes the bytes either way, and only
 // bytes it accepted are stored. Concurrent loads of one model, across tabs too, share one
 // download through a Web Lock.
-import { EffnetError, ErrorCode, toEffnetError } from './errors.js';
+import { ErrorCode, toEffnetError } from './errors.js';
+import { streamFetch } from './stream-fetch.js';
 import { ModelCache, readCopy, store } from './model-cache.js';
 
 /** Streams `url` into one buffer, reporting progress; the size must be `expected` when known. */
-export async function download(url, expected, onProgress) {
-  let res;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new EffnetError(ErrorCode.MODEL_FETCH, `cannot fetch ${url}: ${e.message}`, { cause: e });
-  }
-  if (!res.ok) throw new EffnetError(ErrorCode.MODEL_FETCH, `cannot fetch ${url}: HTTP ${res.status}`);
-  const total = expected ?? (Number(res.headers.get('content-length')) || 0);
-  const chunks = [];
-  let loaded = 0;
-  const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.byteLength;
-      if (expected && loaded > expected) break;
-      onProgress?.({ phase: 'download', loadedBytes: loaded, totalBytes: total });
-    }
-  } catch (e) {
-    throw new EffnetError(ErrorCode.MODEL_FETCH, `download of ${url} broke off: ${e.message}`, { cause: e });
-  } finally {
-    reader.releaseLock();
-  }
-  if (expected && loaded !== expected) {
-    throw new EffnetError(ErrorCode.MODEL_INTEGRITY, `${url}: got ${loaded} bytes, the manifest says ${expected}`);
-  }
-  const out = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out.buffer;
+export function download(url, expected, onProgress) {
+  return streamFetch(url, {
+    expected,
+    onBytes: (loadedBytes, totalBytes) => onProgress?.({ phase: 'download', loadedBytes, totalBytes }),
+    fetchCode: ErrorCode.MODEL_FETCH,
+    integrityCode: ErrorCode.MODEL_INTEGRITY,
+  });
 }
 
 function withLock(name, fn) {

@@ -4,16 +4,27 @@
 import { simd, relaxedSimd as relaxedSupported, threads as threadsSupported } from 'wasm-feature-detect';
 import { EffnetError, ErrorCode } from '../shared/errors.js';
 import { measureCores } from './cores.js';
+import { wasmBytes } from './wasm-bytes.js';
+import simdIntegrity from '../../pkg/simd/integrity.json' with { type: 'json' };
+import relaxedIntegrity from '../../pkg/simd-relaxed/integrity.json' with { type: 'json' };
+import threadsIntegrity from '../../pkg/simd-threads/integrity.json' with { type: 'json' };
+import threadsRelaxedIntegrity from '../../pkg/simd-threads-relaxed/integrity.json' with { type: 'json' };
 
 // a pool larger than this gains nothing on these models
 const MAX_THREADS = 8;
 
-// literal import()s, so bundlers ship each build as its own chunk and load only the one chosen
+// literal import()s and URLs, so bundlers ship each build (its JS as a chunk, its wasm as an
+// asset) and load only the one chosen; the wasm is fetched by worker/wasm-bytes.js, with
+// progress, and checked against its integrity.json with cacheRuntime
 const BUILDS = {
-  simd: () => import('../../pkg/simd/effnet.js'),
-  'simd-relaxed': () => import('../../pkg/simd-relaxed/effnet.js'),
-  'simd-threads': () => import('../../pkg/simd-threads/effnet.js'),
-  'simd-threads-relaxed': () => import('../../pkg/simd-threads-relaxed/effnet.js'),
+  simd: { js: () => import('../../pkg/simd/effnet.js'), wasm: () => new URL('../../pkg/simd/effnet_bg.wasm', import.meta.url), integrity: simdIntegrity },
+  'simd-relaxed': { js: () => import('../../pkg/simd-relaxed/effnet.js'), wasm: () => new URL('../../pkg/simd-relaxed/effnet_bg.wasm', import.meta.url), integrity: relaxedIntegrity },
+  'simd-threads': { js: () => import('../../pkg/simd-threads/effnet.js'), wasm: () => new URL('../../pkg/simd-threads/effnet_bg.wasm', import.meta.url), integrity: threadsIntegrity },
+  'simd-threads-relaxed': {
+    js: () => import('../../pkg/simd-threads-relaxed/effnet.js'),
+    wasm: () => new URL('../../pkg/simd-threads-relaxed/effnet_bg.wasm', import.meta.url),
+    integrity: threadsRelaxedIntegrity,
+  },
 };
 
 /**
@@ -31,12 +42,14 @@ async function threadsUnavailable() {
 
 /**
  * @param {'auto'|number} threads
- * @param {{relaxedSimd?: boolean, cores?: number}} [options] relaxedSimd: false keeps the
- *   baseline SIMD build; cores: a count measured earlier in this page (worker/cores.js), to
- *   skip measuring again
+ * @param {{relaxedSimd?: boolean, cores?: number, cacheRuntime?: boolean}} [options] relaxedSimd:
+ *   false keeps the baseline SIMD build; cores: a count measured earlier in this page
+ *   (worker/cores.js), to skip measuring again; cacheRuntime: keep the wasm in the Cache API,
+ *   checked against its build's integrity.json (worker/wasm-bytes.js)
+ * @param {(e: object) => unknown} [onProgress] the wasm download's progress
  * @returns {Promise<{wasm: object, backend: {simd: boolean, relaxedSimd: boolean, threads: number, build: string, cores: number|null, threadsReason: string|null}}>}
  */
-export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores: known } = {}) {
+export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores: known, cacheRuntime = false } = {}, onProgress) {
   if (!(await simd())) {
     throw new EffnetError(ErrorCode.UNSUPPORTED_BROWSER, 'this browser lacks WebAssembly SIMD (simd128), which effnet-wasm requires');
   }
@@ -45,6 +58,9 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   }
   if (typeof relaxedSimd !== 'boolean') {
     throw new EffnetError(ErrorCode.BAD_OPTIONS, `relaxedSimd must be true or false, not ${relaxedSimd}`);
+  }
+  if (typeof cacheRuntime !== 'boolean') {
+    throw new EffnetError(ErrorCode.BAD_OPTIONS, `cacheRuntime must be true or false, not ${cacheRuntime}`);
   }
   const claimed = Math.min(globalThis.navigator?.hardwareConcurrency || 1, MAX_THREADS);
   const unavailable = await threadsUnavailable();
@@ -67,8 +83,10 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   const useThreads = n > 1;
   const relaxed = relaxedSimd && (await relaxedSupported());
   const build = `simd${useThreads ? '-threads' : ''}${relaxed ? '-relaxed' : ''}`;
-  const wasm = await BUILDS[build]();
-  await wasm.default();
+  const chosen = BUILDS[build];
+  const [wasm, { bytes }] = await Promise.all([chosen.js(), wasmBytes(chosen.wasm(), chosen.integrity, { cacheRuntime, onProgress })]);
+  // compiled here rather than streamed: the bytes came through our own reader, for progress
+  await wasm.default({ module_or_path: await WebAssembly.compile(bytes) });
   if (useThreads) {
     await wasm.initThreadPool(n);
     wasm.useThreadPool();

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { EffnetError, ErrorCode, forTransfer } from '../shared/errors.js';
 import { fetchModel } from '../shared/model-fetch.js';
 import { ModelSession } from '../shared/model-session.js';
+import { LoadProgress } from '../shared/progress.js';
 import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
 import { fastPixels } from './fast-pixels.js';
@@ -13,6 +14,9 @@ let runtime = null; // a promise: load() awaits it while the model bytes arrive 
 let started = null; // the wasm module, once started: a trap's reason is read from it
 let session = null;
 let preprocess = null; // the loaded model's, for decode: 'fast'
+// one bar for the wasm and the model: init() makes it, load() reports into it (comlink
+// delivers init first, and its handler sets this before its first await)
+let progress = new LoadProgress(undefined, ['wasm', 'model']);
 
 // comlink clones errors by name and message: the name carries our code
 const guarded = (fn) => async (...args) => {
@@ -36,17 +40,19 @@ const loaded = () => {
 };
 
 Comlink.expose({
-  init: guarded(async (threads, options) => {
-    runtime ??= startRuntime(threads, options);
+  init: guarded(async (threads, options, onProgress) => {
+    progress = new LoadProgress(onProgress, ['wasm', 'model']);
+    runtime ??= startRuntime(threads, options, progress.for('wasm'));
     runtime.then((r) => (started = r.wasm), () => {});
     return (await runtime).backend;
   }),
 
-  load: guarded(async (entry, url, cache, onProgress) => {
+  load: guarded(async (entry, url, cache) => {
     // init() starts the runtime; the client sends it first, comlink delivers in order
     if (!runtime) throw new EffnetError(ErrorCode.INFERENCE, 'load() before init(): the wasm runtime was not started');
     session?.free();
     session = null;
+    const onProgress = progress.for('model');
     const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
     const { value, ...load } = await fetchModel(entry, url, { cache, onProgress }, open);
     session = value;
