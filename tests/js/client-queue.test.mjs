@@ -192,9 +192,16 @@ test('a worker that never finishes starting its runtime is replaced once; a seco
     if (hangs.has(n)) return new Promise(() => {});
     return { simd: true, relaxedSimd: false, threads: 1, build: `fake-${n}`, asked: threads };
   };
-  fake = fakeWorkers(answer, { init });
+  const steals = [];
+  const load = async (entry, url, cache, { stealLock }) => {
+    steals.push(stealLock);
+    return { cached: false, stored: false, bytes: 1 };
+  };
+  fake = fakeWorkers(answer, { init, load });
   const clf = await createClassifier({}, fake.spawn, { startTimeoutMs: 50 });
   assert.equal(fake.workers.length, 2);
+  // the hung worker may still hold the model's Web Lock: only its replacement takes it over
+  assert.deepEqual(steals, [false, true]);
   assert.ok(fake.workers[0].terminated, 'the hung worker is terminated');
   assert.equal(clf.backend.build, 'fake-2');
   assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');

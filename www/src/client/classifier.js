@@ -27,9 +27,11 @@ const KEY = Symbol('create');
 let measuredCores;
 
 // How long a worker may take to start its wasm runtime (compile, thread pool) before it is
-// taken for hung, replaced once (worker-queue.js), and then reported. Firefox 153 was seen, rarely, never
-// settling a worker's start (after the model download, before compile); the page then waited
-// forever. A slow device compiles in seconds, not this.
+// taken for hung, replaced once (worker-queue.js), and then reported. Firefox ESR 153 blocks,
+// now and then (2 in 25 fresh pages here), in the worker's `new Worker()` for the second
+// thread of the pool (wasm-bindgen-rayon spawns them from our worker), so the worker's start
+// never settles; the replacement takes the model's Web Lock from it (worker.js). A slow device
+// compiles in seconds, not this.
 export const START_TIMEOUT_MS = 30_000;
 
 /** `promise`, or a WORKER_CRASHED rejection if it has not settled within `ms`. */
@@ -110,12 +112,12 @@ export async function createClassifier(options, spawn, { startTimeoutMs = START_
   const { threads = 'auto', relaxedSimd = true, cache = true, cacheRuntime = false, onProgress } = options;
   if (typeof cacheRuntime !== 'boolean') throw new EffnetError(ErrorCode.BAD_OPTIONS, `cacheRuntime must be true or false, not ${cacheRuntime}`);
   const { entry, url } = locateModel(options, HOST);
-  const queue = new WorkerQueue(spawn, async (call) => {
+  const queue = new WorkerQueue(spawn, async (call, { replacesHung }) => {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     // both in flight at once: the worker fetches the model while its wasm compiles
     // one progress for both (shared/progress.js): the worker adds up the wasm's and the model's bytes
     const init = call((api) => api.init(threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress));
-    const load = call((api) => api.load(entry, url.href, cache));
+    const load = call((api) => api.load(entry, url.href, cache, { stealLock: replacesHung }));
     init.catch(() => {});
     load.catch(() => {});
     const backend = await within(init, startTimeoutMs);

@@ -46,8 +46,9 @@ export class WorkerQueue {
 
   /**
    * @param {() => Worker} spawn starts a worker (anything comlink can wrap, with terminate())
-   * @param {(call: (fn: (api: object) => Promise<unknown>) => Promise<unknown>) => Promise<unknown>} boot
-   *   readies each fresh worker (init, load) through `call`
+   * @param {(call: (fn: (api: object) => Promise<unknown>) => Promise<unknown>, o: {replacesHung: boolean}) => Promise<unknown>} boot
+   *   readies each fresh worker (init, load) through `call`; `replacesHung`: this worker
+   *   replaces one that hung starting (which may still hold what it took, e.g. a Web Lock)
    */
   constructor(spawn, boot) {
     this.#spawn = spawn;
@@ -65,15 +66,15 @@ export class WorkerQueue {
       await this.#startOne();
     } catch (e) {
       if (!(e.code === ErrorCode.WORKER_CRASHED && e.hung)) throw e;
-      await this.#startOne();
+      await this.#startOne({ replacesHung: true });
     }
   }
 
-  async #startOne() {
+  async #startOne({ replacesHung = false } = {}) {
     const handle = new WorkerHandle(this.#spawn(), (why) => this.#crash(handle, why));
     this.#handle = handle;
     try {
-      this.booted = await this.#boot((fn) => handle.call(fn));
+      this.booted = await this.#boot((fn) => handle.call(fn), { replacesHung });
     } catch (e) {
       const err = toEffnetError(e);
       if (e?.hung) err.hung = true;

@@ -17,17 +17,21 @@ export function download(url, expected, onProgress) {
   });
 }
 
-function withLock(name, fn) {
-  return globalThis.navigator?.locks ? navigator.locks.request(name, fn) : fn();
+// steal: a worker that hung starting (Firefox, client/classifier.js) still holds the lock once
+// it is terminated, and a request that waits would wait for ever; its replacement takes it
+function withLock(name, fn, { steal = false } = {}) {
+  return globalThis.navigator?.locks ? navigator.locks.request(name, { steal }, fn) : fn();
 }
 
 /**
  * The model opened from IndexedDB when a good copy is there, else from a download.
  * @template T
  * @param {(data: ArrayBuffer) => Promise<T>} open checks and compiles the bytes
+ * @param {{cache?: boolean, onProgress?: Function, stealLock?: boolean}} [o] stealLock: take the
+ *   model's lock from its holder (a worker that hung) instead of waiting for it
  * @returns {Promise<{value: T, cached: boolean, stored: boolean, bytes: number}>}
  */
-export async function fetchModel(entry, url, { cache = true, onProgress } = {}, open) {
+export async function fetchModel(entry, url, { cache = true, onProgress, stealLock = false } = {}, open) {
   const fresh = async () => {
     const data = await download(url, entry.bytes, onProgress);
     return { value: await open(data), data };
@@ -51,5 +55,5 @@ export async function fetchModel(entry, url, { cache = true, onProgress } = {}, 
     }
     const { value, data } = await fresh();
     return { value, cached: false, stored: await store(entry, data), bytes: data.byteLength };
-  });
+  }, { steal: stealLock });
 }

@@ -47,14 +47,15 @@ Comlink.expose({
     return (await runtime).backend;
   }),
 
-  load: guarded(async (entry, url, cache) => {
+  // stealLock: this worker replaces one that hung holding the model's Web Lock
+  load: guarded(async (entry, url, cache, { stealLock = false } = {}) => {
     // init() starts the runtime; the client sends it first, comlink delivers in order
     if (!runtime) throw new EffnetError(ErrorCode.INFERENCE, 'load() before init(): the wasm runtime was not started');
     session?.free();
     session = null;
     const onProgress = progress.for('model');
     const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
-    const { value, ...load } = await fetchModel(entry, url, { cache, onProgress }, open);
+    const { value, ...load } = await fetchModel(entry, url, { cache, onProgress, stealLock }, open);
     session = value;
     preprocess = entry.preprocess;
     return load; // { cached, stored, bytes }
