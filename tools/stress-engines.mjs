@@ -16,10 +16,12 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 /**
  * @returns {Promise<{engine: string, version: string, instances: number, traps: {i: number, message: string}[], failures: {i: number, message: string}[], pageErrors: string[], backend: object, ms: number}>}
  */
-export async function stress(engine, instances, { perPage = 25, timeoutMs = 30_000, log = () => {} } = {}) {
+// timeoutMs: past the client's own 30 s start timeout and the replacement it then starts
+// (client/classifier.js), so a start that hung and was replaced counts as slow, not as lost
+export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_000, log = () => {} } = {}) {
   const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` }, inject: hooks });
   const browser = await launchBrowser(engine);
-  const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], pageErrors: [], backend: null, ms: 0 };
+  const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], slow: [], pageErrors: [], backend: null, ms: 0 };
   const t0 = Date.now();
   try {
     let page = null;
@@ -36,6 +38,7 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 30_0
         const photo = await fixture('coffee.png');
         const traps = [];
         const failures = [];
+        const slow = []; // starts past the client's 30 s timeout: a hung worker replaced
         let backend = null;
         for (let k = 0; k < n; k++) {
           let clf = null;
@@ -46,9 +49,12 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 30_0
             timer = setTimeout(() => fail(Object.assign(new Error(`no answer within ${timeoutMs} ms, last phase: ${phase}`), { code: 'HUNG' })), timeoutMs);
           });
           try {
+            const t0 = performance.now();
             const created = effnet.ImageClassifier.create({ model: 'efficientnet-lite0', onProgress: (e) => (phase = e.phase) });
             created.then((c) => (clf = c), () => {});
             clf = await Promise.race([created, hung]);
+            const ms = performance.now() - t0;
+            if (ms > 30_000) slow.push({ i: first + k, message: `started in ${(ms / 1000).toFixed(1)} s (a hung worker replaced)` });
             phase = 'classify';
             const c = await Promise.race([clf.classify(photo, { maxResults: 1 }), hung]);
             backend = c.backend;
@@ -60,14 +66,15 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 30_0
             clf?.dispose();
           }
         }
-        return { traps, failures, backend };
+        return { traps, failures, slow, backend };
       }, { n, first: i, timeoutMs });
       out.instances += n;
       out.traps.push(...r.traps);
       out.failures.push(...r.failures);
+      out.slow.push(...r.slow);
       out.backend ??= r.backend;
       log(`${engine}: ${out.instances}/${instances} instances, ${out.traps.length} traps, ${out.failures.length} other failures`);
-      for (const t of [...r.traps, ...r.failures]) log(`${engine}: instance ${t.i}: ${t.message}`);
+      for (const t of [...r.traps, ...r.failures, ...r.slow]) log(`${engine}: instance ${t.i}: ${t.message}`);
     }
     if (page) {
       out.pageErrors.push(...(await page.errors()));
@@ -86,7 +93,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = [];
   for (const engine of values.engines.split(',')) {
     const r = await stress(engine, Number(values.instances), { log: (l) => console.log(l) });
-    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps, ${r.failures.length} other failures, ${r.pageErrors.length} page errors`);
+    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps, ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced), ${r.pageErrors.length} page errors`);
     results.push(r);
   }
   if (values.json) await writeFile(values.json, JSON.stringify(results, null, 2));

@@ -208,7 +208,7 @@ export function engineSuite(engine, expect) {
 
   test(`${engine}: ${expect.stressInstances} fresh instances (worker, wasm, model from the cache, a photo) without a trap`, async () => {
     const r = await stress(engine, expect.stressInstances, { perPage: expect.stressInstances });
-    console.log(`${engine}: ${r.instances} instances in ${(r.ms / 1000).toFixed(1)} s: ${r.traps.length} traps, ${r.failures.length} other failures`);
+    console.log(`${engine}: ${r.instances} instances in ${(r.ms / 1000).toFixed(1)} s: ${r.traps.length} traps, ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced)`);
     assert.equal(r.instances, expect.stressInstances);
     assert.deepEqual(r.traps, []);
     assert.deepEqual(r.failures, []);
