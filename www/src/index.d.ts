@@ -9,6 +9,7 @@ export type ErrorCodeName =
   | 'BAD_IMAGE'
   | 'BAD_OPTIONS'
   | 'BAD_MANIFEST'
+  | 'BAD_EMBEDDING'
   | 'DISPOSED'
   | 'WORKER_CRASHED'
   | 'INFERENCE';
