@@ -22,6 +22,17 @@ pub struct Outputs {
     pub embedding: Option<Vec<f32>>,
 }
 
+/// Whether the ONNX file declares a graph output named `name` (false for bytes that are not
+/// ONNX: loading them reports that). For borrowing another model's entry for one's own file,
+/// which may have no embedding output.
+pub fn declares_output(bytes: &[u8], name: &str) -> bool {
+    tract_onnx::onnx()
+        .proto_model_for_read(&mut &bytes[..])
+        .ok()
+        .and_then(|p| p.graph)
+        .is_some_and(|g| g.output.iter().any(|o| o.name == name))
+}
+
 impl Engine {
     /// Parses, checks and optimises the model. Never panics on bad bytes: a model tract
     /// cannot read, or whose input/output does not match the manifest, is an `Error::Model`.

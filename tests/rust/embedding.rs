@@ -219,3 +219,12 @@ fn an_embedding_output_the_graph_lacks_or_of_another_size_is_a_model_error_namin
         "{e}"
     );
 }
+
+#[test]
+fn declares_output_reads_the_files_outputs() {
+    let bytes = common::model_bytes("efficientnet-lite0");
+    assert!(effnet::engine::declares_output(&bytes, "embedding"));
+    assert!(effnet::engine::declares_output(&bytes, "logits"));
+    assert!(!effnet::engine::declares_output(&bytes, "features"));
+    assert!(!effnet::engine::declares_output(b"not onnx", "embedding"));
+}
