@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { EffnetError, ErrorCode } from '../../www/src/shared/errors.js';
 import { ModelSession } from '../../www/src/shared/model-session.js';
-import { classifyOptions } from '../../www/src/shared/classify-options.js';
+import { classifyOptions, embedOptions } from '../../www/src/shared/classify-options.js';
 
 const BYTES = new TextEncoder().encode('not really an onnx file');
 const ENTRY = {
@@ -53,6 +53,10 @@ function fakeWasm(fail = {}) {
     }
     probabilities() {
       return new Float32Array([0.25, 0.75]);
+    }
+    embedding(l2Normalize, quantize) {
+      log.push(['embedding', l2Normalize, quantize]);
+      return quantize ? new Int8Array([127, 0]) : new Float32Array([l2Normalize ? 1 : 3, 0]);
     }
     profile() {
       return JSON.stringify([{ op: 'Conv', nodes: 3, ms: 1.5 }]);
@@ -139,6 +143,30 @@ test('classify withProbabilities: the wasm\'s Float32Array', async () => {
   assert.ok(r.probabilities instanceof Float32Array);
   assert.deepEqual([...r.probabilities], [0.25, 0.75]);
   assert.equal(r.timing.decodeMs, 0, 'no decode: pixels given');
+  session.free();
+});
+
+test("embed and withEmbedding: one inference; MediaPipe's one-head Embedding with the entry's output name", async () => {
+  const wasm = fakeWasm();
+  const entry = { ...ENTRY, output: { ...ENTRY.output, embedding: { name: 'pooled', size: 2 } } };
+  const session = await ModelSession.open(wasm, entry, BYTES);
+  const px = { data: new Uint8Array(16), width: 2, height: 2 };
+  const step = () => wasm.log.splice(0).map(([what, ...args]) => (what === 'embedding' ? [what, ...args] : [what]));
+  step();
+  const raw = session.embed(px, embedOptions({ l2Normalize: false }), 4);
+  assert.deepEqual(step(), [['preprocess'], ['infer'], ['embedding', false, false]]);
+  assert.deepEqual(Object.keys(raw), ['embedding', 'timing']);
+  assert.deepEqual(raw.embedding, { floatEmbedding: new Float32Array([3, 0]), headIndex: 0, headName: 'pooled' });
+  assert.equal(raw.timing.decodeMs, 4);
+  const q = session.embed(px, embedOptions({ quantize: true }));
+  assert.deepEqual(step(), [['preprocess'], ['infer'], ['embedding', true, true]]);
+  assert.deepEqual(q.embedding, { quantizedEmbedding: new Int8Array([127, 0]), headIndex: 0, headName: 'pooled' });
+  const both = session.classify(px, classifyOptions({ withEmbedding: true }));
+  // the categories and the embedding of one inference, always float and normalised
+  assert.deepEqual(step(), [['preprocess'], ['infer'], ['categories'], ['embedding', true, false]]);
+  assert.deepEqual(both.embedding.floatEmbedding, new Float32Array([1, 0]));
+  session.classify(px, classifyOptions());
+  assert.deepEqual(step(), [['preprocess'], ['infer'], ['categories']], 'no embedding unless asked');
   session.free();
 });
 

@@ -283,3 +283,30 @@ def test_a_user_built_model_is_recorded_and_then_classifies(manifest, effnet_bin
     (models / "efficientnet-b0.onnx").write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     tampered = subprocess.run(run, capture_output=True, text=True)
     assert tampered.returncode == 2 and "does not match the manifest" in tampered.stderr, tampered.stderr
+
+
+def test_a_user_built_model_embeds_and_a_graph_without_the_output_still_classifies_with_like(
+        manifest, effnet_bin, tmp_path):
+    """A checkpoint's export (export_entry, as --from runs it) has the embedding output; a file
+    of one's own with the scores only borrows a listed model's contract with --like and
+    classifies, and `embed` says it has no embedding output."""
+    import onnx
+    entry = entry_of(manifest, "efficientnet-b0")
+    model = export_random(entry, tmp_path)
+    photo = str(REPO / "tests" / "fixtures" / "coffee.png")
+    cli = lambda *args: subprocess.run([str(effnet_bin), *args, "--models-dir", str(REPO / "models"), photo],
+                                       capture_output=True, text=True)
+    r = cli("embed", "--model", str(model), "--like", "efficientnet-b0", "--json")
+    assert r.returncode == 0, r.stderr
+    emb = json.loads(r.stdout)["embedding"]["floatEmbedding"]
+    assert len(emb) == entry["output"]["embedding"]["size"] == 1280
+    assert abs(np.linalg.norm(emb) - 1) < 1e-5
+    g = onnx.load(str(model))
+    del g.graph.output[1:]
+    scores_only = tmp_path / "scores-only.onnx"
+    onnx.save(g, str(scores_only))
+    r = cli("classify", "--model", str(scores_only), "--like", "efficientnet-b0", "--json")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)["top"]) == 5
+    r = cli("embed", "--model", str(scores_only), "--like", "efficientnet-b0")
+    assert r.returncode == 2 and "has no embedding output" in r.stderr, r.stderr

@@ -45,6 +45,12 @@ pub fn model(args: &ModelArgs) -> Result<(ModelEntry, Vec<u8>, bool), Error> {
         let mut entry = man.model(like)?.clone();
         entry.id = path.display().to_string();
         entry.sha256 = None;
+        // the contract borrowed is preprocessing, scores and labels; the embedding only if
+        // the user's graph has that output too (else `embed` says the model has none)
+        let name = entry.output.embedding.as_ref().map(|e| e.name.clone());
+        if name.is_some_and(|n| !effnet::engine::declares_output(&bytes, &n)) {
+            entry.output.embedding = None;
+        }
         return Ok((entry, bytes, false));
     }
     let name = path
