@@ -95,6 +95,11 @@ test('VectorIndex: the wasm SIMD dot products are the JS ones; search ranks as t
   assert.throws(() => wasm.search(quantize([1, 2, 3])), { code: 'BAD_VECTOR', message: 'query has 3 values, the index 1280' });
 });
 
+test('dot-wasm.js is what tools/dot_wasm.mjs makes of dot.wat', () => {
+  const r = spawnSync(process.execPath, [join(repo, 'tools/dot_wasm.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
 test('duplicate groups: union-find joins chains (a~b, b~c), keeps the unrelated apart; pair precision and recall', () => {
   const rand = random(11);
   const dims = 64;

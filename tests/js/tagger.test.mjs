@@ -246,3 +246,35 @@ test('run: a passing failure is recorded with its code and the run goes on', asy
   assert.equal(crashed.error.code, 'WORKER_CRASHED');
   await store.clear();
 });
+
+test('run: where the classifier gives embeddings they are asked for and stored quantised; a record without one is tagged again', async () => {
+  await store.clear();
+  const asked = [];
+  const clf = fakeClassifier(() => 'dog');
+  const classify = clf.classify;
+  clf.embed = async () => ({});
+  clf.classify = async (file, options) => {
+    asked.push(options.withEmbedding);
+    const r = await classify(file, options);
+    return { ...r, embedding: { floatEmbedding: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), headIndex: 0, headName: 'embedding' } };
+  };
+  const todo = [photo('e/p0.jpg')];
+  await run(clf, todo);
+  assert.deepEqual(asked, [true]);
+  const [r] = await store.allRecords();
+  assert.ok(r.embedding.q instanceof Int8Array && r.embedding.q.length === 32);
+  assert.equal(Math.max(...r.embedding.q.map(Math.abs)), 127);
+  assert.deepEqual((await partition(todo, MODEL, { needEmbedding: true })).known.length, 1);
+  // a version-1 record (no embedding): kept as it is without embeddings, tagged again with them
+  await store.put({ ...r, embedding: undefined });
+  assert.equal((await partition(todo, MODEL)).known.length, 1);
+  assert.equal((await partition(todo, MODEL, { needEmbedding: true })).todo.length, 1);
+  // a classifier without embeddings is not asked for any
+  const plain = fakeClassifier(() => 'dog');
+  let opts;
+  const c2 = plain.classify;
+  plain.classify = async (f, o) => ((opts = o), c2(f, o));
+  await run(plain, [photo('e/p1.jpg')]);
+  assert.equal(opts.withEmbedding, undefined);
+  await store.clear();
+});
