@@ -80,6 +80,8 @@ test('VectorIndex: the wasm SIMD dot products are the JS ones; search ranks as t
   assert.deepEqual(wasm.dots(query.q), js.dots(query.q));
   assert.deepEqual(wasm.dots(query.q), jsDots(js.data, dims, js.size, query.q));
   assert.equal(wasm.dots(query.q)[17], dot(query.q, quantize(floats[17]).q));
+  assert.deepEqual(wasm.dots(query.q, null, 290), js.dots(query.q, null, 290), 'from row 290 on');
+  assert.equal(wasm.dots(query.q, null, 290)[0], wasm.dots(query.q)[290]);
   const hits = wasm.search(query, { k: 8, exclude: 'p5' });
   const brute = floats.map((f, i) => ({ key: `p${i}`, score: floatCos(f, floats[5]) })).filter((h) => h.key !== 'p5').sort((a, b) => b.score - a.score);
   // the int8 ranking may swap two neighbours whose cosines differ by less than the rounding

@@ -2,8 +2,8 @@
 // joined (union-find), so a re-encode, a resize and a crop of the same photo end in one group
 // even when the crop is closer to the original than to the resize. Pure: no DOM.
 //
-// Cost: all pairs, n²/2 dot products (a VectorIndex.dots pass per photo): about as long as
-// n/2 Similar queries; `npm run bench:similar` prints it for a collection size.
+// Cost: all pairs, n²/2 dot products (a VectorIndex.dots pass per photo over the rows after
+// it): about as long as n/2 Similar queries; `npm run bench:similar` prints it.
 
 /**
  * The cosine at or above which two photos count as the same picture, chosen from the
@@ -48,10 +48,11 @@ export function duplicateGroups(index, { threshold = DUPLICATE_THRESHOLD } = {})
   for (let i = 0; i < n; i++) {
     const ni = index.norms[i];
     if (!ni) continue;
-    index.dots(index.data.subarray(i * index.dims, (i + 1) * index.dims), out);
+    index.dots(index.data.subarray(i * index.dims, (i + 1) * index.dims), out, i + 1);
     for (let j = i + 1; j < n; j++) {
       const nj = index.norms[j];
-      if (nj && out[j] / (ni * nj) >= threshold) pairs.push([i, j, out[j] / (ni * nj)]);
+      const c = nj ? out[j - i - 1] / (ni * nj) : 0;
+      if (c >= threshold) pairs.push([i, j, c]);
     }
   }
   for (const [i, j] of pairs) uf.union(i, j);

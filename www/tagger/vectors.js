@@ -181,12 +181,17 @@ export class VectorIndex {
     this.data = data;
   }
 
-  /** Every row's integer dot product with q, into `out` (a new Int32Array of this.size by default). */
-  dots(q, out = new Int32Array(this.size)) {
-    if (!this.wasm) return jsDots(this.data, this.dims, this.size, q, out);
+  /**
+   * The integer dot product of q with every row from `from` on, into `out` (out[0] is row
+   * `from`'s; a new Int32Array by default).
+   */
+  dots(q, out = null, from = 0) {
+    const rows = Math.max(0, this.size - from);
+    out ??= new Int32Array(rows);
+    if (!this.wasm) return jsDots(this.data.subarray(from * this.dims), this.dims, rows, q, out);
     this.query.set(q); // q may be a row of data itself: copied before the pass
-    this.wasm.dots(QUERY_BYTES, 0, this.size, this.dims, this.outAt);
-    out.set(this.out.subarray(0, this.size));
+    this.wasm.dots(QUERY_BYTES + from * this.dims, 0, rows, this.dims, this.outAt);
+    out.set(this.out.subarray(0, rows));
     return out;
   }
 
