@@ -2,54 +2,33 @@
 // vectors (default 100,000) of 1280 int8 values (Lite0's embedding size), synthetic: random
 // directions in clusters, as a collection holds many photos of a few scenes. Prints the
 // bytes stored per photo, the index's size, the time of one top-10 query (median and p90 of
-// 30, in Node: V8, the engine chromium runs the page with), and the time of the duplicate
-// grouping (www/tagger/duplicates.js, all pairs) over the first M vectors (default 2,000).
-// Asserts nothing.
-//   node bench/similar.mjs [N] [M] [--js]   (--js: the plain-JS loop, where wasm SIMD is missing)
-import { performance } from 'node:perf_hooks';
-import { VectorIndex, bytesPerVector, quantize } from '../www/tagger/vectors.js';
-import { duplicateGroups } from '../www/tagger/duplicates.js';
-import { stats } from './stats.mjs';
+// 30) and the time of the duplicate grouping (www/tagger/duplicates.js, all pairs) over the
+// first M vectors (default 2,000): in Node, and with --browser in headless chromium (the
+// same module, bench/similar-core.mjs, in a page). Asserts nothing.
+//   node bench/similar.mjs [N] [M] [--js] [--browser]   (--js: the plain-JS loop, where wasm SIMD is missing)
+import { measure } from './similar-core.mjs';
 
-const N = Number(process.argv[2]) || 100_000;
-const M = Number(process.argv[3]) || 2_000;
-const DIMS = 1280;
+const args = process.argv.slice(2);
+const [N = 100_000, M = 2_000] = args.filter((a) => !a.startsWith('--')).map(Number);
+const wasm = !args.includes('--js');
 
-// a small deterministic generator (mulberry32): the same vectors every run
-let seed = 0x9e3779b9;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-// non-negative like Lite0's pooled features (ReLU6 then average)
-const centres = Array.from({ length: 500 }, () => Float32Array.from({ length: DIMS }, () => rand() ** 3));
-const vector = () => {
-  const c = centres[Math.floor(rand() * centres.length)];
-  return Float32Array.from(c, (x) => Math.max(0, x + (rand() - 0.5) * 0.3));
-};
-
-const JS = process.argv.includes("--js");
-const index = new VectorIndex(DIMS, N, { wasm: !JS });
-const t0 = performance.now();
-for (let i = 0; i < N; i++) index.add(`photo-${i}`, quantize(vector()));
-const fill = performance.now() - t0;
-console.log(`${N} vectors of ${DIMS} int8: ${bytesPerVector(DIMS)} bytes per photo, ${(index.bytes / 2 ** 20).toFixed(1)} MiB in the index (filled in ${(fill / 1000).toFixed(1)} s)`);
-
-const queries = Array.from({ length: 33 }, () => quantize(vector()));
-const times = [];
-for (const [i, q] of queries.entries()) {
-  const t = performance.now();
-  const hits = index.search(q, { k: 10 });
-  if (i >= 3) times.push(performance.now() - t); // the first ones include V8's compilation
-  if (hits.length !== 10) throw new Error(`a query gave ${hits.length} hits`);
+if (!args.includes('--browser')) {
+  console.log(`Node ${process.version}:`);
+  for (const l of measure({ N, M, wasm })) console.log(l);
+} else {
+  const { serve } = await import('../www/serve.mjs');
+  const { launch } = await import('../tools/chromium.mjs');
+  const { fileURLToPath } = await import('node:url');
+  const server = await serve({ port: 0, mounts: { '/src/': fileURLToPath(new URL('..', import.meta.url)) } });
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/src/package.json`);
+    const lines = await page.evaluate(async (o) => (await import('/src/bench/similar-core.mjs')).measure(o), { N, M, wasm });
+    console.log(`chromium ${browser.context.browser()?.version() ?? ''}:`);
+    for (const l of lines) console.log(l);
+  } finally {
+    await browser.close();
+    server.close();
+  }
 }
-const s = stats(times);
-console.log(`top-10 query over ${N} (${index.wasm ? "wasm SIMD" : "plain JS"}): median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms (${s.n} queries)`);
-
-const small = new VectorIndex(DIMS, M, { wasm: !JS });
-for (let i = 0; i < M; i++) small.add(index.keys[i], index.get(index.keys[i]));
-const t1 = performance.now();
-const groups = duplicateGroups(small);
-console.log(`duplicate groups over ${M}: ${((performance.now() - t1) / 1000).toFixed(2)} s (${groups.length} groups; all pairs, so it grows with the square)`);
