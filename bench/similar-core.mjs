@@ -47,3 +47,39 @@ export function measure({ N = 100_000, M = 2_000, wasm = true } = {}) {
   lines.push(`duplicate groups over ${M}: ${((performance.now() - t1) / 1000).toFixed(2)} s (${groups.length} groups; all pairs, so it grows with the square)`);
   return lines;
 }
+
+/**
+ * In a page: what one embedding costs in IndexedDB, from navigator.storage.estimate() after
+ * storing n records without and n with a quantised embedding (keys like the tagger's).
+ * @returns {Promise<string>} the line to print
+ */
+export async function idbCost(n = 5000) {
+  const open = (name) =>
+    new Promise((ok, no) => {
+      const r = indexedDB.open(name, 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('s', { keyPath: 'key' });
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const per = {};
+  for (const [name, withVec] of [['bench-plain', false], ['bench-embedding', true]]) {
+    const db = await open(name);
+    const before = (await navigator.storage.estimate()).usage;
+    for (let k = 0; k < n; k += 500) {
+      const tx = db.transaction('s', 'readwrite');
+      for (let i = k; i < Math.min(n, k + 500); i++) {
+        const rec = { key: `album/photo-${i}.jpg|123456|1700000000000`, path: `album/photo-${i}.jpg` };
+        if (withVec) rec.embedding = quantize(Float32Array.from({ length: DIMS }, () => rand() ** 3));
+        tx.objectStore('s').put(rec);
+      }
+      await new Promise((ok, no) => ((tx.oncomplete = ok), (tx.onerror = () => no(tx.error))));
+    }
+    db.close();
+    await new Promise((r) => setTimeout(r, 2000)); // the usage figure lags the commits a little
+    per[name] = ((await navigator.storage.estimate()).usage - before) / n;
+  }
+  const vec = per['bench-embedding'] - per['bench-plain'];
+  return `IndexedDB (navigator.storage.estimate, ${n} records): ${vec.toFixed(0)} bytes per photo for its embedding (${per['bench-embedding'].toFixed(0)} with, ${per['bench-plain'].toFixed(0)} without)`;
+}

@@ -4,7 +4,8 @@
 // bytes stored per photo, the index's size, the time of one top-10 query (median and p90 of
 // 30) and the time of the duplicate grouping (www/tagger/duplicates.js, all pairs) over the
 // first M vectors (default 2,000): in Node, and with --browser in headless chromium (the
-// same module, bench/similar-core.mjs, in a page). Asserts nothing.
+// same module, bench/similar-core.mjs, in a page, which also measures what an embedding
+// costs in IndexedDB). Asserts nothing.
 //   node bench/similar.mjs [N] [M] [--js] [--browser]   (--js: the plain-JS loop, where wasm SIMD is missing)
 import { measure } from './similar-core.mjs';
 
@@ -27,6 +28,7 @@ if (!args.includes('--browser')) {
     const lines = await page.evaluate(async (o) => (await import('/src/bench/similar-core.mjs')).measure(o), { N, M, wasm });
     console.log(`chromium ${browser.context.browser()?.version() ?? ''}:`);
     for (const l of lines) console.log(l);
+    console.log(await page.evaluate(async () => (await import('/src/bench/similar-core.mjs')).idbCost()));
   } finally {
     await browser.close();
     server.close();
