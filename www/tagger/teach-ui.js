@@ -127,7 +127,7 @@ export function teachUI({ grid, vectors, $, model, onChange }) {
     e.preventDefault();
     try {
       const name = tagName($('teach-name').value);
-      const picked = [...grid.selecting].map((k) => grid.records.get(k)).filter(Boolean);
+      const picked = [...(grid.selecting ?? [])].map((k) => grid.records.get(k)).filter(Boolean);
       let tag = taught.get(name);
       if (tag) for (const r of picked.filter((r) => r.embedding)) tag = judge(tag, r, 'positive');
       else tag = teach(name, picked);

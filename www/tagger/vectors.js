@@ -120,10 +120,13 @@ export class VectorIndex {
     this.out = new Int32Array(mem.buffer, this.outAt, capacity);
   }
 
-  /** Builds an index from records that have an `embedding` ({q, norm}); the others are skipped. */
+  /** Builds an index from records that have an `embedding` ({q, norm}); the others are skipped,
+   * and so are those of another length than the newest one's (made by another model). */
   static from(records) {
-    const withVec = records.filter((r) => r.embedding?.q?.length);
-    const index = new VectorIndex(withVec[0]?.embedding.q.length ?? 1, Math.max(16, withVec.length));
+    const newest = records.reduce((a, r) => (r.embedding?.q?.length && (!a || (r.taggedAt ?? 0) > (a.taggedAt ?? 0)) ? r : a), null);
+    const dims = newest?.embedding.q.length ?? 16;
+    const withVec = records.filter((r) => r.embedding?.q?.length === dims);
+    const index = new VectorIndex(dims, Math.max(16, withVec.length));
     for (const r of withVec) index.add(r.key, r.embedding);
     return index;
   }
