@@ -1,8 +1,10 @@
-//! The whole path: pixels -> preprocess -> tract -> postprocess -> labels.
+//! The whole path: pixels -> preprocess -> tract -> postprocess -> labels, and from the same
+//! run the embedding (embedding.rs).
 
 use serde::Serialize;
 
-use crate::engine::Engine;
+use crate::embedding::{EmbedOptions, Embedding};
+use crate::engine::{Engine, Outputs};
 use crate::error::{Error, Result};
 use crate::labels::Labels;
 use crate::manifest::ModelEntry;
@@ -65,15 +67,46 @@ impl Classifier {
         preprocess::preprocess(img, &self.entry.preprocess, self.entry.input.layout)
     }
 
-    /// The model's output as it is (logits or probabilities, per the manifest).
-    pub fn raw_output(&self, input: &Input) -> Result<Vec<f32>> {
+    /// The model's outputs as they are: scores (logits or probabilities, per the manifest)
+    /// and, if the model has one, the raw embedding, from one run.
+    pub fn run(&self, input: &Input) -> Result<Outputs> {
         self.engine.run(input)
+    }
+
+    /// The model's scores as they are (logits or probabilities, per the manifest).
+    pub fn raw_output(&self, input: &Input) -> Result<Vec<f32>> {
+        Ok(self.run(input)?.scores)
     }
 
     /// All class probabilities for a preprocessed input.
     pub fn probabilities(&self, input: &Input) -> Result<Vec<f32>> {
         let raw = self.raw_output(input)?;
         Ok(self.to_probabilities(raw))
+    }
+
+    /// Number of values of this model's embedding, or None if it has none.
+    pub fn embedding_size(&self) -> Option<usize> {
+        self.engine.embedding_size()
+    }
+
+    /// Refuses, before any pixel work, to embed with a model whose manifest entry names no
+    /// embedding output.
+    pub fn check_embedding(&self) -> Result<()> {
+        match self.embedding_size() {
+            Some(_) => Ok(()),
+            None => Err(Error::NoEmbedding {
+                model: self.entry.id.clone(),
+            }),
+        }
+    }
+
+    /// A run's raw embedding as `options` ask for it (NoEmbedding for a model without one).
+    pub fn to_embedding(&self, out: &Outputs, options: &EmbedOptions) -> Result<Embedding> {
+        self.check_embedding()?;
+        let raw = out.embedding.clone().ok_or_else(|| {
+            Error::Inference("the run gave no embedding although the model has one".into())
+        })?;
+        options.apply(raw)
     }
 
     /// Raw output -> probabilities (softmax only when the model gives logits).
@@ -102,9 +135,40 @@ impl Classifier {
 
     /// The whole path for one image.
     pub fn classify(&self, img: &Rgba, filter: &Filter) -> Result<Vec<Category>> {
+        Ok(self.classify_full(img, filter, false)?.0)
+    }
+
+    /// The whole path for one image, and with `want_embedding` the L2-normalised embedding of
+    /// the same run (no second inference).
+    pub fn classify_full(
+        &self,
+        img: &Rgba,
+        filter: &Filter,
+        want_embedding: bool,
+    ) -> Result<(Vec<Category>, Option<Vec<f32>>)> {
         self.check(filter)?;
+        if want_embedding {
+            self.check_embedding()?;
+        }
         let input = self.preprocess(img)?;
-        let probs = self.probabilities(&input)?;
-        self.categories(&probs, filter)
+        let out = self.run(&input)?;
+        let embedding = match want_embedding {
+            true => match self.to_embedding(&out, &EmbedOptions::default())? {
+                Embedding::Float(v) => Some(v),
+                Embedding::Quantized(_) => unreachable!("the default options do not quantise"),
+            },
+            false => None,
+        };
+        let probs = self.to_probabilities(out.scores);
+        Ok((self.categories(&probs, filter)?, embedding))
+    }
+
+    /// The embedding of one image, as `options` ask for it.
+    pub fn embed(&self, img: &Rgba, options: &EmbedOptions) -> Result<Embedding> {
+        options.check()?;
+        self.check_embedding()?;
+        let input = self.preprocess(img)?;
+        let out = self.run(&input)?;
+        self.to_embedding(&out, options)
     }
 }

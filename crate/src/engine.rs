@@ -11,6 +11,15 @@ pub struct Engine {
     plan: Arc<TypedRunnableModel>,
     input_shape: Vec<usize>,
     outputs: usize,
+    embedding: Option<usize>,
+}
+
+/// What one run of the model gives: its scores and, when the manifest names one, the
+/// embedding (the pooled features the classifier head read), as the graph computed them.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    pub scores: Vec<f32>,
+    pub embedding: Option<Vec<f32>>,
 }
 
 impl Engine {
@@ -41,9 +50,29 @@ impl Engine {
                 entry.input.name
             )));
         }
-        let model = onnx
+        let mut model = onnx
             .model_for_proto_model(&proto)
-            .map_err(|e| bad(format!("{e:#}")))?
+            .map_err(|e| bad(format!("{e:#}")))?;
+        // the plan computes the scores (the graph's first output, as before) and the
+        // manifest's embedding output if it names one; any other output is dropped
+        let mut wanted = vec![*model
+            .outputs
+            .first()
+            .ok_or_else(|| bad("the graph has no output".into()))?];
+        if let Some(emb) = &entry.output.embedding {
+            let names: Vec<&str> = graph.output.iter().map(|o| o.name.as_str()).collect();
+            let at = names.iter().position(|n| *n == emb.name).ok_or_else(|| {
+                bad(format!(
+                    "the manifest names embedding output '{}', the graph's outputs are {names:?}",
+                    emb.name
+                ))
+            })?;
+            wanted.push(model.outputs[at]);
+        }
+        model
+            .select_output_outlets(&wanted)
+            .map_err(|e| bad(format!("{e:#}")))?;
+        let model = model
             .with_input_fact(0, f32::fact(&entry.input.shape).into())
             .and_then(|m| m.into_typed())
             .and_then(|m| m.into_decluttered())
@@ -72,11 +101,29 @@ impl Engine {
                 out_fact.datum_type
             )));
         }
+        let embedding = match &entry.output.embedding {
+            None => None,
+            Some(emb) => {
+                let fact = model.output_fact(1).map_err(|e| bad(format!("{e:#}")))?;
+                let size = fact
+                    .shape
+                    .as_concrete()
+                    .map(|s| s.iter().product::<usize>());
+                if fact.datum_type != f32::datum_type() || size != Some(emb.size) {
+                    return Err(bad(format!(
+                        "its embedding output '{}' is {:?} {:?}, the manifest says f32 [1, {}]",
+                        emb.name, fact.datum_type, fact.shape, emb.size
+                    )));
+                }
+                Some(emb.size)
+            }
+        };
         let plan = model.into_runnable().map_err(|e| bad(format!("{e:#}")))?;
         Ok(Self {
             plan,
             input_shape: entry.input.shape.clone(),
             outputs,
+            embedding,
         })
     }
 
@@ -85,7 +132,13 @@ impl Engine {
         self.outputs
     }
 
-    pub fn run(&self, input: &Input) -> Result<Vec<f32>> {
+    /// Number of values of the embedding each run gives, or None if the model has none.
+    pub fn embedding_size(&self) -> Option<usize> {
+        self.embedding
+    }
+
+    /// One inference: the scores, and the embedding if the model has one (same run).
+    pub fn run(&self, input: &Input) -> Result<Outputs> {
         if input.shape[..] != self.input_shape[..] {
             return Err(Error::Inference(format!(
                 "input shape {:?} does not match the model's {:?}",
@@ -98,10 +151,16 @@ impl Engine {
             .plan
             .run(tvec!(tensor.into_tvalue()))
             .map_err(|e| Error::Inference(format!("{e:#}")))?;
-        let scores = out[0]
-            .to_plain_array_view::<f32>()
-            .map_err(|e| Error::Inference(format!("{e:#}")))?;
-        Ok(scores.iter().copied().collect())
+        let flat = |i: usize| -> Result<Vec<f32>> {
+            let view = out[i]
+                .to_plain_array_view::<f32>()
+                .map_err(|e| Error::Inference(format!("{e:#}")))?;
+            Ok(view.iter().copied().collect())
+        };
+        Ok(Outputs {
+            scores: flat(0)?,
+            embedding: self.embedding.map(|_| flat(1)).transpose()?,
+        })
     }
 }
 

@@ -39,6 +39,12 @@ pub enum Error {
     #[error("options: {0}")]
     Options(String),
 
+    #[error(
+        "model {model} has no embedding output (its manifest entry names none in \
+         output.embedding)"
+    )]
+    NoEmbedding { model: String },
+
     #[error("labels: {0}")]
     Labels(String),
 
@@ -78,7 +84,7 @@ impl Error {
             Error::Image { .. } | Error::Decode { .. } => image,
             Error::Checksum { .. } | Error::Model { .. } => integrity,
             Error::UnknownModel { .. } | Error::NotBuilt { .. } => not_found,
-            Error::Options(_) => options,
+            Error::Options(_) | Error::NoEmbedding { .. } => options,
             Error::Manifest(_) | Error::Labels(_) => manifest,
             Error::Inference(_) | Error::Io { .. } => inference,
         }

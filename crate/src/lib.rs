@@ -2,12 +2,14 @@
 //!
 //! The data path, one module per step:
 //! [`pixels`] (RGBA8 in) -> [`preprocess`] (Pillow-exact resize, crop, normalise) ->
-//! [`engine`] (tract) -> [`postprocess`] (softmax, top-k) -> [`labels`].
+//! [`engine`] (tract) -> [`postprocess`] (softmax, top-k) -> [`labels`]; [`embedding`] makes
+//! the same run's pooled features the caller's embedding.
 //! [`manifest`] describes each model; [`classifier`] ties the path together.
 
 pub mod classifier;
 #[cfg(feature = "decode")]
 pub mod decode;
+pub mod embedding;
 pub mod engine;
 pub mod error;
 pub mod kernels;
@@ -26,6 +28,7 @@ pub mod wasm;
 pub mod wasm_decode;
 
 pub use classifier::{Category, Classifier};
+pub use embedding::{EmbedOptions, Embedding};
 pub use error::{Error, Result};
 pub use manifest::{Manifest, ModelEntry};
 pub use pixels::Rgba;

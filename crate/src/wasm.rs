@@ -4,6 +4,8 @@
 use wasm_bindgen::prelude::*;
 
 use crate::classifier::Classifier;
+use crate::embedding::{EmbedOptions, Embedding};
+use crate::engine::Outputs;
 use crate::error::Error;
 use crate::manifest::ModelEntry;
 use crate::pixels::Rgba;
@@ -113,7 +115,7 @@ pub fn set_warm_pool(on: bool) {
 pub struct WasmClassifier {
     inner: Classifier,
     input: Option<Input>,
-    raw: Vec<f32>,
+    raw: Outputs,
     probs: Vec<f32>,
 }
 
@@ -128,7 +130,7 @@ impl WasmClassifier {
         Ok(Self {
             inner,
             input: None,
-            raw: vec![],
+            raw: Outputs::default(),
             probs: vec![],
         })
     }
@@ -152,12 +154,43 @@ impl WasmClassifier {
         let input = self.last_input("infer")?;
         crate::trap::fire_if_armed();
         #[cfg(feature = "threads")]
-        let raw = crate::warm_pool::run(|| self.inner.raw_output(input));
+        let raw = crate::warm_pool::run(|| self.inner.run(input));
         #[cfg(not(feature = "threads"))]
-        let raw = self.inner.raw_output(input);
+        let raw = self.inner.run(input);
         self.raw = raw.map_err(js_error)?;
-        self.probs = self.inner.to_probabilities(self.raw.clone());
+        self.probs = self.inner.to_probabilities(self.raw.scores.clone());
         Ok(())
+    }
+
+    /// Values in this model's embedding, or undefined if its entry names no embedding output.
+    #[wasm_bindgen(js_name = embeddingSize)]
+    pub fn embedding_size(&self) -> Option<u32> {
+        self.inner.embedding_size().map(|n| n as u32)
+    }
+
+    /// Refuses (BAD_OPTIONS) a model without an embedding, before any pixel work.
+    #[wasm_bindgen(js_name = checkEmbedding)]
+    pub fn check_embedding(&self) -> Result<(), JsValue> {
+        self.inner.check_embedding().map_err(js_error)
+    }
+
+    /// Step 3 of `embed` (or beside `categories`): the last inference's embedding, a
+    /// `Float32Array`, or with `quantize` an `Int8Array` of the L2-normalised values.
+    pub fn embedding(&self, l2_normalize: bool, quantize: bool) -> Result<JsValue, JsValue> {
+        let options = EmbedOptions {
+            l2_normalize,
+            quantize,
+        };
+        Ok(
+            match self
+                .inner
+                .to_embedding(&self.raw, &options)
+                .map_err(js_error)?
+            {
+                Embedding::Float(v) => js_sys::Float32Array::from(&v[..]).into(),
+                Embedding::Quantized(v) => js_sys::Int8Array::from(&v[..]).into(),
+            },
+        )
     }
 
     /// Step 3: the categories the filter keeps, as JSON `[{index, label, score}]`.
@@ -181,7 +214,7 @@ impl WasmClassifier {
 
     /// The model's raw output of the last inference (logits or probabilities).
     pub fn output(&self) -> Vec<f32> {
-        self.raw.clone()
+        self.raw.scores.clone()
     }
 
     /// All class probabilities of the last inference (a `Float32Array` copy).

@@ -73,8 +73,13 @@ def export_entry(entry: dict, state: dict, out: Path) -> None:
     """Map `state` onto the entry's architecture and write its ONNX graph to `out`."""
     net = arch.build(entry["arch"])
     weights = export.map_checkpoint(net, state)
+    embedding = entry["output"]["embedding"]
+    if embedding["size"] != net.classifier.cin:
+        raise ValueError(f"output.embedding.size is {embedding['size']}, the architecture pools "
+                         f"{net.classifier.cin} features")
     write_model(export.to_onnx(net, weights, entry["preprocess"]["size"], entry["input"]["name"],
-                               entry["output"]["name"], layout=entry["input"]["layout"]), out)
+                               entry["output"]["name"], layout=entry["input"]["layout"],
+                               embedding_name=embedding["name"]), out)
 
 
 def write_model(model, out: Path) -> None:

@@ -47,16 +47,23 @@ class _Graph:
         self.inits.append(numpy_helper.from_array(arr, name))
         return name
 
-    def node(self, op: str, inputs: list[str], base: str, **attrs) -> str:
-        out = self.name(base)
-        self.nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
+    def node(self, op: str, inputs: list[str], base: str, output: str | None = None, **attrs) -> str:
+        """`output` names the node's output tensor (a graph output); by default it is the node's name."""
+        name = self.name(base)
+        out = output or name
+        self.nodes.append(helper.make_node(op, inputs, [out], name=name, **attrs))
         return out
 
 
 def to_onnx(net: Network, weights: dict, size: int, input_name: str = "input", output_name: str = "logits",
-            layout: str = "NCHW") -> onnx.ModelProto:
+            layout: str = "NCHW", embedding_name: str = "embedding") -> onnx.ModelProto:
     """weights: key -> array for every key of net.params(). `layout` is the graph input's
-    (NHWC inputs are transposed to NCHW inside the graph, as TF models take them)."""
+    (NHWC inputs are transposed to NCHW inside the graph, as TF models take them).
+
+    The graph has two outputs: `output_name`, the classifier's scores [1, classes], and
+    `embedding_name`, the pooled features the classifier reads [1, C] (global average pool
+    and flatten: timm's forward_head(pre_logits=True)). The second output only names a tensor
+    the graph computes anyway, so the scores are the same bits as without it."""
     g = _Graph()
     # Lite's graphs must stay byte-identical: the ReLU6 bounds come first, and only for ReLU6 nets
     if net.act == "relu6":
@@ -119,7 +126,7 @@ def to_onnx(net: Network, weights: dict, size: int, input_name: str = "input", o
         x = g.node("Add", [x, y], "residual") if b.skip else y
     x, hw = conv(x, net.head, hw)
     x = g.node("GlobalAveragePool", [x], "pool")
-    x = g.node("Flatten", [x], "flatten", axis=1)
+    x = g.node("Flatten", [x], "flatten", output=embedding_name, axis=1)
     fc = net.classifier
     g.nodes.append(
         helper.make_node(
@@ -136,7 +143,8 @@ def to_onnx(net: Network, weights: dict, size: int, input_name: str = "input", o
         g.nodes,
         "effnet",
         [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, in_shape)],
-        [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, [1, fc.cout])],
+        [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, [1, fc.cout]),
+         helper.make_tensor_value_info(embedding_name, TensorProto.FLOAT, [1, fc.cin])],
         g.inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name=PRODUCER)

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { EffnetError, ErrorCode, models } from 'effnet-wasm';
 import * as wasm from '../../www/pkg/simd/effnet.js';
-import { classifyOptions } from '../../www/src/shared/classify-options.js';
+import { classifyOptions, embedOptions } from '../../www/src/shared/classify-options.js';
 import { ModelSession } from '../../www/src/shared/model-session.js';
 
 const badOptions = (options, message) =>
@@ -22,7 +22,7 @@ const badOptions = (options, message) =>
   );
 
 test('defaults: the top 5 of every category, no probabilities; undefined takes the default', () => {
-  const want = { filter: { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [] }, withProbabilities: false, decode: 'exact', thumbnailWidth: 0 };
+  const want = { filter: { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [] }, withProbabilities: false, withEmbedding: false, decode: 'exact', thumbnailWidth: 0 };
   assert.deepEqual(classifyOptions(), want);
   assert.deepEqual(classifyOptions({}), want);
   assert.deepEqual(classifyOptions({ maxResults: undefined, categoryAllowlist: undefined }), want);
@@ -30,7 +30,7 @@ test('defaults: the top 5 of every category, no probabilities; undefined takes t
 
 test('maxResults -1 is null (all); the other options pass as given', () => {
   const o = classifyOptions({ maxResults: -1, scoreThreshold: 0.25, categoryDenylist: ['tabby'], withProbabilities: true });
-  assert.deepEqual(o, { filter: { maxResults: null, scoreThreshold: 0.25, categoryAllowlist: [], categoryDenylist: ['tabby'] }, withProbabilities: true, decode: 'exact', thumbnailWidth: 0 });
+  assert.deepEqual(o, { filter: { maxResults: null, scoreThreshold: 0.25, categoryAllowlist: [], categoryDenylist: ['tabby'] }, withProbabilities: true, withEmbedding: false, decode: 'exact', thumbnailWidth: 0 });
   assert.equal(classifyOptions({ decode: 'fast' }).decode, 'fast');
   assert.equal(classifyOptions({ maxResults: 0 }).filter.maxResults, 0);
   assert.equal(classifyOptions({ maxResults: 2 ** 40 }).filter.maxResults, 2 ** 32 - 1, "beyond wasm32's usize: still all");
@@ -38,7 +38,7 @@ test('maxResults -1 is null (all); the other options pass as given', () => {
 });
 
 test('an unknown option is named with the known ones', () => {
-  badOptions({ maxResult: 3 }, /^unknown classify option 'maxResult' \(known: maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities, decode, thumbnailWidth\)$/);
+  badOptions({ maxResult: 3 }, /^unknown classify option 'maxResult' \(known: maxResults, scoreThreshold, categoryAllowlist, categoryDenylist, withProbabilities, withEmbedding, decode, thumbnailWidth\)$/);
 });
 
 test('options that are not an object', () => {
@@ -62,8 +62,25 @@ test('allow and deny lists: arrays of strings, not both', () => {
   assert.ok(classifyOptions({ categoryAllowlist: ['x'], categoryDenylist: [] }), 'an empty list does not count');
 });
 
-test('withProbabilities: true or false', () => {
+test('withProbabilities and withEmbedding: true or false', () => {
   for (const v of [1, 'yes', null]) badOptions({ withProbabilities: v }, /^withProbabilities must be true or false, not /);
+  for (const v of [1, 'yes', null]) badOptions({ withEmbedding: v }, /^withEmbedding must be true or false, not /);
+  assert.equal(classifyOptions({ withEmbedding: true }).withEmbedding, true);
+});
+
+const badEmbed = (options, message) =>
+  assert.throws(() => embedOptions(options), (e) => e instanceof EffnetError && e.code === ErrorCode.BAD_OPTIONS && message.test(e.message), JSON.stringify(options));
+
+test("embed options: MediaPipe's defaults (normalised, not quantised), each bad one named", () => {
+  assert.deepEqual(embedOptions(), { l2Normalize: true, quantize: false, decode: 'exact' });
+  assert.deepEqual(embedOptions({ l2Normalize: undefined, quantize: true, decode: 'fast' }), { l2Normalize: true, quantize: true, decode: 'fast' });
+  assert.deepEqual(embedOptions({ l2Normalize: false }), { l2Normalize: false, quantize: false, decode: 'exact' });
+  for (const v of [1, 'yes', null]) badEmbed({ l2Normalize: v }, /^l2Normalize must be true or false, not /);
+  for (const v of [1, 'yes', null]) badEmbed({ quantize: v }, /^quantize must be true or false, not /);
+  badEmbed({ decode: 'quick' }, /^decode must be 'fast' or 'exact', not 'quick'$/);
+  badEmbed({ quantize: true, l2Normalize: false }, /^quantize: true needs l2Normalize: true/);
+  badEmbed({ maxResults: 3 }, /^unknown embed option 'maxResults' \(known: l2Normalize, quantize, decode\)$/);
+  badEmbed([], /^embed options must be an object, not \[\]$/);
 });
 
 test("decode: 'fast' or 'exact', named when it is neither", () => {

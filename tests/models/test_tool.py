@@ -117,3 +117,59 @@ def test_exported_graph_under_onnxruntime_equals_timm(manifest, reference, model
         p = ref.softmax(sess.run(None, {entry["input"]["name"]: x})[0][0].astype(np.float64))
         assert np.abs(p - np.array(r["probs"])).max() < 1e-5, name
         assert int(p.argmax()) == r["top5"][0][0]
+
+
+# --- the embedding: the graph's second output -------------------------------------------
+
+EMBEDDINGS = REPO / "tests" / "fixtures" / "embeddings" / "reference.json"
+
+
+def test_every_built_model_outputs_the_manifests_embedding(manifest):
+    """Variants included: fp16's Casts and int8's Q/DQ pairs must keep the second output."""
+    for entry in built(manifest):
+        want = entry["output"]["embedding"]
+        sess = ort.InferenceSession(str(REPO / "models" / entry["file"]), providers=["CPUExecutionProvider"])
+        outs = sess.get_outputs()
+        assert [o.name for o in outs] == [entry["output"]["name"], want["name"]], entry["id"]
+        x = np.zeros(entry["input"]["shape"], np.float32)
+        scores, emb = sess.run(None, {entry["input"]["name"]: x})
+        assert emb.shape == (1, want["size"]), (entry["id"], emb.shape)
+        assert scores.shape == (1, 1000)
+
+
+def test_every_architecture_declares_its_pooled_width(manifest):
+    for entry in manifest["models"]:
+        assert entry["output"]["embedding"]["size"] == arch.build(entry["arch"]).classifier.cin, entry["id"]
+
+
+def test_the_second_output_leaves_the_scores_bit_for_bit(manifest):
+    """The same graph with only the logits as output gives the same bits: the embedding is a
+    tensor the graph computed anyway, not a new path."""
+    entry = next(m for m in manifest["models"] if m["id"] == "efficientnet-lite0")
+    model = onnx.load(str(REPO / "models" / entry["file"]))
+    alone = onnx.ModelProto()
+    alone.CopyFrom(model)
+    del alone.graph.output[1:]
+    x = ref.preprocess(Image.open(REPO / "tests" / "fixtures" / "chelsea.png"), entry["preprocess"])
+    run = lambda m: ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(
+        None, {entry["input"]["name"]: x})
+    both, only = run(model), run(alone)
+    assert len(only) == 1
+    assert np.array_equal(both[0], only[0])
+
+
+@pytest.mark.parametrize("model_id", ["efficientnet-lite0", "efficientnet-lite1"])
+def test_exported_embedding_under_onnxruntime_equals_timms_pooled_features(manifest, model_id):
+    """timm's forward_head(pre_logits=True) on the fixture photos (computed once with torch,
+    tests/fixtures/embeddings/reference.json)."""
+    import json
+    fixture = json.loads(EMBEDDINGS.read_text())[model_id]
+    entry = next(m for m in manifest["models"] if m["id"] == model_id)
+    sess = ort.InferenceSession(str(REPO / "models" / entry["file"]), providers=["CPUExecutionProvider"])
+    for name, want in fixture.items():
+        if not name.endswith(".png"):
+            continue  # JPEG decoders differ slightly; the Rust test covers rocket.jpg
+        x = ref.preprocess(Image.open(REPO / "tests" / "fixtures" / name), entry["preprocess"])
+        emb = sess.run([entry["output"]["embedding"]["name"]], {entry["input"]["name"]: x})[0][0]
+        assert emb.shape == (len(want),)
+        assert np.abs(emb - np.array(want, np.float32)).max() < 1e-4, name

@@ -331,3 +331,65 @@ fn images_classified_at_once_print_in_the_order_given_with_the_rate() {
         "{stderr}"
     );
 }
+
+fn embed_lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["embed", "--model", "efficientnet-lite0", "--json"];
+    all.extend_from_slice(args);
+    let out = effnet(&all);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn values(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn embed_json_prints_each_files_embedding_normalised_raw_or_quantised() {
+    let files = ["tests/fixtures/chelsea.png", "tests/fixtures/rocket.jpg"];
+    let unit = embed_lines(&files);
+    let raw = embed_lines(&["--no-l2-normalize", files[0], files[1]]);
+    let bytes = embed_lines(&["--quantize", files[0], files[1]]);
+    let reference: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("embeddings/reference.json")).unwrap(),
+    )
+    .unwrap();
+    for (i, file) in files.iter().enumerate() {
+        assert_eq!(unit[i]["file"], *file);
+        let u = values(&unit[i]["embedding"]["floatEmbedding"]);
+        let r = values(&raw[i]["embedding"]["floatEmbedding"]);
+        let q = values(&bytes[i]["embedding"]["quantizedEmbedding"]);
+        assert_eq!((u.len(), r.len(), q.len()), (1280, 1280, 1280));
+        assert!(unit[i]["embedding"].get("quantizedEmbedding").is_none());
+        // the raw features are timm's pooled features
+        let name = file.rsplit('/').next().unwrap();
+        let want = values(&reference["efficientnet-lite0"][name]);
+        let diff = r
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(diff <= 1e-4, "{file}: {diff}");
+        let norm = r.iter().map(|x| x * x).sum::<f64>().sqrt();
+        for ((u, r), q) in u.iter().zip(&r).zip(&q) {
+            assert!((u - r / norm).abs() < 1e-6);
+            assert!((q - u * 127.0).abs() <= 0.5 + 1e-4, "{q} for {u}");
+        }
+    }
+    let out = effnet(&[
+        "embed",
+        "--model",
+        "efficientnet-lite0",
+        "--quantize",
+        "--no-l2-normalize",
+        files[0],
+    ]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses the pair");
+}

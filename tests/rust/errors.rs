@@ -75,6 +75,7 @@ fn each_kind_of_error_has_its_documented_code() {
             "BAD_IMAGE",
         ),
         (Error::Options(s()), "BAD_OPTIONS"),
+        (Error::NoEmbedding { model: s() }, "BAD_OPTIONS"),
         (Error::Inference(s()), "INFERENCE"),
         (
             Error::Io {

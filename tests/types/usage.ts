@@ -1,6 +1,6 @@
 // Compiled by `tsc --noEmit` in npm test: the declarations cover the documented API.
-import { ImageClassifier, ModelCache, capabilities, models, EffnetError, ErrorCode } from 'effnet-wasm';
-import type { Classification, Preprocess, PreprocessCommon, Progress } from 'effnet-wasm';
+import { ImageClassifier, ModelCache, capabilities, cosineSimilarity, models, EffnetError, ErrorCode } from 'effnet-wasm';
+import type { Classification, Embedding, EmbeddingResult, Preprocess, PreprocessCommon, Progress } from 'effnet-wasm';
 
 async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   const caps = await capabilities();
@@ -24,6 +24,21 @@ async function demo(img: HTMLImageElement, blob: Blob): Promise<void> {
   console.log(fast.timing.decodeMs);
   // @ts-expect-error only 'fast' or 'exact'
   await clf.classify(blob, { decode: 'draft' });
+  const e: EmbeddingResult = await clf.embed(img);
+  const floats: Float32Array | undefined = e.embedding.floatEmbedding;
+  const q = await clf.embed(blob, { quantize: true, decode: 'fast' });
+  const bytes: Int8Array | undefined = q.embedding.quantizedEmbedding;
+  const size: number | undefined = clf.model.output.embedding?.size;
+  // @ts-expect-error the options are booleans
+  await clf.embed(img, { l2Normalize: 1 });
+  const both = await clf.classify(img, { withEmbedding: true });
+  const head: Embedding | undefined = both.embedding;
+  if (head && floats && bytes) console.log(cosineSimilarity(head, e.embedding), cosineSimilarity(floats, bytes), size, head.headName);
+  try {
+    cosineSimilarity(new Float32Array(3), [1, 2]);
+  } catch (err) {
+    if (err instanceof EffnetError && err.code === ErrorCode.BAD_EMBEDDING) console.log(err.message);
+  }
   const batch = await clf.classifyBatch([img, blob], {}, (done, total) => console.log(done / total));
   for (const b of batch) if ('error' in b) console.log(b.error.code);
   try {

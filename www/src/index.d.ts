@@ -9,6 +9,7 @@ export type ErrorCodeName =
   | 'BAD_IMAGE'
   | 'BAD_OPTIONS'
   | 'BAD_MANIFEST'
+  | 'BAD_EMBEDDING'
   | 'DISPOSED'
   | 'WORKER_CRASHED'
   | 'INFERENCE';
@@ -63,7 +64,14 @@ export interface ModelEntry {
   bytes?: number | null;
   input: { name: string; shape: number[]; layout: Layout };
   preprocess: Preprocess;
-  output: { name: string; kind: 'logits' | 'probabilities'; labels: string };
+  output: {
+    name: string;
+    kind: 'logits' | 'probabilities';
+    labels: string;
+    /** the graph's second output: the pooled features before the classifier head (what
+     *  embed() returns); absent for a model without one */
+    embedding?: { name: string; size: number } | null;
+  };
   /** userSupplied: the weights are not distributed; the model has a file only once built */
   weights?: { pypi?: string; userSupplied?: boolean; checkpoint?: string; license?: string };
   /** manifest models: false when the model is not built (create() would reject) */
@@ -118,6 +126,9 @@ export interface ClassifyOptions {
   categoryDenylist?: string[];
   /** also return every class's probability as `probabilities` (default false) */
   withProbabilities?: boolean;
+  /** also return `embedding`, L2-normalised, from the same inference (default false; the
+   *  model must have an embedding output, else BAD_OPTIONS) */
+  withEmbedding?: boolean;
   /**
    * how an encoded JPEG (a Blob/File, or bytes in Node) is decoded: 'exact' (default) in full;
    * 'fast' at 1/2, 1/4 or 1/8 of its size (libjpeg's scaled decode, PIL's `draft`), the largest
@@ -130,6 +141,50 @@ export interface ClassifyOptions {
    */
   thumbnailWidth?: number;
 }
+
+export interface EmbedOptions {
+  /** scale the embedding to unit length (default true, as MediaPipe's ImageEmbedder) */
+  l2Normalize?: boolean;
+  /** one signed byte per value, round(v * 127) of the L2-normalised vector (default false;
+   *  needs l2Normalize) */
+  quantize?: boolean;
+  /** as ClassifyOptions.decode */
+  decode?: 'fast' | 'exact';
+}
+
+/** MediaPipe ImageEmbedder's `Embedding` (one head): exactly one of the two arrays. */
+export type Embedding = {
+  headIndex: 0;
+  /** the manifest's output.embedding.name: 'embedding' */
+  headName: string;
+} & (
+  | { floatEmbedding: Float32Array; quantizedEmbedding?: undefined }
+  | { quantizedEmbedding: Int8Array; floatEmbedding?: undefined }
+);
+
+export interface Timing {
+  decodeMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  totalMs: number;
+  /** decode 'fast' in the browser: reading the Blob's bytes (not in decodeMs) */
+  readMs?: number;
+  /** with thumbnailWidth */
+  thumbnailMs?: number;
+}
+
+export interface EmbeddingResult {
+  embedding: Embedding;
+  timing: Timing;
+}
+
+/** The cosine of two embeddings of one model, in [-1, 1]: float or quantised arrays, or the
+ *  `embedding` objects of embed() and classify(). Throws BAD_EMBEDDING when their lengths
+ *  differ or one is a zero vector. */
+export declare function cosineSimilarity(
+  a: Embedding | Float32Array | Int8Array | ArrayLike<number>,
+  b: Embedding | Float32Array | Int8Array | ArrayLike<number>,
+): number;
 
 export interface Category {
   index: number;
@@ -158,16 +213,9 @@ export interface Classification {
   categories: Category[];
   /** with `withProbabilities: true`: the probability of every class, by category index */
   probabilities?: Float32Array;
-  timing: {
-    decodeMs: number;
-    preprocessMs: number;
-    inferenceMs: number;
-    totalMs: number;
-    /** decode 'fast' in the browser: reading the Blob's bytes (not in decodeMs) */
-    readMs?: number;
-    /** with thumbnailWidth */
-    thumbnailMs?: number;
-  };
+  /** with `withEmbedding: true`: the same inference's embedding, float, L2-normalised */
+  embedding?: Embedding;
+  timing: Timing;
   /** with thumbnailWidth: the JPEG thumbnail, or null without OffscreenCanvas (Node) */
   thumbnail?: Blob | null;
   backend: Backend;
@@ -204,6 +252,8 @@ export declare class ImageClassifier {
   readonly model: ModelEntry;
   readonly backend: Backend;
   classify(source: ImageSource, options?: ClassifyOptions): Promise<Classification>;
+  /** the pooled features before the classifier head, from one inference */
+  embed(source: ImageSource, options?: EmbedOptions): Promise<EmbeddingResult>;
   classifyBatch(
     sources: Iterable<ImageSource>,
     options?: ClassifyOptions,

@@ -119,6 +119,18 @@ pub struct OutputSpec {
     pub name: String,
     pub kind: OutputKind,
     pub labels: String,
+    /// The graph's second output, the pooled features before the classifier head; absent
+    /// for a model without one (`embed` is then refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedding: Option<EmbeddingSpec>,
+}
+
+/// Which graph output is the embedding, and how many values it has.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbeddingSpec {
+    pub name: String,
+    pub size: usize,
 }
 
 impl Manifest {
@@ -202,6 +214,17 @@ impl ModelEntry {
                 "preprocess.std must be 3 finite non-zero numbers, got {:?}",
                 p.std
             ));
+        }
+        if let Some(e) = &self.output.embedding {
+            if e.size == 0 {
+                return bad("output.embedding.size must be an integer >= 1, got 0".into());
+            }
+            if e.name == self.output.name {
+                return bad(format!(
+                    "output.embedding.name must differ from output.name, both are '{}'",
+                    e.name
+                ));
+            }
         }
         let s = p.size as usize;
         let want = self.input.layout.input_shape(s);

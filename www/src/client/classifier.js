@@ -4,8 +4,8 @@
 import * as Comlink from 'comlink';
 import { EffnetError, ErrorCode } from '../shared/errors.js';
 import { classifyEach } from '../shared/batch.js';
-import { classifyOptions } from '../shared/classify-options.js';
-import { locateModel } from '../shared/manifest.js';
+import { classifyOptions, embedOptions } from '../shared/classify-options.js';
+import { checkEmbedding, locateModel } from '../shared/manifest.js';
 import { toPayload } from './sources.js';
 import { WorkerQueue } from './worker-queue.js';
 
@@ -81,9 +81,24 @@ export class ImageClassifier {
   async classify(source, options = {}) {
     if (this.#queue.disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
     const opts = classifyOptions(options); // before the image is converted
+    if (opts.withEmbedding) checkEmbedding(this.#entry);
     const { payload, transfer } = await toPayload(source);
     const r = await this.#queue.run((api) => api.classify(Comlink.transfer(payload, transfer), opts));
     return { ...r, backend: this.backend };
+  }
+
+  /**
+   * The image's embedding: the model's pooled features before its classifier head, from one
+   * inference (MediaPipe ImageEmbedder's result shape, one head).
+   * @param {import('../index.d.ts').ImageSource} source
+   * @param {import('../index.d.ts').EmbedOptions} [options]
+   */
+  async embed(source, options = {}) {
+    if (this.#queue.disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
+    const opts = embedOptions(options); // before the image is converted
+    checkEmbedding(this.#entry);
+    const { payload, transfer } = await toPayload(source);
+    return this.#queue.run((api) => api.embed(Comlink.transfer(payload, transfer), opts));
   }
 
   /** Classifies every source; a failed one gives `{ error }` in its place and the rest go on. */

@@ -2,6 +2,7 @@
 import { simd, relaxedSimd, threads } from 'wasm-feature-detect';
 
 export { EffnetError, ErrorCode } from '../shared/errors.js';
+export { cosineSimilarity } from '../shared/cosine.js';
 export { models } from '../shared/manifest.js';
 export { ModelCache } from '../shared/model-cache.js';
 export { ImageClassifier } from './classifier.js';

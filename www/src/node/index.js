@@ -4,13 +4,14 @@ import { readFile } from 'node:fs/promises';
 import * as wasm from '../../pkg/simd/effnet.js';
 import { EffnetError, ErrorCode } from '../shared/errors.js';
 import { classifyEach } from '../shared/batch.js';
-import { classifyOptions } from '../shared/classify-options.js';
+import { classifyOptions, embedOptions } from '../shared/classify-options.js';
+import { cosineSimilarity } from '../shared/cosine.js';
 import { locateModel, models } from '../shared/manifest.js';
 import { ModelSession } from '../shared/model-session.js';
 import { toPixels } from './decode.js';
 import { readModel, toUrl } from './model-file.js';
 
-export { EffnetError, ErrorCode, models };
+export { EffnetError, ErrorCode, models, cosineSimilarity };
 
 let started = null;
 const start = () =>
@@ -48,11 +49,25 @@ export class ImageClassifier {
   async classify(source, options = {}) {
     const opts = classifyOptions(options);
     this.#session.checkFilter(opts.filter); // before the image is decoded; DISPOSED once disposed
+    if (opts.withEmbedding) this.#session.checkEmbedding();
     const t0 = performance.now();
     const px = await toPixels(wasm, source, { decode: opts.decode, preprocess: this.model.preprocess });
     const r = this.#session.classify(px, opts, performance.now() - t0);
     // Node has no OffscreenCanvas to make a thumbnail with
     return { ...r, ...(opts.thumbnailWidth ? { thumbnail: null } : {}), backend: this.backend };
+  }
+
+  /**
+   * The image's embedding (the pooled features before the classifier head), one inference.
+   * @param {Parameters<ImageClassifier['classify']>[0]} source as for classify
+   * @param {{l2Normalize?: boolean, quantize?: boolean, decode?: 'fast'|'exact'}} [options]
+   */
+  async embed(source, options = {}) {
+    const opts = embedOptions(options);
+    this.#session.checkEmbedding(); // before the image is decoded; DISPOSED once disposed
+    const t0 = performance.now();
+    const px = await toPixels(wasm, source, { decode: opts.decode, preprocess: this.model.preprocess });
+    return this.#session.embed(px, opts, performance.now() - t0);
   }
 
   /** Classifies every source; a failed one gives `{ error }` in its place and the rest go on. */

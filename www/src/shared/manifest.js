@@ -74,3 +74,11 @@ export function locateModel({ model = DEFAULT_MODEL, modelBaseUrl } = {}, { base
   if (!modelBaseUrl && packaged[entry.id]) return { entry, url: packaged[entry.id]() };
   return { entry, url: new URL(entry.file, from) };
 }
+
+/** BAD_OPTIONS for embed() or withEmbedding with a model whose entry names no embedding
+ *  output (as Rust's `Error::NoEmbedding` words it), before any image is converted. */
+export function checkEmbedding(entry) {
+  if (!entry.output?.embedding) {
+    throw new EffnetError(ErrorCode.BAD_OPTIONS, `model ${entry.id} has no embedding output (its manifest entry names none in output.embedding)`);
+  }
+}

@@ -52,7 +52,15 @@ const RULES = {
     name: string,
     kind: oneOf('logits', 'probabilities'),
     labels: oneOf(...Object.keys(manifest.labelSets)),
+    // checked field by field below (EMBEDDING)
+    embedding: nullable(need(isObject, 'an object')),
   },
+};
+
+// output.embedding, Rust's `EmbeddingSpec`: which graph output is the embedding, and its length
+const EMBEDDING = {
+  name: string,
+  size: need((v) => isInt(v, U32_MAX) && v > 0, `an integer in [1, ${U32_MAX}]`),
 };
 
 // each resize mode's own crop parameter, which the other mode must not have
@@ -71,6 +79,16 @@ export function entryProblem(entry) {
       } else if (!test(obj[key])) {
         return `${at(key)} must be ${what}, got ${show(obj[key])}`;
       }
+    }
+  }
+  const emb = entry.output.embedding;
+  if (emb != null) {
+    for (const [key, [test, what]] of Object.entries(EMBEDDING)) {
+      if (emb[key] === undefined) return `output.embedding.${key} is missing`;
+      if (!test(emb[key])) return `output.embedding.${key} must be ${what}, got ${show(emb[key])}`;
+    }
+    if (emb.name === entry.output.name) {
+      return `output.embedding.name must differ from output.name, both are '${emb.name}'`;
     }
   }
   const p = entry.preprocess;

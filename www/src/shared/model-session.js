@@ -1,5 +1,6 @@
 // One model in one wasm instance, for both hosts (the browser's worker and Node): the bytes
-// checked against the entry (size, then sha256), compiled, then pixels -> categories, timed.
+// checked against the entry (size, then sha256), compiled, then pixels -> categories and/or
+// the embedding (one inference gives both), timed.
 // The wasm module is a parameter, so tests/js/model-session.test.mjs can drive it with a fake.
 import { EffnetError, ErrorCode, toEffnetError } from './errors.js';
 import { sha256Hex } from './digest.js';
@@ -26,13 +27,22 @@ async function verify(entry, data, source) {
   }
 }
 
+/** MediaPipe ImageEmbedder's `Embedding`, one head: exactly one of the two arrays. */
+const embeddingObject = (values, headName) => ({
+  ...(values instanceof Int8Array ? { quantizedEmbedding: values } : { floatEmbedding: values }),
+  headIndex: 0,
+  headName,
+});
+
 export class ModelSession {
   #clf;
   #wasm;
+  #headName;
 
-  constructor(clf, wasm) {
+  constructor(clf, wasm, headName) {
     this.#clf = clf;
     this.#wasm = wasm;
+    this.#headName = headName;
   }
 
   /**
@@ -50,7 +60,7 @@ export class ModelSession {
     // Rust reads only these fields of an entry (crate/src/manifest/)
     const { id, file, sha256, bytes: size, input, preprocess, output } = entry;
     const json = JSON.stringify({ id, file, sha256, bytes: size, input, preprocess, output });
-    const session = new ModelSession(typed(() => new wasm.WasmClassifier(json, data), wasm), wasm);
+    const session = new ModelSession(typed(() => new wasm.WasmClassifier(json, data), wasm), wasm, output.embedding?.name);
     try {
       await onProgress?.({ phase: 'ready', ...sizes });
     } catch (e) {
@@ -65,12 +75,35 @@ export class ModelSession {
     typed(() => this.#live().checkFilter(JSON.stringify(filter)), this.#wasm);
   }
 
+  /** BAD_OPTIONS if the model has no embedding output: checked before any pixel is converted. */
+  checkEmbedding() {
+    typed(() => this.#live().checkEmbedding(), this.#wasm);
+  }
+
   /**
    * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number}} px RGBA
-   * @param {{filter: object, withProbabilities: boolean}} options from shared/classify-options.js
+   * @param {{filter: object, withProbabilities: boolean, withEmbedding?: boolean}} options from shared/classify-options.js
    * @param {number} [decodeMs] the host's time to turn the caller's source into `px`
    */
-  classify(px, { filter, withProbabilities }, decodeMs = 0) {
+  classify(px, { filter, withProbabilities, withEmbedding = false }, decodeMs = 0) {
+    return this.#run(px, decodeMs, (clf) => ({
+      categories: JSON.parse(clf.categories(JSON.stringify(filter))),
+      ...(withProbabilities ? { probabilities: clf.probabilities() } : {}),
+      // the same inference's features, L2-normalised as embed()'s default gives them
+      ...(withEmbedding ? { embedding: embeddingObject(clf.embedding(true, false), this.#headName) } : {}),
+    }));
+  }
+
+  /**
+   * @param {object} px RGBA, as for classify
+   * @param {{l2Normalize: boolean, quantize: boolean}} options from shared/classify-options.js embedOptions
+   */
+  embed(px, { l2Normalize, quantize }, decodeMs = 0) {
+    return this.#run(px, decodeMs, (clf) => ({ embedding: embeddingObject(clf.embedding(l2Normalize, quantize), this.#headName) }));
+  }
+
+  /** preprocess, infer, then `results(clf)`, timed; `timing` comes last in the result. */
+  #run(px, decodeMs, results) {
     const clf = this.#live();
     return typed(() => {
       const t0 = performance.now();
@@ -78,9 +111,9 @@ export class ModelSession {
       const t1 = performance.now();
       clf.infer();
       const t2 = performance.now();
-      const categories = JSON.parse(clf.categories(JSON.stringify(filter)));
-      const timing = { decodeMs, preprocessMs: t1 - t0, inferenceMs: t2 - t1, totalMs: decodeMs + (performance.now() - t0) };
-      return withProbabilities ? { categories, probabilities: clf.probabilities(), timing } : { categories, timing };
+      const r = results(clf);
+      r.timing = { decodeMs, preprocessMs: t1 - t0, inferenceMs: t2 - t1, totalMs: decodeMs + (performance.now() - t0) };
+      return r;
     }, this.#wasm);
   }
 

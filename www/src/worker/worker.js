@@ -35,6 +35,27 @@ const loaded = () => {
   return session;
 };
 
+/** The payload's pixels as `decode` asks, then `run(px, decodeMs)`; a fast decode's read time is added. */
+async function withPixels(payload, decode, run) {
+  const { wasm } = await runtime;
+  const t0 = performance.now();
+  const read = {};
+  const fast = decode === 'fast' ? await fastPixels(payload, wasm, preprocess, read) : null;
+  const px = fast ?? (await pixels(wasm, payload));
+  const r = run(px, performance.now() - t0 - (read.readMs ?? 0));
+  if (read.readMs !== undefined) {
+    r.timing.readMs = read.readMs;
+    r.timing.totalMs += read.readMs;
+  }
+  return { r, px };
+}
+
+// the result's typed arrays move to the main thread instead of being copied
+const transferred = (r) => {
+  const buffers = [r.probabilities, r.embedding?.floatEmbedding, r.embedding?.quantizedEmbedding].filter(Boolean).map((a) => a.buffer);
+  return buffers.length ? Comlink.transfer(r, buffers) : r;
+};
+
 Comlink.expose({
   init: guarded(async (threads, options) => {
     runtime ??= startRuntime(threads, options);
@@ -57,22 +78,21 @@ Comlink.expose({
   // options: from shared/classify-options.js, on the main thread
   classify: guarded(async (payload, options) => {
     loaded().checkFilter(options.filter); // before any pixel is converted
-    const { wasm } = await runtime;
-    const t0 = performance.now();
-    const read = {};
-    const fast = options.decode === 'fast' ? await fastPixels(payload, wasm, preprocess, read) : null;
-    const px = fast ?? (await pixels(wasm, payload));
-    const r = session.classify(px, options, performance.now() - t0 - (read.readMs ?? 0));
-    if (read.readMs !== undefined) {
-      r.timing.readMs = read.readMs;
-      r.timing.totalMs += read.readMs;
-    }
+    if (options.withEmbedding) session.checkEmbedding();
+    const { r, px } = await withPixels(payload, options.decode, (p, decodeMs) => session.classify(p, options, decodeMs));
     if (options.thumbnailWidth) {
       const t1 = performance.now();
       r.thumbnail = await thumbnail(px, options.thumbnailWidth);
       r.timing.thumbnailMs = performance.now() - t1;
     }
-    return r.probabilities ? Comlink.transfer(r, [r.probabilities.buffer]) : r;
+    return transferred(r);
+  }),
+
+  // options: from shared/classify-options.js embedOptions, on the main thread
+  embed: guarded(async (payload, options) => {
+    loaded().checkEmbedding(); // before any pixel is converted
+    const { r } = await withPixels(payload, options.decode, (p, decodeMs) => session.embed(p, options, decodeMs));
+    return transferred(r);
   }),
 
   profile: guarded(async () => loaded().profile()),

@@ -3,7 +3,7 @@
 use effnet::decode::decode_file;
 use effnet::decode::scaled::{decode_file_fast, min_short_side};
 use effnet::postprocess::Filter;
-use effnet::{Category, Classifier, Error};
+use effnet::{Category, Classifier, Error, Rgba};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -25,20 +25,29 @@ pub enum Decode {
     Fast,
 }
 
-fn one(clf: &Classifier, path: &str, k: usize, decode: Decode) -> Result<Vec<Category>, Error> {
+/// `path` decoded as `decode` says, then `f` on its pixels; an image error names the file.
+pub fn with_pixels<T>(
+    clf: &Classifier,
+    path: &str,
+    decode: Decode,
+    f: impl FnOnce(&Rgba) -> Result<T, Error>,
+) -> Result<T, Error> {
     let img = match decode {
         Decode::Exact => decode_file(path)?,
         Decode::Fast => decode_file_fast(path, min_short_side(&clf.entry().preprocess))?,
     };
-    clf.classify(&img.rgba()?, &Filter::top(k))
-        .map_err(|e| match e {
-            // name the file, not just its size
-            Error::Image { reason, .. } => Error::Decode {
-                path: path.to_string(),
-                reason,
-            },
-            e => e,
-        })
+    f(&img.rgba()?).map_err(|e| match e {
+        // name the file, not just its size
+        Error::Image { reason, .. } => Error::Decode {
+            path: path.to_string(),
+            reason,
+        },
+        e => e,
+    })
+}
+
+fn one(clf: &Classifier, path: &str, k: usize, decode: Decode) -> Result<Vec<Category>, Error> {
+    with_pixels(clf, path, decode, |px| clf.classify(px, &Filter::top(k)))
 }
 
 pub fn run(

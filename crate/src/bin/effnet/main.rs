@@ -2,6 +2,7 @@
 
 mod bench;
 mod classify;
+mod embed;
 mod resolve;
 mod tensor;
 
@@ -58,6 +59,27 @@ enum Command {
         #[arg(required = true)]
         images: Vec<String>,
     },
+    /// Print each image's embedding: the pooled features before the classifier head,
+    /// L2-normalised unless --no-l2-normalize (text: the file, a tab, the values)
+    Embed {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// One JSON object per line per image: {"file", "embedding": {"floatEmbedding": [...]}}
+        /// (or "quantizedEmbedding")
+        #[arg(long)]
+        json: bool,
+        /// The raw pooled features, not scaled to unit length
+        #[arg(long)]
+        no_l2_normalize: bool,
+        /// One signed byte per value: round(v * 127) of the L2-normalised vector (MediaPipe's
+        /// scalar quantisation)
+        #[arg(long, conflicts_with = "no_l2_normalize")]
+        quantize: bool,
+        #[arg(long, value_enum, default_value_t = classify::Decode::Exact)]
+        decode: classify::Decode,
+        #[arg(required = true)]
+        images: Vec<String>,
+    },
     /// Measure model load, preprocessing and inference times
     Bench(bench::BenchArgs),
     /// Print the model's raw output (a JSON array) for an input tensor stored as raw
@@ -91,6 +113,20 @@ fn main() -> ExitCode {
             jobs,
             images,
         } => classify::run(&model, top_k, json, decode, jobs, &images),
+        Command::Embed {
+            model,
+            json,
+            no_l2_normalize,
+            quantize,
+            decode,
+            images,
+        } => {
+            let options = effnet::EmbedOptions {
+                l2_normalize: !no_l2_normalize,
+                quantize,
+            };
+            embed::run(&model, options, json, decode, &images)
+        }
         Command::Bench(args) => bench::run(&args),
         Command::Profile { model, runs } => bench::profile(&model, runs),
         Command::RunTensor { model, input } => tensor::run(&model, &input),
