@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ImageClassifier } from 'effnet-wasm';
-import { repo, search, tagFolder, taggerSession, testPrivacy } from './tagger-fixture.mjs';
+import { opfsFolder, repo, search, tagFolder, taggerSession, testPrivacy } from './tagger-fixture.mjs';
 import { pairScores } from '../../www/tagger/duplicates.js';
 
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
@@ -161,6 +161,46 @@ test('Teach a tag: picked photos teach it, it finds the others, a rejection and 
   // imported examples are vectors without photos: the same photos come out, none of them "confirmed"
   assert.deepEqual((await search(page, 'Kitty')).map((c) => c.path).sort(), kept);
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('XMP sidecars carry a taught tag given to a photo as a confirmed tag (exiftool reads it back), and the machine tags apart', needsEmbeddings, async () => {
+  const page = await t.openTagger();
+  await opfsFolder(page, 'pets', ['chelsea.png', 'coffee.png']);
+  await page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('pets');
+    window.showDirectoryPicker = async () => dir;
+  });
+  await page.evaluate(() => delete document.body.dataset.state);
+  await page.click('#pick-folder');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+  await page.fill('#teach-name', 'Tabby');
+  await page.click('#teach-select');
+  await page.click('#grid .photo[data-path="pets/chelsea.png"]');
+  await page.click('#teach-go');
+  await page.waitForFunction(() => /^Taught “Tabby”/.test(document.querySelector('#teach-status').textContent));
+  await page.click('#write-sidecars');
+  await page.waitForFunction(() => /^Wrote/.test(document.querySelector('#export-status').textContent));
+  const read = async (name) => {
+    const text = await page.evaluate(async (name) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('pets');
+      return (await (await dir.getFileHandle(name)).getFile()).text();
+    }, name);
+    const file = join(t.work, name);
+    await writeFile(file, text);
+    const out = spawnSync('exiftool', ['-j', '-XMP:all', file], { encoding: 'utf8' });
+    assert.equal(out.status, 0, `exiftool: ${out.error ?? out.stderr}`);
+    const [x] = JSON.parse(out.stdout);
+    return { subjects: [x.Subject].flat(), hier: [x.HierarchicalSubject].flat() };
+  };
+  const cat = await read('chelsea.png.xmp');
+  console.log(`chelsea.png.xmp: ${cat.hier.join(', ')}`);
+  assert.ok(cat.subjects.includes('Tabby') && cat.hier.includes('Tabby'), 'the confirmed tag, plain');
+  assert.ok(cat.hier.includes('effnet-wasm|machine|animal|mammal|cat'));
+  assert.ok(!cat.hier.some((h) => !h.startsWith('effnet-wasm|machine|') && h !== 'Tabby'), 'every other tag is a machine tag');
+  const coffee = await read('coffee.png.xmp');
+  assert.ok(!coffee.subjects.includes('Tabby'), 'the espresso is no tabby');
+  assert.ok(coffee.hier.includes('effnet-wasm|machine|food|drink'), coffee.hier.join(', '));
   await page.close();
 });
 
