@@ -4,6 +4,7 @@ Needs Pillow (the models venv has it). Prints the number of images made.
 
     python tools/tagger_photos.py e2e DIR        # 44 images in subfolders + a text file
     python tools/tagger_photos.py bench DIR [N]  # N (200) photos of 12 MP (4000x3000)
+    python tools/tagger_photos.py similar DIR    # near-duplicates of 5 photos + 8 unrelated ones
 """
 
 import io
@@ -29,6 +30,45 @@ def variants(im):
     yield "-gray", ImageOps.grayscale(im).convert("RGB")
     yield "-small", im.resize((max(1, w // 4), max(1, h // 4)), Image.LANCZOS)
     yield "-wide", im.resize((w * 2, h), Image.BICUBIC)
+
+
+# the photos the near-duplicates are made of, and the unrelated ones (tests/fixtures/similar/)
+DUP_SOURCES = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "similar/camera.jpg"]
+UNRELATED = ["coins", "brick", "grass", "gravel", "hubble_deep_field", "retina", "horse", "clock_motion"]
+
+
+def near_duplicates(im):
+    """What a collection holds twice: a re-encode, a resize, a small crop, a rotation."""
+    w, h = im.size
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=30)
+    yield "-q30.jpg", buf.getvalue()  # the bytes as encoded: no second encode
+    yield "-half.jpg", im.resize((w // 2, h // 2), Image.LANCZOS)
+    # 10 % off the width and the height, off-centre as a hand crop is
+    yield "-crop10.png", im.crop((w * 7 // 100, h * 3 // 100, w * 97 // 100, h * 93 // 100))
+    yield "-rot90.png", im.rotate(90, expand=True)
+
+
+def similar(out: Path):
+    """Each source (named stem.png / .jpg) with its near-duplicates (stem-q30.jpg ...) and the
+    unrelated photos; a photo's source is its name before the first '-'."""
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for name in DUP_SOURCES:
+        stem = Path(name).stem
+        im = Image.open(FIXTURES / name).convert("RGB")
+        im.save(out / f"{stem}.png")
+        n += 1
+        for suffix, v in near_duplicates(im):
+            if isinstance(v, bytes):
+                (out / f"{stem}{suffix}").write_bytes(v)
+            else:
+                v.save(out / f"{stem}{suffix}", quality=90)
+            n += 1
+    for stem in UNRELATED:
+        (out / f"{stem.replace('_', '')}.jpg").write_bytes((FIXTURES / "similar" / f"{stem}.jpg").read_bytes())
+        n += 1
+    return n
 
 
 def e2e(out: Path):
@@ -84,5 +124,10 @@ def bench(out: Path, count: int):
 
 if __name__ == "__main__":
     kind, out = sys.argv[1], Path(sys.argv[2])
-    made = e2e(out) if kind == "e2e" else bench(out, int(sys.argv[3]) if len(sys.argv) > 3 else 200)
+    if kind == "e2e":
+        made = e2e(out)
+    elif kind == "similar":
+        made = similar(out)
+    else:
+        made = bench(out, int(sys.argv[3]) if len(sys.argv) > 3 else 200)
     print(made)

@@ -4,32 +4,52 @@
 // The picker's folders are real handles from the origin-private file system.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { opfsFolder, opfsListing, repo, search, taggerSession, testPrivacy } from './tagger-fixture.mjs';
 
 const t = taggerSession();
 
-test('a folder from showDirectoryPicker: tag files are written next to the photos only when asked', async () => {
+test('a folder from showDirectoryPicker: XMP sidecars are written next to the photos only when asked, exiftool reads them; another app\'s is left alone', async () => {
   const page = await t.openTagger();
-  await opfsFolder(page, 'holiday', ['chelsea.png', 'coffee.png']);
-  // a real directory handle stands in for the picker
+  await opfsFolder(page, 'holiday', ['chelsea.png', 'coffee.png', 'astronaut.png']);
+  // a real directory handle stands in for the picker; astronaut.png has another application's sidecar
   await page.evaluate(async () => {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('holiday');
+    const w = await (await dir.getFileHandle('astronaut.png.xmp', { create: true })).createWritable();
+    await w.write('<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- darktable\'s --></x:xmpmeta>');
+    await w.close();
     window.showDirectoryPicker = async () => dir;
   });
   await page.click('#pick-folder');
   await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
-  assert.deepEqual(await opfsListing(page, 'holiday'), ['chelsea.png', 'coffee.png'], 'nothing written before the user asks');
+  assert.deepEqual(await opfsListing(page, 'holiday'), ['astronaut.png', 'astronaut.png.xmp', 'chelsea.png', 'coffee.png'], 'nothing written before the user asks');
   await page.click('#write-sidecars');
   await page.waitForFunction(() => /^Wrote/.test(document.querySelector('#export-status').textContent));
-  assert.equal(await page.textContent('#export-status'), 'Wrote 2 tag files next to the photos.');
-  assert.deepEqual(await opfsListing(page, 'holiday'), ['chelsea.png', 'chelsea.png.tags.json', 'coffee.png', 'coffee.png.tags.json']);
-  const side = await page.evaluate(async () => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('holiday');
-    return JSON.parse(await (await (await dir.getFileHandle('chelsea.png.tags.json')).getFile()).text());
-  });
-  assert.ok(side['dc:subject'].includes('cat') && side['dc:subject'].includes('animal'), side['dc:subject'].join(', '));
-  assert.equal(side.effnet.path, 'holiday/chelsea.png');
+  assert.equal(await page.textContent('#export-status'), "Wrote 2 XMP tag files next to the photos; 1 left alone: another application's XMP file is there (holiday/astronaut.png)");
+  assert.deepEqual(await opfsListing(page, 'holiday'), ['astronaut.png', 'astronaut.png.xmp', 'chelsea.png', 'chelsea.png.xmp', 'coffee.png', 'coffee.png.xmp']);
+  const read = (name) =>
+    page.evaluate(async (name) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('holiday');
+      return (await (await dir.getFileHandle(name)).getFile()).text();
+    }, name);
+  assert.match(await read('astronaut.png.xmp'), /darktable's/, 'the other application\'s sidecar is untouched');
+  // writing again replaces the tagger's own sidecars
+  await page.click('#write-sidecars');
+  await page.waitForFunction(() => /^Wrote 2/.test(document.querySelector('#export-status').textContent));
+  const file = join(t.work, 'chelsea.png.xmp');
+  await writeFile(file, await read('chelsea.png.xmp'));
+  const out = spawnSync('exiftool', ['-j', '-XMP:all', file], { encoding: 'utf8' });
+  assert.equal(out.status, 0, `exiftool: ${out.error ?? out.stderr}`);
+  const [x] = JSON.parse(out.stdout);
+  const subjects = [x.Subject].flat();
+  const hier = [x.HierarchicalSubject].flat();
+  console.log(`exiftool: Subject ${subjects.join(', ')}; HierarchicalSubject ${hier.join(', ')}`);
+  for (const k of ['tiger cat', 'cat', 'mammal', 'animal']) assert.ok(subjects.includes(k), `dc:subject has ${k}`);
+  assert.ok(hier.includes('effnet-wasm|machine|animal|mammal|cat'), 'the WordNet path, as a machine tag');
+  assert.ok(hier.includes('effnet-wasm|machine|animal|mammal|cat|tiger cat'), 'a fine label below its coarse tag');
+  assert.match(x.CreatorTool, /^effnet-wasm [\d.]+ tagger$/);
   await page.close();
 });
 
@@ -119,7 +139,7 @@ test('write permission refused: the page says so and writes nothing', async () =
   await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
   await page.click('#write-sidecars');
   await page.waitForFunction(() => /^Wrote/.test(document.querySelector('#export-status').textContent));
-  assert.equal(await page.textContent('#export-status'), 'Wrote 0 tag files next to the photos; 1 failed (refused/chelsea.png: write permission was not given)');
+  assert.equal(await page.textContent('#export-status'), 'Wrote 0 XMP tag files next to the photos; 1 failed (refused/chelsea.png: write permission was not given)');
   assert.deepEqual(await page.evaluate(() => window.asked), ['readwrite'], 'asked once, then nothing was opened for writing');
   assert.deepEqual(await opfsListing(page, 'refused'), ['chelsea.png']);
   await page.close();

@@ -107,19 +107,19 @@ test('search: an exact tag, else word prefixes; sorted by the matching tag\'s sc
   assert.deepEqual(tagCounts(records).slice(0, 2), [['animal', 2], ['dog', 2]]);
 });
 
-test('CSV: quoted where needed, tags with scores, model id and version; JSON and sidecars hold the same', () => {
+test('CSV: quoted where needed, tags with scores, model id and version; JSON and XMP sidecars hold the same', () => {
   const records = [rec('Trip, "2024"/beach.jpg', [['seashore', 0.81234567], ['beach', 0.9]]), rec('x/bad.png', [], { error: { message: "'bad.png' is not an image" } })];
   const csv = toCSV(records).split('\r\n');
-  assert.equal(csv[0], 'file,path,size,last_modified,label,label_score,tags,top5,model,model_version,error');
-  assert.equal(csv[1], `beach.jpg,"Trip, ""2024""/beach.jpg",10,1970-01-01T00:00:00.000Z,seashore,0.8123,seashore:0.8123;beach:0.9,seashore:0.8123,efficientnet-lite0,sha256:abababababababab,`);
-  assert.equal(csv[2], `bad.png,x/bad.png,10,1970-01-01T00:00:00.000Z,,,,,efficientnet-lite0,sha256:abababababababab,'bad.png' is not an image`);
+  assert.equal(csv[0], 'file,path,size,last_modified,label,label_score,tags,top5,taught_tags,model,model_version,error');
+  assert.equal(csv[1], `beach.jpg,"Trip, ""2024""/beach.jpg",10,1970-01-01T00:00:00.000Z,seashore,0.8123,seashore:0.8123;beach:0.9,seashore:0.8123,,efficientnet-lite0,sha256:abababababababab,`);
+  assert.equal(csv[2], `bad.png,x/bad.png,10,1970-01-01T00:00:00.000Z,,,,,,efficientnet-lite0,sha256:abababababababab,'bad.png' is not an image`);
   const json = JSON.parse(toJSON(records));
   assert.equal(json.photos.length, 2);
   assert.deepEqual(json.photos[0].tags[1], { tag: 'beach', score: 0.9, kind: 'coarse' });
   assert.equal(json.photos[1].error, "'bad.png' is not an image");
-  const side = JSON.parse(sidecar(records[0]));
-  assert.deepEqual(side['dc:subject'], ['seashore', 'beach']);
-  assert.equal(sidecarName('IMG_1.jpg'), 'IMG_1.jpg.tags.json');
+  const side = sidecar(records[0]);
+  assert.deepEqual([...side.matchAll(/<rdf:li>([^<]*)<\/rdf:li>/g)].map((m) => m[1]).slice(0, 2), ['seashore', 'beach']);
+  assert.equal(sidecarName('IMG_1.jpg'), 'IMG_1.jpg.xmp');
 });
 
 test('files: images by type or name; the key changes with size and modification time', () => {
@@ -161,7 +161,9 @@ test('CSV: cells a spreadsheet would run as a formula (= + - @ tab CR first) are
 function failingDir(log) {
   return {
     queryPermission: async () => 'granted',
-    getFileHandle: async (name) => ({
+    getFileHandle: async (name, o) => {
+      if (!o?.create) throw new DOMException(`${name} is not there`, 'NotFoundError');
+      return {
       createWritable: async () => ({
         write: async () => {
           log.push(`write ${name}`);
@@ -170,7 +172,8 @@ function failingDir(log) {
         close: async () => log.push(`close ${name}`),
         abort: async () => log.push(`abort ${name}`),
       }),
-    }),
+      };
+    },
   };
 }
 
@@ -178,8 +181,8 @@ test('sidecars: a failed write aborts the writable (no temporary file left) and 
   const log = [];
   const { written, failed } = await writeSidecars([{ record: rec('trip/IMG_1.jpg', [['dog', 0.9]]), dir: failingDir(log) }]);
   assert.equal(written, 0);
-  assert.deepEqual(log, ['write IMG_1.jpg.tags.json', 'abort IMG_1.jpg.tags.json']);
-  assert.deepEqual(failed, [{ path: 'trip/IMG_1.jpg', message: 'IMG_1.jpg.tags.json could not be written: The disk is full.' }]);
+  assert.deepEqual(log, ['write IMG_1.jpg.xmp', 'abort IMG_1.jpg.xmp']);
+  assert.deepEqual(failed, [{ path: 'trip/IMG_1.jpg', message: 'IMG_1.jpg.xmp could not be written: The disk is full.' }]);
 });
 
 const photo = (path, size = 10) => ({ file: { name: path.split('/').pop(), size, lastModified: 1 }, path, dir: null });
@@ -241,5 +244,37 @@ test('run: a passing failure is recorded with its code and the run goes on', asy
   assert.deepEqual(res, { done: 4, failed: 1, cancelled: false, stored: true });
   const crashed = (await store.allRecords()).find((r) => r.path === 'g/p1.jpg');
   assert.equal(crashed.error.code, 'WORKER_CRASHED');
+  await store.clear();
+});
+
+test('run: where the classifier gives embeddings they are asked for and stored quantised; a record without one is tagged again', async () => {
+  await store.clear();
+  const asked = [];
+  const clf = fakeClassifier(() => 'dog');
+  const classify = clf.classify;
+  clf.embed = async () => ({});
+  clf.classify = async (file, options) => {
+    asked.push(options.withEmbedding);
+    const r = await classify(file, options);
+    return { ...r, embedding: { floatEmbedding: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), headIndex: 0, headName: 'embedding' } };
+  };
+  const todo = [photo('e/p0.jpg')];
+  await run(clf, todo);
+  assert.deepEqual(asked, [true]);
+  const [r] = await store.allRecords();
+  assert.ok(r.embedding.q instanceof Int8Array && r.embedding.q.length === 32);
+  assert.equal(Math.max(...r.embedding.q.map(Math.abs)), 127);
+  assert.deepEqual((await partition(todo, MODEL, { needEmbedding: true })).known.length, 1);
+  // a version-1 record (no embedding): kept as it is without embeddings, tagged again with them
+  await store.put({ ...r, embedding: undefined });
+  assert.equal((await partition(todo, MODEL)).known.length, 1);
+  assert.equal((await partition(todo, MODEL, { needEmbedding: true })).todo.length, 1);
+  // a classifier without embeddings is not asked for any
+  const plain = fakeClassifier(() => 'dog');
+  let opts;
+  const c2 = plain.classify;
+  plain.classify = async (f, o) => ((opts = o), c2(f, o));
+  await run(plain, [photo('e/p1.jpg')]);
+  assert.equal(opts.withEmbedding, undefined);
   await store.clear();
 });

@@ -1,7 +1,10 @@
 // Export: JSON and CSV of the results (pure functions, then a download), and, on request,
-// sidecar files written next to the photos through the File System Access API.
+// XMP sidecars (xmp.js) written next to the photos through the File System Access API.
 import pkg from '../../package.json' with { type: 'json' };
 import { shortLabel } from './tags.js';
+import { isOurs, xmpName, xmpSidecar } from './xmp.js';
+
+const GENERATOR = `effnet-wasm ${pkg.version} tagger`;
 
 const round = (x) => Math.round(x * 1e4) / 1e4;
 const modelVersion = (m) => (m?.sha256 ? `sha256:${m.sha256.slice(0, 16)}` : '');
@@ -21,19 +24,31 @@ export function toRow(r) {
           label: r.label,
           tags: r.tags.map((t) => ({ tag: t.tag, score: round(t.score), kind: t.kind })),
           top5: r.top5.map((c) => ({ index: c.index, label: c.label, score: round(c.score) })),
+          // the taught tags the photo has (page-side, taught.js): confirmed = one of its examples
+          taught: (r.taught ?? []).map((t) => ({ tag: t.tag, score: round(t.score), confirmed: !!t.confirmed })),
         }),
   };
 }
 
-export function toJSON(records) {
+/**
+ * @param {object[]} records
+ * @param {{taughtTags?: {name: string, threshold: number, positives: any[], negatives: any[]}[]}} [o]
+ *   the taught tags, listed by name with their counts (their vectors are the taught-tags file's)
+ */
+export function toJSON(records, { taughtTags = [] } = {}) {
   return JSON.stringify(
-    { generator: `effnet-wasm ${pkg.version} tagger`, exportedAt: new Date().toISOString(), photos: records.map(toRow) },
+    {
+      generator: GENERATOR,
+      exportedAt: new Date().toISOString(),
+      taughtTags: taughtTags.map((t) => ({ name: t.name, threshold: t.threshold, examples: t.positives.length, rejected: t.negatives.length })),
+      photos: records.map(toRow),
+    },
     null,
     1,
   );
 }
 
-const CSV_HEAD = ['file', 'path', 'size', 'last_modified', 'label', 'label_score', 'tags', 'top5', 'model', 'model_version', 'error'];
+const CSV_HEAD = ['file', 'path', 'size', 'last_modified', 'label', 'label_score', 'tags', 'top5', 'taught_tags', 'model', 'model_version', 'error'];
 /** One CSV cell. A text starting with = + - @ (or tab, CR) would run as a formula in a
  * spreadsheet (a photo named "=HYPERLINK(…)"): a leading ' keeps it text (OWASP CSV injection). */
 export const cell = (v) => {
@@ -43,7 +58,8 @@ export const cell = (v) => {
 };
 
 /** RFC 4180 CSV; `tags` is "dog:0.9731;animal:0.9990" (tag:score, best first), `top5` the same
- * for the five best classes (first name of each label; the JSON has the full label and index). */
+ * for the five best classes (first name of each label; the JSON has the full label and index),
+ * `taught_tags` the taught tags the photo has, "Rex:confirmed" for an example, "Rex:0.81" for a suggestion. */
 export function toCSV(records) {
   const lines = [CSV_HEAD.join(',')];
   for (const r of records) {
@@ -58,6 +74,7 @@ export function toCSV(records) {
         row.top5 ? row.top5[0].score : '',
         (row.tags ?? []).map((t) => `${t.tag}:${t.score}`).join(';'),
         (row.top5 ?? []).map((c) => `${shortLabel(c.label)}:${c.score}`).join(';'),
+        (row.taught ?? []).map((t) => `${t.tag}:${t.confirmed ? 'confirmed' : t.score}`).join(';'),
         row.model,
         row.modelVersion,
         row.error ?? '',
@@ -81,34 +98,46 @@ export function download(text, name, type) {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-/** The sidecar's name: "IMG_0001.jpg" -> "IMG_0001.jpg.tags.json" (the photo itself is never touched). */
-export const sidecarName = (name) => `${name}.tags.json`;
+/** The sidecar's name: "IMG_0001.jpg" -> "IMG_0001.jpg.xmp" (the photo itself is never touched; see xmp.js). */
+export const sidecarName = xmpName;
 
-/** An XMP-flavoured sidecar: dc:subject holds the tags, as photo managers read keywords. */
-export function sidecar(record) {
-  const row = toRow(record);
-  return JSON.stringify(
-    {
-      'dc:subject': (row.tags ?? []).map((t) => t.tag),
-      'xmp:CreatorTool': `effnet-wasm ${pkg.version} tagger`,
-      'xmp:MetadataDate': new Date().toISOString(),
-      effnet: row,
-    },
-    null,
-    1,
-  );
+/** The XMP sidecar of a record: its taught tags confirmed on it as the user's, the rest as machine tags. */
+export function sidecar(record, { date } = {}) {
+  const taught = record.taught ?? [];
+  return xmpSidecar(record, {
+    confirmed: taught.filter((t) => t.confirmed).map((t) => t.tag),
+    taught: taught.filter((t) => !t.confirmed),
+    generator: GENERATOR,
+    date,
+  });
+}
+
+/** Whether a sidecar may be written: none there yet, or one this tagger wrote. Another
+ * application's (darktable's, digiKam's) is left alone: merging into it is not done here. */
+async function mayWrite(dir, name) {
+  let existing;
+  try {
+    existing = await dir.getFileHandle(name);
+  } catch (e) {
+    if (e.name === 'NotFoundError' || e.name === 'TypeMismatchError') return e.name === 'NotFoundError';
+    throw e;
+  }
+  return isOurs(await (await existing.getFile()).text());
 }
 
 /**
- * Writes a sidecar next to each photo whose directory handle is known, after asking for
- * write permission once per directory. Returns how many were written and what failed.
+ * Writes an XMP sidecar next to each photo whose directory handle is known, after asking for
+ * write permission once per directory. Returns how many were written, how many were left
+ * alone (another application's sidecar is there) and what failed.
  * @param {{record: object, dir: FileSystemDirectoryHandle}[]} items
  */
 export async function writeSidecars(items, { onProgress } = {}) {
   const granted = new Map();
   let written = 0;
+  const kept = [];
   const failed = [];
   for (const { record, dir } of items) {
+    const name = sidecarName(record.name);
     try {
       if (!granted.has(dir)) {
         let state = await dir.queryPermission?.({ mode: 'readwrite' });
@@ -116,7 +145,11 @@ export async function writeSidecars(items, { onProgress } = {}) {
         granted.set(dir, state === 'granted' || state === undefined);
       }
       if (!granted.get(dir)) throw new Error('write permission was not given');
-      const handle = await dir.getFileHandle(sidecarName(record.name), { create: true });
+      if (!(await mayWrite(dir, name))) {
+        kept.push(record.path);
+        continue;
+      }
+      const handle = await dir.getFileHandle(name, { create: true });
       const w = await handle.createWritable();
       try {
         await w.write(sidecar(record));
@@ -124,13 +157,14 @@ export async function writeSidecars(items, { onProgress } = {}) {
       } catch (e) {
         // abort drops the half-written temporary file (.crswap) instead of leaving it beside the photo
         await w.abort().catch(() => {});
-        throw new Error(`${sidecarName(record.name)} could not be written: ${e.message}`);
+        throw new Error(`${name} could not be written: ${e.message}`);
       }
       written++;
     } catch (e) {
       failed.push({ path: record.path, message: e.message });
+    } finally {
+      onProgress?.(written + kept.length + failed.length, items.length);
     }
-    onProgress?.(written + failed.length, items.length);
   }
-  return { written, failed };
+  return { written, kept, failed };
 }

@@ -1,5 +1,6 @@
 // The browsable grid: one button per photo (thumbnail, top label, its score), filtered by tag
-// and sorted by confidence (tags.js filterRecords); a click or Enter opens the top-5.
+// and sorted by confidence (tags.js filterRecords); a click or Enter opens the top-5, or,
+// while photos are being picked for a taught tag (`selecting`), toggles the photo's selection.
 // Thumbnails get object URLs only while their card is in the grid, created when the card
 // comes near the viewport and revoked when it leaves the grid: none outlive their card.
 import { filterRecords } from './tags.js';
@@ -14,10 +15,18 @@ export class Grid {
     this.query = '';
     this.order = 'desc';
     this.urls = new Map(); // card -> object URL
+    this.selecting = null; // a Set of record keys while the user picks photos to teach a tag
+    this.onSelect = null; // (selected: Set) => void
+    this.onSimilar = null; // (record) => void: the details' "Similar photos" button
     this.observer = new IntersectionObserver((seen) => seen.forEach((e) => e.isIntersecting && this.#show(e.target)), {
       rootMargin: '400px',
     });
     dialog.querySelector('[data-close]').addEventListener('click', () => dialog.close());
+    dialog.querySelector('[data-similar]').addEventListener('click', () => {
+      const r = this.shown;
+      dialog.close();
+      if (r) this.onSimilar?.(r);
+    });
     dialog.addEventListener('close', () => this.#releaseDialog());
   }
 
@@ -63,6 +72,17 @@ export class Grid {
     this.#count();
   }
 
+  /** Starts (a Set) or ends (null) picking photos: cards become toggle buttons. */
+  select(keys) {
+    this.selecting = keys;
+    for (const b of this.list.querySelectorAll('.photo')) this.#pressed(b);
+  }
+
+  #pressed(b) {
+    if (this.selecting) b.setAttribute('aria-pressed', String(this.selecting.has(b.dataset.key)));
+    else b.removeAttribute('aria-pressed');
+  }
+
   clear() {
     this.records.clear();
     this.render();
@@ -95,7 +115,14 @@ export class Grid {
     name.textContent = r.name;
     b.append(img, label, s, name);
     b.setAttribute('aria-label', `${r.name}: ${r.label}, ${pct(score)}`);
-    b.addEventListener('click', () => this.open(r));
+    this.#pressed(b);
+    b.addEventListener('click', () => {
+      if (!this.selecting) return this.open(r);
+      if (this.selecting.has(r.key)) this.selecting.delete(r.key);
+      else this.selecting.add(r.key);
+      this.#pressed(b);
+      this.onSelect?.(this.selecting);
+    });
     li.append(b);
     this.observer.observe(li);
     return li;
@@ -124,6 +151,7 @@ export class Grid {
   /** The details: thumbnail, path, tags with scores, the top-5 as bars. */
   open(r) {
     const d = this.dialog;
+    this.shown = r;
     this.#releaseDialog();
     this.dialogUrl = r.thumb ? URL.createObjectURL(r.thumb) : null;
     const img = d.querySelector('img');
@@ -133,13 +161,17 @@ export class Grid {
     d.querySelector('.path').textContent = r.path;
     const tags = d.querySelector('.tags');
     tags.replaceChildren(
-      ...r.tags.map((t) => {
+      ...[...r.tags, ...(r.taught ?? [])].map((t) => {
         const li = document.createElement('li');
         li.className = t.kind;
-        li.textContent = `${t.tag} ${pct(t.score)}`;
+        li.textContent = `${t.tag} ${t.confirmed ? '(confirmed)' : pct(t.score)}`;
+        if (t.kind === 'inferred') li.title = 'inferred from what the photo shows being worn: see the note under the search box';
         return li;
       }),
     );
+    const similar = d.querySelector('[data-similar]');
+    similar.disabled = !r.embedding;
+    d.querySelector('.no-embedding').hidden = !!r.embedding;
     const bars = d.querySelector('.bars');
     bars.replaceChildren(
       ...r.top5.map((c) => scoreBar(c.label, c.score)),

@@ -3,12 +3,16 @@
 import { Engines } from './engines.js';
 import { canPickDirectory, fileKey, fromDrop, fromFileList, walkHandle } from './folder.js';
 import { tagCounts } from './tags.js';
-import { modelInfo, partition, run } from './runner.js';
+import { embeds, modelInfo, partition, run } from './runner.js';
 import * as store from './store.js';
 import { Grid } from './grid.js';
 import { download, toCSV, toJSON, writeSidecars } from './export.js';
 import { LoadBar } from '../load-bar.js';
 import { registerOffline } from '../offline/register.js';
+import { VectorIndex } from './vectors.js';
+import { PERSON_NOTE, PERSON_TAG, searchTerm } from './people.js';
+import { similarUI } from './similar-ui.js';
+import { teachUI } from './teach-ui.js';
 import './index.html';
 import '../theme.css';
 import './style.css';
@@ -19,6 +23,21 @@ const duration = (s) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} m
 
 const grid = new Grid($('grid'), $('details'));
 const dirs = new Map(); // record key -> directory handle (folders chosen with the picker, this session)
+// the collection's embeddings, built when first needed after a change (a copy of the records' own)
+let index = null;
+const vectors = () => (index ??= VectorIndex.from([...grid.records.values()].filter((r) => !r.error)));
+const changed = () => (index = null);
+const similar = similarUI({ grid, vectors, $ });
+const taughtTags = teachUI({
+  grid,
+  vectors,
+  $,
+  model: async () => modelInfo(await clfReady),
+  onChange: () => {
+    grid.render();
+    refreshTagList();
+  },
+});
 let clfReady = null;
 let controller = null;
 const pending = []; // photos picked or dropped during a run: tagged after it, in order
@@ -154,7 +173,7 @@ async function tagNow({ entries, skipped, unreadable = [] }, handles) {
   const t0 = performance.now();
   try {
     const clf = await clfReady;
-    const { known, todo } = await partition(entries, modelInfo(clf));
+    const { known, todo } = await partition(entries, modelInfo(clf), { needEmbedding: embeds(clf) });
     if (handles) for (const e of entries) dirs.set(fileKey(e), e.dir);
     $('write-sidecars').hidden = dirs.size === 0;
     $('summary').textContent = `${plural(entries.length, 'photo')}: ${known.length} already tagged, ${todo.length} to tag.`;
@@ -162,6 +181,7 @@ async function tagNow({ entries, skipped, unreadable = [] }, handles) {
     const res = await run(clf, todo, {
       signal: controller.signal,
       onResult: (record) => {
+        changed();
         grid.add(record);
         if (record.error) listFailure(record);
         else unlistFailure(record.path);
@@ -183,6 +203,8 @@ async function tagNow({ entries, skipped, unreadable = [] }, handles) {
     setState('failed');
   } finally {
     controller = null;
+    changed();
+    taughtTags.refresh(); // the taught tags on the new photos too
     grid.render(); // the final order
     refreshTagList();
   }
@@ -209,7 +231,7 @@ async function exportAs(kind) {
   const records = grid.query ? [...$('grid').querySelectorAll('.photo')].map((b) => grid.records.get(b.dataset.key)) : [...grid.records.values()];
   records.sort((a, b) => a.path.localeCompare(b.path));
   const stamp = new Date().toISOString().slice(0, 10);
-  if (kind === 'json') download(toJSON(records), `photo-tags-${stamp}.json`, 'application/json');
+  if (kind === 'json') download(toJSON(records, { taughtTags: [...taughtTags.taught.values()] }), `photo-tags-${stamp}.json`, 'application/json');
   else download(toCSV(records), `photo-tags-${stamp}.csv`, 'text/csv');
   $('export-status').textContent = `Exported ${plural(records.length, 'photo')} as ${kind.toUpperCase()}.`;
 }
@@ -217,8 +239,12 @@ async function exportAs(kind) {
 async function sidecars() {
   const items = [...grid.records.values()].filter((r) => !r.error && dirs.has(r.key)).map((r) => ({ record: r, dir: dirs.get(r.key) }));
   const status = $('export-status');
-  const { written, failed } = await writeSidecars(items, { onProgress: (n, total) => (status.textContent = `Writing tag files: ${n} / ${total}`) });
-  status.textContent = `Wrote ${plural(written, 'tag file')} next to the photos` + (failed.length ? `; ${failed.length} failed (${failed[0].path}: ${failed[0].message})` : '.');
+  const { written, kept, failed } = await writeSidecars(items, { onProgress: (n, total) => (status.textContent = `Writing tag files: ${n} / ${total}`) });
+  const notes = [
+    kept.length && `${kept.length} left alone: another application's XMP file is there (${kept[0]})`,
+    failed.length && `${failed.length} failed (${failed[0].path}: ${failed[0].message})`,
+  ].filter(Boolean);
+  status.textContent = `Wrote ${plural(written, 'XMP tag file')} next to the photos` + (notes.length ? `; ${notes.join('; ')}` : '.');
 }
 
 function setup() {
@@ -259,6 +285,10 @@ function setup() {
 
   $('search').addEventListener('input', () => {
     grid.filter($('search').value, $('sort').value);
+    // "person" is inferred, not recognised: the page says how far to trust it
+    const person = searchTerm($('search').value).trim().toLowerCase() === PERSON_TAG;
+    $('person-note').textContent = person ? PERSON_NOTE : '';
+    $('person-note').hidden = !person;
     refreshTagList();
   });
   $('sort').addEventListener('change', () => grid.filter($('search').value, $('sort').value));
@@ -267,7 +297,10 @@ function setup() {
   $('write-sidecars').addEventListener('click', () => sidecars().catch((e) => showError(`Writing tag files failed: ${e.message}`)));
   $('clear').addEventListener('click', async () => {
     await store.clear();
+    similar.clear();
+    taughtTags.clear();
     grid.clear();
+    changed();
     dirs.clear();
     $('failures').replaceChildren();
     $('failures-box').hidden = true;
@@ -283,9 +316,11 @@ function setup() {
   store
     .allRecords()
     .then(
-      (records) => {
+      async (records) => {
         grid.set(records);
+        changed();
         records.filter((r) => r.error).forEach(listFailure);
+        await taughtTags.load().catch((e) => showError(`The taught tags could not be read from IndexedDB: ${e.message}`));
         refreshTagList();
         document.body.dataset.library = String(records.length);
       },

@@ -8,6 +8,11 @@ import { fileKey } from './folder.js';
 import { makeThumb, WIDTH as THUMB_WIDTH } from './thumbs.js';
 import { decodeParam } from './params.js';
 import * as store from './store.js';
+import { quantize } from './vectors.js';
+import { withPerson } from './people.js';
+
+/** Whether the classifier gives embeddings (classify's withEmbedding): the similar search needs them. */
+export const embeds = (clf) => typeof clf.embed === 'function';
 
 /** A rate and time left from the last `window` completions (seconds), as a progress bar shows. */
 export class Rate {
@@ -36,14 +41,16 @@ export const modelInfo = (clf) => ({ id: clf.model.id, sha256: clf.model.sha256 
  * changes with its size and modification time when it is replaced). */
 export const retryable = (r) => !!r.error && r.error.code !== 'BAD_IMAGE';
 
-/** Splits entries into already-tagged records (same file, same model) and the ones to classify. */
-export async function partition(entries, model) {
+/** Splits entries into already-tagged records (same file, same model) and the ones to classify.
+ * With `needEmbedding`, a record stored without an embedding (tagged before there were any) is classified again. */
+export async function partition(entries, model, { needEmbedding = false } = {}) {
   const found = await store.getMany(entries.map(fileKey));
   const known = [];
   const todo = [];
   for (const [i, e] of entries.entries()) {
     const r = found[i];
-    if (r && r.model?.id === model.id && r.model?.sha256 === model.sha256 && !retryable(r)) known.push(r);
+    const stale = needEmbedding && r && !r.error && !r.embedding;
+    if (r && r.model?.id === model.id && r.model?.sha256 === model.sha256 && !retryable(r) && !stale) known.push(r);
     else todo.push(e);
   }
   return { known, todo };
@@ -61,9 +68,12 @@ export async function run(clf, todo, { signal, concurrency = 2 * (clf.engines ??
   // the top 5 a record keeps and the fine labels; the coarse tags sum the probability vector.
   // JPEGs decode at the size the model needs (decode: 'fast': a 12-MP photo at 1/8), and the
   // thumbnail comes from the pixels the worker decoded, not from a second decode.
+  // and the embedding, for Similar, Duplicates and taught tags (kept quantised: vectors.js)
   const options = { maxResults: categoriesNeeded(threshold, 5), withProbabilities: true, decode: decodeParam, thumbnailWidth: THUMB_WIDTH };
-  // the WordNet tags are per ImageNet-1k class: another label set gets its fine labels only
-  const tagTable = clf.model.output?.labels === TAG_TABLE.labels ? TAG_TABLE : { tags: [], classes: [] };
+  if (embeds(clf)) options.withEmbedding = true;
+  // the WordNet tags (and the person tag, from ImageNet's clothing classes) are per ImageNet-1k class: another label set gets its fine labels only
+  const imagenet = clf.model.output?.labels === TAG_TABLE.labels;
+  const tagTable = imagenet ? TAG_TABLE : { tags: [], classes: [] };
   const rate = new Rate();
   let next = 0;
   let done = 0;
@@ -83,8 +93,10 @@ export async function run(clf, todo, { signal, concurrency = 2 * (clf.engines ??
       const r = await clf.classify(file, options);
       const thumb = r.thumbnail ?? (await makeThumb(file));
       const top5 = r.categories.slice(0, 5).map((c) => ({ index: c.index, label: c.label, score: c.score }));
-      const tags = deriveTags(r.categories, r.probabilities, { threshold, tagTable });
-      record = { ...base, top5, label: shortLabel(top5[0].label), tags, thumb, timing: r.timing, taggedAt: Date.now() };
+      const derived = deriveTags(r.categories, r.probabilities, { threshold, tagTable });
+      const tags = imagenet ? withPerson(derived, r.probabilities) : derived;
+      const embedding = r.embedding?.floatEmbedding ? quantize(r.embedding.floatEmbedding) : undefined;
+      record = { ...base, top5, label: shortLabel(top5[0].label), tags, thumb, timing: r.timing, taggedAt: Date.now(), ...(embedding && { embedding }) };
     } catch (e) {
       if (e.code === 'DISPOSED') throw e;
       failed++;

@@ -1,6 +1,9 @@
 // Results in IndexedDB (idb), keyed by relative path + size + last-modified (folder.js fileKey):
 // opening the same folder again only classifies new or changed photos. Records hold the
-// top-5, the tags, the model that made them, a small JPEG thumbnail, or the error.
+// top-5, the tags, the model that made them, a small JPEG thumbnail, the quantised embedding
+// (`embedding: {q: Int8Array, norm}`, vectors.js: 1284 bytes for Lite0), or the error.
+// Version 2 of the database added the embedding (records of version 1 have none: they still
+// show and search; runner.partition tags them again to get one) and the taught tags' store.
 // The thumbnail is a Blob; where IndexedDB refuses Blobs (WebKit's in-memory databases:
 // private browsing, automation, "Error preparing Blob/File data to be stored") it is stored as
 // its bytes, an ArrayBuffer, and read back as a Blob.
@@ -10,9 +13,11 @@ import { openDB } from 'idb';
 
 const DB = 'effnet-tagger';
 const STORE = 'results';
+const TAUGHT = 'taught'; // taught tags (taught.js), keyed by name
 
 let dbp = null;
 let memory = null; // key -> record, once IndexedDB failed to open
+let memoryTaught = null; // name -> taught tag, idem
 /** Why results are not persisted (the error opening IndexedDB), or null. */
 export let unavailable = null;
 
@@ -20,15 +25,17 @@ export let unavailable = null;
 const db = () =>
   (dbp ??= Promise.resolve()
     .then(() =>
-      openDB(DB, 1, {
-        upgrade(d) {
-          d.createObjectStore(STORE, { keyPath: 'key' }).createIndex('path', 'path');
+      openDB(DB, 2, {
+        upgrade(d, oldVersion) {
+          if (oldVersion < 1) d.createObjectStore(STORE, { keyPath: 'key' }).createIndex('path', 'path');
+          if (oldVersion < 2) d.createObjectStore(TAUGHT, { keyPath: 'name' });
         },
       }),
     )
     .catch((e) => {
       unavailable = e;
       memory = new Map();
+      memoryTaught = new Map();
       return null;
     }));
 
@@ -101,4 +108,23 @@ export async function clear() {
   const d = await db();
   if (d) await d.clear(STORE);
   else memory.clear();
+}
+
+/** Every taught tag. */
+export async function allTaught() {
+  const d = await db();
+  return d ? d.getAll(TAUGHT) : [...memoryTaught.values()];
+}
+
+/** Stores a taught tag (replacing the one of that name). */
+export async function putTaught(tag) {
+  const d = await db();
+  if (d) await d.put(TAUGHT, tag);
+  else memoryTaught.set(tag.name, tag);
+}
+
+export async function deleteTaught(name) {
+  const d = await db();
+  if (d) await d.delete(TAUGHT, name);
+  else memoryTaught.delete(name);
 }

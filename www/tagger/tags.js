@@ -1,6 +1,7 @@
 // Tags for one classified photo, from its categories and the WordNet table
 // (models/labels/imagenet-1k-tags.json, made by models/tool/wordnet_tags.py). Pure: no DOM.
 import table from '../../models/labels/imagenet-1k-tags.json' with { type: 'json' };
+import { searchTerm } from './people.js';
 
 export const TAG_TABLE = table;
 
@@ -52,20 +53,24 @@ export function deriveTags(categories, probabilities, { threshold = DEFAULT_THRE
   return out.sort((a, b) => b.score - a.score);
 }
 
+/** A record's tags and the taught tags the page gave it (record.taught, set by main.js from taught.js). */
+const tagsOf = (r) => (r.taught?.length ? [...(r.tags ?? []), ...r.taught] : (r.tags ?? []));
+
 /** Every tag present in `records` with how many photos have it, most frequent first. */
 export function tagCounts(records) {
   const counts = new Map();
-  for (const r of records) for (const t of r.tags ?? []) counts.set(t.tag, (counts.get(t.tag) ?? 0) + 1);
+  for (const r of records) for (const t of tagsOf(r)) counts.set(t.tag, (counts.get(t.tag) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /**
  * Records matching `query` (case-insensitive): a tag equal to it, or, when no record has
- * such a tag, a tag with a word starting with it ("sam" finds "Samoyed").
+ * such a tag, a tag with a word starting with it ("sam" finds "Samoyed"). A person word
+ * ("people", "man"...) searches the person tag (people.js).
  * Sorted by the matching tag's score (no query: by the best tag's score), best first.
  */
 export function filterRecords(records, query, { order = 'desc' } = {}) {
-  const q = query.trim().toLowerCase();
+  const q = searchTerm(query).trim().toLowerCase();
   const ok = records.filter((r) => !r.error);
   let scored;
   if (!q) {
@@ -73,10 +78,10 @@ export function filterRecords(records, query, { order = 'desc' } = {}) {
   } else {
     const exact = (t) => t.tag.toLowerCase() === q;
     const prefix = (t) => t.tag.toLowerCase().split(/[\s-]+/).some((w) => w.startsWith(q)) || t.tag.toLowerCase().startsWith(q);
-    const anyExact = ok.some((r) => r.tags.some(exact));
+    const anyExact = ok.some((r) => tagsOf(r).some(exact));
     const match = anyExact ? exact : prefix;
     scored = ok.flatMap((r) => {
-      const hits = r.tags.filter(match);
+      const hits = tagsOf(r).filter(match);
       return hits.length ? [[r, Math.max(...hits.map((t) => t.score))]] : [];
     });
   }

@@ -1,0 +1,69 @@
+// A row of small photo cards outside the grid: the similar photos, a duplicate group, a taught
+// tag's suggestions. Each card: thumbnail, name, a score, and buttons the caller asks for.
+// The strip owns its thumbnails' object URLs and revokes them when it is refilled or cleared,
+// so none outlives its card (the page's leak check counts them).
+import { pct } from '../score-bars.js';
+
+export class Strip {
+  /** @param {HTMLElement} list a <ul> */
+  constructor(list) {
+    this.list = list;
+    this.urls = [];
+  }
+
+  get liveUrls() {
+    return this.urls.length;
+  }
+
+  clear() {
+    for (const u of this.urls) URL.revokeObjectURL(u);
+    this.urls = [];
+    this.list.replaceChildren();
+  }
+
+  /**
+   * @param {{record: object, score: number, note?: string, actions?: {label: string, aria: string, onClick: () => void, pressed?: boolean}[]}[]} items
+   */
+  fill(items) {
+    this.clear();
+    this.list.append(
+      ...items.map(({ record: r, score, note, actions = [] }) => {
+        const li = document.createElement('li');
+        li.className = 'card';
+        li.dataset.path = r.path;
+        li.dataset.score = String(score);
+        const img = document.createElement('img');
+        img.alt = '';
+        img.width = 120;
+        img.height = 90;
+        if (r.thumb) {
+          const url = URL.createObjectURL(r.thumb);
+          this.urls.push(url);
+          img.src = url;
+        }
+        const name = document.createElement('span');
+        name.className = 'name';
+        name.textContent = r.name;
+        const s = document.createElement('span');
+        s.className = 'score';
+        s.textContent = note ?? pct(score);
+        li.append(img, name, s);
+        if (actions.length) {
+          const row = document.createElement('span');
+          row.className = 'actions';
+          for (const a of actions) {
+            const b = document.createElement('button');
+            b.type = 'button';
+            b.textContent = a.label;
+            b.setAttribute('aria-label', a.aria);
+            if (a.pressed !== undefined) b.setAttribute('aria-pressed', String(a.pressed));
+            b.addEventListener('click', a.onClick);
+            row.append(b);
+          }
+          li.append(row);
+        }
+        return li;
+      }),
+    );
+  }
+}
