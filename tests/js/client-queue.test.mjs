@@ -184,7 +184,7 @@ test('an unknown model is refused before any worker starts', async () => {
   assert.equal(fake.workers.length, 0);
 });
 
-test('a worker that never finishes starting its runtime is replaced once; a second that hangs too is a WORKER_CRASHED saying so', async () => {
+test('a worker that never finishes starting its runtime is replaced; after two hung starts the third has no thread pool; a third hang is a WORKER_CRASHED saying so', async () => {
   const hangs = new Set([1]);
   let fake;
   const init = async (threads) => {
@@ -212,8 +212,17 @@ test('a worker that never finishes starting its runtime is replaced once; a seco
   assert.ok(fake.workers[2].terminated, 'the hung worker is terminated');
   clf.dispose();
 
+  // two threaded starts hang: the third worker starts without a thread pool, and says why
   hangs.add(5).add(6);
+  const single = await createClassifier({}, fake.spawn, { startTimeoutMs: 50 });
+  assert.equal(fake.workers.length, 7);
+  assert.deepEqual([single.backend.asked, ...steals.slice(-3)], [1, false, true, true]);
+  assert.match(single.backend.threadsReason, /two threaded starts hung .* without a thread pool/);
+  assert.equal((await single.classify(pixels(1))).categories[0].label, 'from 7');
+  single.dispose();
+
+  hangs.add(8).add(9).add(10);
   await assert.rejects(createClassifier({}, fake.spawn, { startTimeoutMs: 50 }), hasCode(ErrorCode.WORKER_CRASHED, /did not start its wasm runtime within 0.05 s/));
-  assert.equal(fake.workers.length, 6, 'one retry, no more');
-  assert.ok(fake.workers[4].terminated && fake.workers[5].terminated);
+  assert.equal(fake.workers.length, 10, 'two retries, no more');
+  assert.ok([7, 8, 9].every((i) => fake.workers[i].terminated));
 });

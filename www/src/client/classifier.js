@@ -7,7 +7,7 @@ import { classifyEach } from '../shared/batch.js';
 import { classifyOptions, embedOptions } from '../shared/classify-options.js';
 import { checkEmbedding, locateModel } from '../shared/manifest.js';
 import { toPayload } from './sources.js';
-import { WorkerQueue } from './worker-queue.js';
+import { START_ATTEMPTS, WorkerQueue } from './worker-queue.js';
 
 // The package's models/ folder. Bundlers rewrite import.meta.url to the page, so the default
 // model is also named literally: they then ship it with the app as an asset.
@@ -27,11 +27,11 @@ const KEY = Symbol('create');
 let measuredCores;
 
 // How long a worker may take to start its wasm runtime (compile, thread pool) before it is
-// taken for hung, replaced once (worker-queue.js), and then reported. Firefox ESR 153 blocks,
-// now and then (2 in 25 fresh pages here), in the worker's `new Worker()` for the second
-// thread of the pool (wasm-bindgen-rayon spawns them from our worker), so the worker's start
-// never settles; the replacement takes the model's Web Lock from it (worker.js). A slow device
-// compiles in seconds, not this.
+// taken for hung and replaced (worker-queue.js). Firefox ESR 153 blocks, now and then (2 in 25
+// fresh pages here), in the worker's `new Worker()` for a thread of the pool (wasm-bindgen-rayon
+// spawns them from our worker), so the worker's start never settles. The replacement takes the
+// model's Web Lock from it (worker.js); a third attempt, if the second hangs too, starts no
+// pool at all: one thread rather than none. A slow device compiles in seconds, not this.
 export const START_TIMEOUT_MS = 30_000;
 
 /** `promise`, or a WORKER_CRASHED rejection if it has not settled within `ms`. */
@@ -127,15 +127,17 @@ export async function createClassifier(options, spawn, { startTimeoutMs = START_
   const { threads = 'auto', relaxedSimd = true, cache = true, cacheRuntime = false, onProgress } = options;
   if (typeof cacheRuntime !== 'boolean') throw new EffnetError(ErrorCode.BAD_OPTIONS, `cacheRuntime must be true or false, not ${cacheRuntime}`);
   const { entry, url } = locateModel(options, HOST);
-  const queue = new WorkerQueue(spawn, async (call, { replacesHung }) => {
+  const queue = new WorkerQueue(spawn, async (call, { replacesHung, attempt }) => {
+    const last = attempt === START_ATTEMPTS && threads !== 1;
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     // both in flight at once: the worker fetches the model while its wasm compiles
     // one progress for both (shared/progress.js): the worker adds up the wasm's and the model's bytes
-    const init = call((api) => api.init(threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress));
+    const init = call((api) => api.init(last ? 1 : threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress));
     const load = call((api) => api.load(entry, url.href, cache, { stealLock: replacesHung }));
     init.catch(() => {});
     load.catch(() => {});
     const backend = await within(init, startTimeoutMs);
+    if (last) backend.threadsReason = `two threaded starts hung (over ${startTimeoutMs / 1000} s each): this worker runs without a thread pool`;
     measuredCores ??= backend.cores ?? undefined;
     return { backend, load: await load };
   });

@@ -5,6 +5,9 @@
 import * as Comlink from 'comlink';
 import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
 
+/** Workers tried, one after another, while each hangs starting. */
+export const START_ATTEMPTS = 3;
+
 /** A worker plus what it takes to bring one back after a crash. */
 class WorkerHandle {
   constructor(worker, onCrash) {
@@ -46,7 +49,7 @@ export class WorkerQueue {
 
   /**
    * @param {() => Worker} spawn starts a worker (anything comlink can wrap, with terminate())
-   * @param {(call: (fn: (api: object) => Promise<unknown>) => Promise<unknown>, o: {replacesHung: boolean}) => Promise<unknown>} boot
+   * @param {(call: (fn: (api: object) => Promise<unknown>) => Promise<unknown>, o: {replacesHung: boolean, attempt: number}) => Promise<unknown>} boot
    *   readies each fresh worker (init, load) through `call`; `replacesHung`: this worker
    *   replaces one that hung starting (which may still hold what it took, e.g. a Web Lock)
    */
@@ -60,21 +63,23 @@ export class WorkerQueue {
   }
 
   /** Starts and boots a worker now; create() reports what goes wrong. A worker that hung
-   *  starting (boot's WORKER_CRASHED marked `hung`) is replaced once. */
+   *  starting (boot's WORKER_CRASHED marked `hung`) is replaced, twice at most: boot is told
+   *  which attempt it makes, so the last can avoid what hangs (client/classifier.js). */
   async start() {
-    try {
-      await this.#startOne();
-    } catch (e) {
-      if (!(e.code === ErrorCode.WORKER_CRASHED && e.hung)) throw e;
-      await this.#startOne({ replacesHung: true });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#startOne({ replacesHung: attempt > 1, attempt });
+      } catch (e) {
+        if (!(e.code === ErrorCode.WORKER_CRASHED && e.hung) || attempt === START_ATTEMPTS) throw e;
+      }
     }
   }
 
-  async #startOne({ replacesHung = false } = {}) {
+  async #startOne({ replacesHung = false, attempt = 1 } = {}) {
     const handle = new WorkerHandle(this.#spawn(), (why) => this.#crash(handle, why));
     this.#handle = handle;
     try {
-      this.booted = await this.#boot((fn) => handle.call(fn), { replacesHung });
+      this.booted = await this.#boot((fn) => handle.call(fn), { replacesHung, attempt });
     } catch (e) {
       const err = toEffnetError(e);
       if (e?.hung) err.hung = true;
