@@ -1,12 +1,16 @@
 // Bundles the browser code into dist/: the library's worker and its four wasm builds come along
 // through `new URL(..., import.meta.url)`. Entries: the pages below, and the test harness in
 // test builds. `webpack --env production` writes dist/, a static site for any host.
+// `--env only=simd,...` (tools/start.mjs, while the other builds are still compiling) bundles
+// every other wasm build as a stub (tools/unbuilt-wasm.js), which the runtime passes over.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import webpack from 'webpack';
 import { isAvailable } from './www/src/shared/manifest.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const VARIANTS = ['simd', 'simd-threads', 'simd-relaxed', 'simd-threads-relaxed'];
 
 // The pages, one line each: name: { script, folder }. The script is bundled to <name>.js at the
 // top of the output; the html and css it imports (its index.html, style.css) are copied as they
@@ -42,6 +46,18 @@ class CopyModels {
   }
 }
 
+/** Stubs for the wasm builds `only` (a comma list, or undefined: all are real) leaves out. */
+function stubsFor(webpack, only) {
+  if (only === undefined) return [];
+  const keep = String(only).split(',');
+  const unknown = keep.filter((v) => !VARIANTS.includes(v));
+  if (unknown.length) throw new Error(`webpack --env only: unknown wasm build ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})`);
+  const left = VARIANTS.filter((v) => !keep.includes(v));
+  if (!left.length) return [];
+  const pattern = new RegExp(`[\\\\/]pkg[\\\\/](${left.join('|')})[\\\\/]effnet\\.js$`);
+  return [new webpack.NormalModuleReplacementPlugin(pattern, resolve(here, 'tools/unbuilt-wasm.js'))];
+}
+
 export default (env = {}) => {
   const built = Object.entries({ ...pages, ...(env.production ? {} : testPages) });
   return {
@@ -72,7 +88,7 @@ export default (env = {}) => {
         },
       ],
     },
-    plugins: env.production ? [new CopyModels()] : [],
+    plugins: [...(env.production ? [new CopyModels()] : []), ...stubsFor(webpack, env.only)],
     performance: { hints: false },
   };
 };

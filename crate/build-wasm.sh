@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the wasm variants of the crate into www/pkg/<variant>/ with wasm-bindgen, in the
-# size-optimised `wasm-release` profile (Cargo.toml).
+# size-optimised `wasm-release` profile (Cargo.toml), or the one EFFNET_WASM_PROFILE names:
+# `wasm-dev` (what `npm start` uses) builds several times faster, larger and a little slower
+# (docs/performance.md). size.json records the profile; `npm pack` refuses anything but
+# wasm-release (tools/check-pkg.mjs).
 # EFFNET_WASM_OPT=1 adds wasm-opt -O3 (binaryen from npm): Debian's binaryen 108 corrupts the
 # externref table wasm-bindgen emits, and the current one takes ~7 min a variant here for
 # ~8 % less gzipped size, so it is off by default and tests run what ships.
@@ -23,6 +26,11 @@ if [ "$have" != "$want" ]; then
   echo "build-wasm: wasm-bindgen $want is needed (found: ${have:-none}): cargo install wasm-bindgen-cli --version $want" >&2
   exit 1
 fi
+profile=${EFFNET_WASM_PROFILE:-wasm-release}
+case $profile in
+  wasm-release | wasm-dev) ;;
+  *) echo "build-wasm: EFFNET_WASM_PROFILE must be wasm-release or wasm-dev, not $profile" >&2; exit 1 ;;
+esac
 wasm_opt=$repo/node_modules/.bin/wasm-opt
 if [ "${EFFNET_WASM_OPT:-0}" = 1 ] && [ ! -x "$wasm_opt" ]; then
   echo "build-wasm: EFFNET_WASM_OPT=1 needs binaryen from npm (npm ci)" >&2
@@ -49,12 +57,18 @@ build() {
   flags="-C target-feature=$features ${link:-}"
   # each variant in its own dir: different flags would otherwise rebuild tract every switch
   dir=$dir/$v
-  echo "build-wasm: $v (cargo ${toolchain[*]:-} rustc, $flags)"
+  echo "build-wasm: $v ($profile, cargo ${toolchain[*]:-} rustc, $flags)"
+  # a from-scratch build is silent for minutes: a line every minute says how far it is
+  progress "$v" "$dir/wasm32-unknown-unknown/$profile" & local ticker=$!
+  local t0=$SECONDS
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$flags" CARGO_TARGET_DIR=$dir \
-    cargo "${toolchain[@]}" rustc "${std[@]}" --profile wasm-release --lib -p effnet-wasm \
-      --target wasm32-unknown-unknown --no-default-features --features "$cargo_features" --crate-type cdylib
+    cargo "${toolchain[@]}" rustc "${std[@]}" --profile "$profile" --lib -p effnet-wasm \
+      --target wasm32-unknown-unknown --no-default-features --features "$cargo_features" --crate-type cdylib \
+    || { kill $ticker 2>/dev/null; return 1; }
+  kill $ticker 2>/dev/null
+  echo "build-wasm: $v: cargo took $((SECONDS - t0)) s"
   out=$out_root/$v
-  input=$dir/wasm32-unknown-unknown/wasm-release/effnet.wasm
+  input=$dir/wasm32-unknown-unknown/$profile/effnet.wasm
   # the output depends on the input wasm, this script and the wasm-opt switch
   stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then
@@ -79,8 +93,32 @@ build() {
   raw=$(stat -c %s "$out/effnet_bg.wasm")
   gz=$(gzip -9 -c "$out/effnet_bg.wasm" | wc -c)
   echo "build-wasm: $v: effnet_bg.wasm $raw bytes, $gz gzipped"
-  printf '{"variant": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$raw" "$gz" > "$out/size.json"
+  printf '{"variant": "%s", "profile": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$profile" "$raw" "$gz" > "$out/size.json"
   echo "$stamp" > "$out/.input.sha256"
+}
+
+# Expected minutes of a from-scratch cargo build on the 2-core machine of docs/performance.md
+# (measured there; threads builds also rebuild std): the progress line's time left.
+expected_min() {
+  case $profile:$1 in
+    wasm-release:simd | wasm-release:simd-relaxed) echo 0 ;;
+    wasm-release:*) echo 0 ;;
+    wasm-dev:simd | wasm-dev:simd-relaxed) echo 0 ;;
+    wasm-dev:*) echo 0 ;;
+  esac
+}
+# Every minute while cargo runs: elapsed, crates compiled so far (.rlib files in the profile's
+# deps dir, about 140 in a full build) and the time left against expected_min. Silent when
+# the build is a quick incremental one.
+progress() {
+  local v=$1 deps=$2/deps want start=$SECONDS
+  want=$(expected_min "$v")
+  while sleep 60; do
+    local el=$(( (SECONDS - start) / 60 )) n
+    n=$(ls "$deps" 2>/dev/null | grep -c '\.rlib$' || true)
+    if [ "$want" -gt "$el" ]; then left="about $((want - el)) min left"; else left="should be done soon"; fi
+    echo "build-wasm: $v: ${el} min, $n crates compiled; $left (a from-scratch build takes about $want min here)"
+  done
 }
 
 # each build's output lines carry its name; a failed build fails the script after the rest
