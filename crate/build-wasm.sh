@@ -113,7 +113,8 @@ expected_min() {
 progress() {
   local v=$1 deps=$2/deps want start=$SECONDS
   want=$(expected_min "$v")
-  while sleep 60; do
+  # sleep must not hold the output pipe open: the build would wait for it after kill
+  while sleep 60 >/dev/null 2>&1; do
     local el=$(( (SECONDS - start) / 60 )) n
     n=$(ls "$deps" 2>/dev/null | grep -c '\.rlib$' || true)
     if [ "$want" -gt "$el" ]; then left="about $((want - el)) min left"; else left="should be done soon"; fi
