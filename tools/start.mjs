@@ -42,20 +42,23 @@ function run(cmd, args, prefix = '') {
 /** webpack --env production into dist/, swapped in whole so the server never sees half a site. */
 async function bundle(only) {
   const next = join(repo, 'dist-next');
-  await run('npx', ['webpack', '--env', 'production', '--env', `out=${next}`, ...(only ? ['--env', `only=${only.join(',')}`] : [])], only ? '' : '[bundle] ');
+  await run('npx', ['webpack', '--stats', 'errors-warnings', '--env', 'production', '--env', `out=${next}`, ...(only ? ['--env', `only=${only.join(',')}`] : [])], only ? '' : '[bundle] ');
   await rm(join(repo, 'dist-old'), { recursive: true, force: true });
   await rename(join(repo, 'dist'), join(repo, 'dist-old')).catch((e) => {
     if (e.code !== 'ENOENT') throw e;
   });
   await rename(next, join(repo, 'dist'));
   await rm(join(repo, 'dist-old'), { recursive: true, force: true });
+  console.log(`effnet-wasm: bundled ${only ? `with the ${only.join(', ')} build only` : 'with all four builds'} at ${since()}`);
 }
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT) || 8080;
 try {
   await run('bash', ['models/build.sh']);
+  console.log(`effnet-wasm: models ready at ${since()}`);
   await run('bash', ['crate/build-wasm.sh', FIRST]);
+  console.log(`effnet-wasm: the ${FIRST} build is ready at ${since()}`);
   await bundle([FIRST]);
   const server = await serve({ port });
   console.log(`effnet-wasm: serving ${server.url}/ after ${since()} (cross-origin isolated: threads on once their build is done)`);
