@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the wasm variants of the crate into www/pkg/<variant>/ with wasm-bindgen, in the
 # size-optimised `wasm-release` profile (Cargo.toml), or the one EFFNET_WASM_PROFILE names:
-# `wasm-dev` (what `npm start` uses) builds several times faster, larger and a little slower
+# `wasm-dev` (what `npm start` uses) skips fat LTO: faster to build from scratch, larger
 # (docs/performance.md). size.json records the profile; `npm pack` refuses anything but
 # wasm-release (tools/check-pkg.mjs).
 # EFFNET_WASM_OPT=1 adds wasm-opt -O3 (binaryen from npm): Debian's binaryen 108 corrupts the
@@ -97,18 +97,18 @@ build() {
   echo "$stamp" > "$out/.input.sha256"
 }
 
-# Expected minutes of a from-scratch cargo build on the 2-core machine of docs/performance.md
-# (measured there; threads builds also rebuild std): the progress line's time left.
+# Minutes a from-scratch cargo build took on the shared 2-core VM of docs/performance.md
+# (load average 8-10 there; an idle machine is faster): the progress line's time left.
 expected_min() {
   case $profile:$1 in
-    wasm-release:simd | wasm-release:simd-relaxed) echo 0 ;;
-    wasm-release:*) echo 0 ;;
-    wasm-dev:simd | wasm-dev:simd-relaxed) echo 0 ;;
-    wasm-dev:*) echo 0 ;;
+    wasm-release:simd | wasm-release:simd-relaxed) echo 20 ;;
+    wasm-release:*) echo 20 ;;
+    wasm-dev:simd | wasm-dev:simd-relaxed) echo 15 ;;
+    wasm-dev:*) echo 15 ;;
   esac
 }
 # Every minute while cargo runs: elapsed, crates compiled so far (.rlib files in the profile's
-# deps dir, about 140 in a full build) and the time left against expected_min. Silent when
+# deps dir, 110 when the simd build is done) and the time left against expected_min. Silent when
 # the build is a quick incremental one.
 progress() {
   local v=$1 deps=$2/deps want start=$SECONDS
@@ -117,8 +117,8 @@ progress() {
   while sleep 60 >/dev/null 2>&1; do
     local el=$(( (SECONDS - start) / 60 )) n
     n=$(ls "$deps" 2>/dev/null | grep -c '\.rlib$' || true)
-    if [ "$want" -gt "$el" ]; then left="about $((want - el)) min left"; else left="should be done soon"; fi
-    echo "build-wasm: $v: ${el} min, $n crates compiled; $left (a from-scratch build takes about $want min here)"
+    if [ "$want" -gt "$el" ]; then left="about $((want - el)) min left"; else left="longer than the $want min measured"; fi
+    echo "build-wasm: $v: ${el} of about $want min from scratch, $n crates compiled; $left"
   done
 }
 
