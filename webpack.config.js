@@ -2,13 +2,17 @@
 // through `new URL(..., import.meta.url)`. Entries: the pages below, and the test harness in
 // test builds, and sw.js, the service worker (www/offline/). `webpack --env production` writes
 // dist/, a static site for any host.
+// `--env only=simd,...` (tools/start.mjs, while the other builds are still compiling) bundles
+// every other wasm build as a stub (tools/unbuilt-wasm.js), which the runtime passes over.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import webpack from 'webpack';
 import { isAvailable } from './www/src/shared/manifest.js';
 import { ServiceWorkerPlugin } from './www/offline/plugin.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const VARIANTS = ['simd', 'simd-threads', 'simd-relaxed', 'simd-threads-relaxed'];
 
 // The pages, one line each: name: { script, folder }. The script is bundled to <name>.js at the
 // top of the output; the html and css it imports (its index.html, style.css) are copied as they
@@ -44,6 +48,25 @@ class CopyModels {
   }
 }
 
+/** Stubs for the wasm builds `only` (a comma list, or undefined: all are real) leaves out. */
+function stubsFor(webpack, only) {
+  if (only === undefined) return [];
+  const keep = String(only).split(',');
+  const unknown = keep.filter((v) => !VARIANTS.includes(v));
+  if (unknown.length) throw new Error(`webpack --env only: unknown wasm build ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})`);
+  const left = VARIANTS.filter((v) => !keep.includes(v));
+  if (!left.length) return [];
+  // the build's JS module, and the two files the runtime names for it (worker/runtime.js): its
+  // wasm, fetched only once the JS is known to be real, and its integrity.json
+  const stubs = { 'effnet.js': 'unbuilt-wasm.js', 'effnet_bg.wasm': 'unbuilt.wasm', 'integrity.json': 'unbuilt-integrity.json' };
+  const pattern = new RegExp(`[\\\\/]pkg[\\\\/](${left.join('|')})[\\\\/](effnet\\.js|effnet_bg\\.wasm|integrity\\.json)$`);
+  return [
+    new webpack.NormalModuleReplacementPlugin(pattern, (resource) => {
+      resource.request = resolve(here, 'tools', stubs[resource.request.match(pattern)[2]]);
+    }),
+  ];
+}
+
 export default (env = {}) => {
   const built = Object.entries({ ...pages, ...(env.production ? {} : testPages) });
   return {
@@ -75,7 +98,7 @@ export default (env = {}) => {
       ],
     },
     // sw.js: the pages work offline after the first visit (www/offline/)
-    plugins: [new ServiceWorkerPlugin(), ...(env.production ? [new CopyModels()] : [])],
+    plugins: [new ServiceWorkerPlugin(), ...(env.production ? [new CopyModels()] : []), ...stubsFor(webpack, env.only)],
     performance: { hints: false },
   };
 };

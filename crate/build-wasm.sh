@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the wasm variants of the crate into www/pkg/<variant>/ with wasm-bindgen, in the
-# size-optimised `wasm-release` profile (Cargo.toml).
+# size-optimised `wasm-release` profile (Cargo.toml), or the one EFFNET_WASM_PROFILE names:
+# `wasm-dev` (what `npm start` uses) skips fat LTO: faster to build from scratch, larger
+# (docs/performance.md). size.json records the profile; `npm pack` refuses anything but
+# wasm-release (tools/check-pkg.mjs).
 # EFFNET_WASM_OPT=1 adds wasm-opt -O3 (binaryen from npm): Debian's binaryen 108 corrupts the
 # externref table wasm-bindgen emits, and the current one takes ~7 min a variant here for
 # ~8 % less gzipped size, so it is off by default and tests run what ships.
@@ -23,6 +26,11 @@ if [ "$have" != "$want" ]; then
   echo "build-wasm: wasm-bindgen $want is needed (found: ${have:-none}): cargo install wasm-bindgen-cli --version $want" >&2
   exit 1
 fi
+profile=${EFFNET_WASM_PROFILE:-wasm-release}
+case $profile in
+  wasm-release | wasm-dev) ;;
+  *) echo "build-wasm: EFFNET_WASM_PROFILE must be wasm-release or wasm-dev, not $profile" >&2; exit 1 ;;
+esac
 wasm_opt=$repo/node_modules/.bin/wasm-opt
 if [ "${EFFNET_WASM_OPT:-0}" = 1 ] && [ ! -x "$wasm_opt" ]; then
   echo "build-wasm: EFFNET_WASM_OPT=1 needs binaryen from npm (npm ci)" >&2
@@ -49,12 +57,18 @@ build() {
   flags="-C target-feature=$features ${link:-}"
   # each variant in its own dir: different flags would otherwise rebuild tract every switch
   dir=$dir/$v
-  echo "build-wasm: $v (cargo ${toolchain[*]:-} rustc, $flags)"
+  echo "build-wasm: $v ($profile, cargo ${toolchain[*]:-} rustc, $flags)"
+  # a from-scratch build is silent for minutes: a line every minute says how far it is
+  progress "$v" "$dir/wasm32-unknown-unknown/$profile" & local ticker=$!
+  local t0=$SECONDS
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$flags" CARGO_TARGET_DIR=$dir \
-    cargo "${toolchain[@]}" rustc "${std[@]}" --profile wasm-release --lib -p effnet-wasm \
-      --target wasm32-unknown-unknown --no-default-features --features "$cargo_features" --crate-type cdylib
+    cargo "${toolchain[@]}" rustc "${std[@]}" --profile "$profile" --lib -p effnet-wasm \
+      --target wasm32-unknown-unknown --no-default-features --features "$cargo_features" --crate-type cdylib \
+    || { kill $ticker 2>/dev/null; return 1; }
+  kill $ticker 2>/dev/null
+  echo "build-wasm: $v: cargo took $((SECONDS - t0)) s"
   out=$out_root/$v
-  input=$dir/wasm32-unknown-unknown/wasm-release/effnet.wasm
+  input=$dir/wasm32-unknown-unknown/$profile/effnet.wasm
   # the output depends on the input wasm, this script and the wasm-opt switch
   stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then
@@ -79,8 +93,38 @@ build() {
   raw=$(stat -c %s "$out/effnet_bg.wasm")
   gz=$(gzip -9 -c "$out/effnet_bg.wasm" | wc -c)
   echo "build-wasm: $v: effnet_bg.wasm $raw bytes, $gz gzipped"
-  printf '{"variant": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$raw" "$gz" > "$out/size.json"
+  printf '{"variant": "%s", "profile": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$profile" "$raw" "$gz" > "$out/size.json"
+  # what cacheRuntime checks the wasm against before compiling it (www/src/worker/wasm-bytes.js)
+  printf '{"build":"%s","bytes":%s,"sha256":"%s"}\n' "$v" "$raw" "$(sha256sum "$out/effnet_bg.wasm" | cut -d' ' -f1)" > "$out/integrity.json"
   echo "$stamp" > "$out/.input.sha256"
+}
+
+# Minutes a from-scratch cargo build took on the shared 2-core VM of docs/performance.md
+# (load average 6-12 then; an idle machine is faster): the progress line's time left. The
+# threads builds (std rebuilt too) were measured two at a time, as this script runs them;
+# wasm-release's threads builds were not timed from scratch: wasm-dev's time plus the ~5 min
+# of fat LTO the simd build showed.
+expected_min() {
+  case $profile:$1 in
+    wasm-release:simd | wasm-release:simd-relaxed) echo 20 ;;
+    wasm-release:*) echo 28 ;;
+    wasm-dev:simd | wasm-dev:simd-relaxed) echo 15 ;;
+    wasm-dev:*) echo 23 ;;
+  esac
+}
+# Every minute while cargo runs: elapsed, crates compiled so far (.rlib files in the profile's
+# deps dir, 110 when the simd build is done) and the time left against expected_min. Silent when
+# the build is a quick incremental one.
+progress() {
+  local v=$1 deps=$2/deps want start=$SECONDS
+  want=$(expected_min "$v")
+  # sleep must not hold the output pipe open: the build would wait for it after kill
+  while sleep 60 >/dev/null 2>&1; do
+    local el=$(( (SECONDS - start) / 60 )) n
+    n=$(ls "$deps" 2>/dev/null | grep -c '\.rlib$' || true)
+    if [ "$want" -gt "$el" ]; then left="about $((want - el)) min left"; else left="longer than the $want min measured"; fi
+    echo "build-wasm: $v: ${el} of about $want min from scratch, $n crates compiled; $left"
+  done
 }
 
 # each build's output lines carry its name; a failed build fails the script after the rest

@@ -2,27 +2,20 @@
 // a tiny app that runs in chromium. Builds everything in a temporary directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
 import { launch } from '../../tools/chromium.mjs';
+import { installPacked, repo } from './packed.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-let dir, tarball;
-const run = (cmd, args, cwd = dir) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+let app, dir, tarball, run;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'effnet-pack-'));
-  const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], repo));
-  tarball = { ...info, path: join(dir, info.filename) };
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball.path]);
+  app = await installPacked('effnet-pack-');
+  ({ dir, tarball, run } = app);
 });
 after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await app?.remove();
 });
 
 test('the tarball holds the library, the four wasm builds, the manifest and the Lite0 model', () => {

@@ -13,7 +13,8 @@ import { START_ATTEMPTS, WorkerQueue } from './worker-queue.js';
 // model is also named literally: they then ship it with the app as an asset.
 const HOST = {
   base: (where) => new URL(where, globalThis.location?.href),
-  packagedBase: new URL('../../../models/', import.meta.url),
+  // a folder, not a file: Vite would warn that it cannot ship it, which is meant
+  packagedBase: new URL(/* @vite-ignore */ '../../../models/', import.meta.url),
   packaged: { 'efficientnet-lite0': () => new URL('../../../models/efficientnet-lite0.onnx', import.meta.url) },
 };
 

@@ -27,6 +27,15 @@ const BUILDS = {
   },
 };
 
+// what stands in for each build while it is unbuilt, best first: only builds that run wherever
+// it would (no relaxed SIMD for a baseline engine, no threads for an unisolated page)
+const FALLBACKS = {
+  'simd-threads-relaxed': ['simd-threads', 'simd-relaxed', 'simd'],
+  'simd-threads': ['simd'],
+  'simd-relaxed': ['simd'],
+  simd: [],
+};
+
 /**
  * Why the engine cannot run threads, or null if it can.
  * Shared memory needs the SharedArrayBuffer global (WebKitGTK has none at all) and
@@ -80,11 +89,24 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
       reason = `${cores} ${cores === 1 ? 'core' : 'cores'} measured (navigator.hardwareConcurrency says ${globalThis.navigator?.hardwareConcurrency})`;
     }
   }
-  const useThreads = n > 1;
-  const relaxed = relaxedSimd && (await relaxedSupported());
-  const build = `simd${useThreads ? '-threads' : ''}${relaxed ? '-relaxed' : ''}`;
+  let useThreads = n > 1;
+  let relaxed = relaxedSimd && (await relaxedSupported());
+  let build = `simd${useThreads ? '-threads' : ''}${relaxed ? '-relaxed' : ''}`;
+  let wasm = await BUILDS[build].js();
+  // `npm start` serves the demo before all four builds exist (tools/start.mjs): a build it
+  // has not made yet is a stub, and the best built one that this engine can run stands in
+  for (const fallback of FALLBACKS[build]) {
+    if (!wasm.unbuilt) break;
+    wasm = await BUILDS[fallback].js();
+    build = fallback;
+  }
+  if (wasm.unbuilt) throw new EffnetError(ErrorCode.INFERENCE, `no wasm build is in this bundle (the ${build} one is a stub: see tools/start.mjs)`);
+  if (useThreads && !build.includes('threads')) {
+    [useThreads, n, reason] = [false, 1, 'the threaded wasm builds are not built yet (npm start builds them in the background)'];
+  }
+  relaxed = build.endsWith('-relaxed');
   const chosen = BUILDS[build];
-  const [wasm, { bytes }] = await Promise.all([chosen.js(), wasmBytes(chosen.wasm(), chosen.integrity, { cacheRuntime, onProgress })]);
+  const { bytes } = await wasmBytes(chosen.wasm(), chosen.integrity, { cacheRuntime, onProgress });
   // compiled here rather than streamed: the bytes came through our own reader, for progress
   await wasm.default({ module_or_path: await WebAssembly.compile(bytes) });
   if (useThreads) {

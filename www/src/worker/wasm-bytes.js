@@ -1,7 +1,7 @@
 // The chosen wasm build's bytes, fetched with progress (shared/stream-fetch.js). With
 // cacheRuntime they are kept in the Cache API and, whether downloaded or read back, checked
 // against the size and sha256 recorded at build time (www/pkg/<build>/integrity.json, written by
-// tools/wasm-integrity.mjs) before they are compiled; a copy is admitted to the cache only
+// crate/build-wasm.sh) before they are compiled; a copy is admitted to the cache only
 // after that check, and a stored copy that fails it is dropped and downloaded again.
 import { EffnetError, ErrorCode } from '../shared/errors.js';
 import { sha256Hex } from '../shared/digest.js';

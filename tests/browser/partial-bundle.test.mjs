@@ -1,0 +1,54 @@
+// `npm start`'s first bundle (tools/start.mjs): only the simd wasm build is real, the other
+// three are stubs (webpack --env only=simd). In a cross-origin isolated page, where the
+// runtime would pick simd-threads-relaxed, it must run simd instead, say why, and classify right.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../www/serve.mjs';
+import { launch } from '../../tools/chromium.mjs';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const reference = JSON.parse(await readFile(join(repo, 'tests/fixtures/reference.json'), 'utf8'))['efficientnet-lite0'].images;
+const PHOTO = 'chelsea.png';
+
+let dir, server, browser;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'effnet-partial-'));
+  execFileSync('npx', ['webpack', '--env', `out=${dir}`, '--env', 'only=simd'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  server = await serve({ port: 0, mounts: { '/': dir, '/fixtures/': join(repo, 'tests/fixtures') } });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('the bundle carries one wasm file, the simd build', async () => {
+  const wasm = (await readdir(join(dir, 'assets'))).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `wasm assets: ${wasm.join(', ')}`);
+});
+
+test('isolated, with only simd built: the simd build runs, one thread, saying why, and classifies right', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}/harness.html`);
+  await page.waitForFunction(() => window.ready === true);
+  const out = await page.evaluate(async (name) => {
+    const clf = await effnet.ImageClassifier.create();
+    const r = await clf.classify(await fixture(name));
+    clf.dispose();
+    return { label: r.categories[0].label, backend: r.backend, isolated: crossOriginIsolated };
+  }, PHOTO);
+  await page.close();
+  console.log('backend', out.backend);
+  assert.equal(out.isolated, true);
+  assert.equal(out.backend.build, 'simd');
+  assert.equal(out.backend.threads, 1);
+  assert.equal(out.backend.relaxedSimd, false);
+  assert.match(out.backend.threadsReason, /threaded wasm builds are not built yet/);
+  assert.equal(out.label, reference[PHOTO].top5[0][1]);
+});

@@ -1,0 +1,12 @@
+// A user's tiny Vite app: the installed package, default options, one photo from public/.
+import { ImageClassifier } from 'effnet-wasm';
+
+const out = document.querySelector('#out');
+try {
+  const photo = await (await fetch('/chelsea.png')).blob();
+  const clf = await ImageClassifier.create();
+  const r = await clf.classify(photo);
+  out.textContent = JSON.stringify({ label: r.categories[0].label, threads: r.backend.threads, build: r.backend.build });
+} catch (e) {
+  out.textContent = JSON.stringify({ error: `${e.code}: ${e.message}` });
+}
