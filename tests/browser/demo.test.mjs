@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
 import { launch, recordRequests } from '../../tools/chromium.mjs';
+import { firstLabel, upload } from './demo-page.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = `${repo}/tests/fixtures`;
@@ -61,14 +62,6 @@ async function openDemo(server, page) {
   return page;
 }
 
-async function upload(page, files) {
-  const done = await page.locator('.card:not([aria-busy])').count();
-  await page.setInputFiles('#files', files.map((f) => `${fixtures}/${f}`));
-  await page.waitForFunction((n) => document.querySelectorAll('.card:not([aria-busy])').length === n, done + files.length, { timeout: 60_000 });
-}
-
-const firstLabel = (page, name) =>
-  page.locator('.card', { has: page.locator('h3', { hasText: name }) }).first().locator('.bar .label').first().textContent();
 
 test('each fixture photo shows the reference top-1 first, with 2 threads when isolated', async () => {
   const page = await openDemo(isolated);

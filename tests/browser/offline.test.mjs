@@ -14,6 +14,7 @@ import webpack from 'webpack';
 import config from '../../webpack.config.js';
 import { serve } from '../../www/serve.mjs';
 import { launch, recordRequests } from '../../tools/chromium.mjs';
+import { firstLabel, upload } from './demo-page.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = `${repo}/tests/fixtures`;
@@ -71,14 +72,6 @@ async function openDemo(page, url) {
   await page.waitForFunction(() => document.querySelector('#backend').textContent !== '', null, { timeout: 60_000 });
 }
 
-async function upload(page, files) {
-  const done = await page.locator('.card:not([aria-busy])').count();
-  await page.setInputFiles('#files', files.map((f) => `${fixtures}/${f}`));
-  await page.waitForFunction((n) => document.querySelectorAll('.card:not([aria-busy])').length === n, done + files.length, { timeout: 60_000 });
-}
-
-const firstLabel = (page, name) =>
-  page.locator('.card', { has: page.locator('h3', { hasText: name }) }).first().locator('.bar .label').first().textContent();
 
 test('demo, first visit: one bar for the wasm and the model; the cache panel shows the storage and asks for persistence at the second model', async () => {
   const s = await server();

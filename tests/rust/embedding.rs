@@ -3,6 +3,7 @@
 //! (tests/fixtures/embeddings/reference.json), from the same run as the classification.
 
 mod common;
+use common::{floats, max_abs_diff};
 
 use effnet::decode::decode_file;
 use effnet::embedding::{l2_normalize, quantize};
@@ -20,21 +21,6 @@ fn fixture() -> Value {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (timm's pooled features)", path.display()));
     serde_json::from_str(&text).unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f32> {
-    v.as_array()
-        .expect("an array of numbers")
-        .iter()
-        .map(|x| x.as_f64().unwrap() as f32)
-        .collect()
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0f32, f32::max)
 }
 
 fn raw(options: EmbedOptions) -> EmbedOptions {

@@ -1,6 +1,7 @@
 //! Golden test: the crate against timm's reference pipeline (tests/fixtures/reference.json).
 
 mod common;
+use common::{floats, max_abs_diff};
 
 use effnet::decode::decode_file;
 use effnet::postprocess::Filter;
@@ -97,19 +98,7 @@ fn variant_bound(storage: &str) -> f32 {
 
 /// The 1000 probabilities timm gives for one photo (an `images` entry of reference.json).
 fn reference_probs(r: &Value) -> Vec<f32> {
-    r["probs"]
-        .as_array()
-        .expect("probs in reference.json")
-        .iter()
-        .map(|v| v.as_f64().unwrap() as f32)
-        .collect()
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0f32, f32::max)
+    floats(&r["probs"])
 }
 
 fn argmax(p: &[f32]) -> usize {

@@ -37,6 +37,23 @@ pub fn classifier(id: &str) -> Classifier {
     Classifier::new(entry, &model_bytes(id)).unwrap()
 }
 
+/// A fixture's JSON array of numbers (reference probabilities, pooled features) as f32s.
+pub fn floats(v: &serde_json::Value) -> Vec<f32> {
+    v.as_array()
+        .expect("an array of numbers")
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect()
+}
+
+/// The largest |a[i] - b[i]|.
+pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0f32, f32::max)
+}
+
 /// How many bytes of two pixel buffers differ.
 pub fn differing(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).filter(|(x, y)| x != y).count()
