@@ -73,6 +73,7 @@ build() {
   stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then
     echo "build-wasm: $v: up to date ($(cat "$out/size.json"))"
+    [ -f "$out/integrity.json" ] || integrity "$v" "$out"
     return
   fi
   rm -rf "$out"
@@ -94,9 +95,14 @@ build() {
   gz=$(gzip -9 -c "$out/effnet_bg.wasm" | wc -c)
   echo "build-wasm: $v: effnet_bg.wasm $raw bytes, $gz gzipped"
   printf '{"variant": "%s", "profile": "%s", "bytes": %s, "gzipBytes": %s}\n' "$v" "$profile" "$raw" "$gz" > "$out/size.json"
-  # what cacheRuntime checks the wasm against before compiling it (www/src/worker/wasm-bytes.js)
-  printf '{"build":"%s","bytes":%s,"sha256":"%s"}\n' "$v" "$raw" "$(sha256sum "$out/effnet_bg.wasm" | cut -d' ' -f1)" > "$out/integrity.json"
+  integrity "$v" "$out"
   echo "$stamp" > "$out/.input.sha256"
+}
+
+# what cacheRuntime checks the wasm against before compiling it (www/src/worker/wasm-bytes.js)
+integrity() {
+  printf '{"build":"%s","bytes":%s,"sha256":"%s"}\n' "$1" "$(stat -c %s "$2/effnet_bg.wasm")" \
+    "$(sha256sum "$2/effnet_bg.wasm" | cut -d' ' -f1)" > "$2/integrity.json"
 }
 
 # Minutes a from-scratch cargo build took on the shared 2-core VM of docs/performance.md
