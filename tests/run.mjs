@@ -25,16 +25,15 @@ const steps = [
   ['wasm', 'bash', ['crate/build-wasm.sh'], []],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json'], []],
   ['docs links', 'node', ['--test', '--test-reporter=spec', 'tests/docs/'], []],
-  ['node tests', 'node', ['--test', '--test-reporter=spec', 'tests/js/'], ['models', 'wasm']],
   ['bundle', 'npx', ['webpack', '--env', 'out=dist-test'], ['wasm']],
+  // after the bundle: tests/js/offline.test.mjs checks the service worker it emitted
+  ['node tests', 'node', ['--test', '--test-reporter=spec', 'tests/js/'], ['models', 'wasm', 'bundle']],
   ['browser tests', 'node', ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/browser/'], ['models', 'bundle']],
   // the same suite in each engine (tests/engines/suite.mjs); a missing browser fails its step
   ['chromium engine', 'node', ['--test', '--test-reporter=spec', 'tests/engines/chromium.test.mjs'], ['models', 'bundle']],
-  // opt-in (`npm test -- "firefox engine"`): in Firefox ESR 153 a classifier's start or load
-  // sometimes never settles after an earlier page or worker went away (seen in 3 of about 5
-  // runs of this suite on 2026-12-01, at different tests); until that is understood it is not
-  // part of the default run, and the summary says so
-  ['firefox engine', 'node', ['--test', '--test-reporter=spec', 'tests/engines/firefox.test.mjs'], ['models', 'bundle'], {}, { optIn: true }],
+  // Firefox ESR 153's hang in spawning the pool's workers now costs a replaced worker, not a
+  // stuck test (client/classifier.js, docs/performance.md)
+  ['firefox engine', 'node', ['--test', '--test-reporter=spec', 'tests/engines/firefox.test.mjs'], ['models', 'bundle']],
   // opt-in too: WebKit's trap is not fixed (CI's run on 2026-12-01: `Out of bounds memory
   // access` in wasmclassifier_new, 1 of its 20 fresh instances), so any run of the suite,
   // which creates a classifier many times, can fail by chance

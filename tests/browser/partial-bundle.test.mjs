@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +28,12 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('the bundle carries one wasm file, the simd build', async () => {
+test('the bundle carries one wasm build, the simd one (the unbuilt ones: an 8-byte stub, never fetched)', async () => {
   const wasm = (await readdir(join(dir, 'assets'))).filter((f) => f.endsWith('.wasm'));
-  assert.equal(wasm.length, 1, `wasm assets: ${wasm.join(', ')}`);
+  const sizes = Object.fromEntries(await Promise.all(wasm.map(async (f) => [f, (await stat(join(dir, 'assets', f))).size])));
+  const real = wasm.filter((f) => !f.startsWith('unbuilt.'));
+  assert.deepEqual(real.map((f) => sizes[f]), [(await stat(join(repo, 'www/pkg/simd/effnet_bg.wasm'))).size], `wasm assets: ${JSON.stringify(sizes)}`);
+  assert.ok(wasm.filter((f) => f.startsWith('unbuilt.')).every((f) => sizes[f] === 8), `stubs: ${JSON.stringify(sizes)}`);
 });
 
 test('isolated, with only simd built: the simd build runs, one thread, saying why, and classifies right', async () => {
