@@ -1,3 +1,4 @@
 // What a wasm build that `npm start` has not made yet is bundled as (webpack.config.js,
-// --env only=...): the runtime sees `unbuilt` and runs the best build that exists instead.
+// --env only=...), with tools/unbuilt-integrity.json, whose `unbuilt` the runtime reads to run
+// the best build that exists instead; this module is never loaded.
 export const unbuilt = true;

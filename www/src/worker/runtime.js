@@ -92,21 +92,20 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   let useThreads = n > 1;
   let relaxed = relaxedSimd && (await relaxedSupported());
   let build = `simd${useThreads ? '-threads' : ''}${relaxed ? '-relaxed' : ''}`;
-  let wasm = await BUILDS[build].js();
   // `npm start` serves the demo before all four builds exist (tools/start.mjs): a build it
-  // has not made yet is a stub, and the best built one that this engine can run stands in
-  for (const fallback of FALLBACKS[build]) {
-    if (!wasm.unbuilt) break;
-    wasm = await BUILDS[fallback].js();
-    build = fallback;
-  }
-  if (wasm.unbuilt) throw new EffnetError(ErrorCode.INFERENCE, `no wasm build is in this bundle (the ${build} one is a stub: see tools/start.mjs)`);
+  // has not made yet is a stub, known from its integrity.json (imported above, so no fetch
+  // decides it), and the best built one that this engine can run stands in
+  const unbuilt = (b) => BUILDS[b].integrity.unbuilt === true;
+  const stub = build;
+  if (unbuilt(build)) build = FALLBACKS[build].find((b) => !unbuilt(b)) ?? build;
+  if (unbuilt(build)) throw new EffnetError(ErrorCode.INFERENCE, `no wasm build is in this bundle (the ${stub} one is a stub: see tools/start.mjs)`);
   if (useThreads && !build.includes('threads')) {
     [useThreads, n, reason] = [false, 1, 'the threaded wasm builds are not built yet (npm start builds them in the background)'];
   }
   relaxed = build.endsWith('-relaxed');
   const chosen = BUILDS[build];
-  const { bytes } = await wasmBytes(chosen.wasm(), chosen.integrity, { cacheRuntime, onProgress });
+  // the JS chunk and the wasm bytes at once
+  const [wasm, { bytes }] = await Promise.all([chosen.js(), wasmBytes(chosen.wasm(), chosen.integrity, { cacheRuntime, onProgress })]);
   // compiled here rather than streamed: the bytes came through our own reader, for progress
   await wasm.default({ module_or_path: await WebAssembly.compile(bytes) });
   if (useThreads) {
