@@ -43,9 +43,10 @@ const SETTLE_MS = Number(process.env.SETTLE_MS) || 20;
 // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators (the A/B
 // of src/warm_pool.rs); '<build>/tract-gemm': that build with tract-linalg's own GEMM kernel
 // instead of ours (the A/B of src/kernels/); '<build>/tract-dw': with tract's depthwise
-// convolution instead of ours (the A/B of src/kernels/dwconv_op.rs)
+// convolution instead of ours (the A/B of src/kernels/dwconv_op.rs); '<build>/tract-pw': with
+// tract's matrix products for the 1x1 convolutions (the A/B of src/kernels/pointwise_op.rs)
 const variants = (process.env.VARIANTS?.split(',') ?? [
-  'simd', 'simd/tract-gemm', 'simd/tract-dw', 'simd-relaxed', 'simd-threads', 'simd-threads/tract-dw', 'simd-threads-relaxed', 'simd-threads-relaxed/tract-gemm', 'simd-threads-relaxed/sleepy',
+  'simd', 'simd/tract-pw', 'simd/tract-dw', 'simd-relaxed', 'simd-threads', 'simd-threads/tract-dw', 'simd-threads-relaxed', 'simd-threads-relaxed/tract-pw', 'simd-threads-relaxed/sleepy',
 ]).filter((v) =>
   existsSync(`${repo}/www/pkg/${v.split('/')[0]}/effnet_bg.wasm`),
 );

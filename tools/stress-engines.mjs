@@ -1,8 +1,9 @@
 // Fresh engine instances, one after another, in each browser engine: every instance is a new
 // ImageClassifier (a new worker, a new wasm instance; the model from the IndexedDB cache) that
 // classifies a real photo and is disposed. Counts the traps (WORKER_CRASHED, with the reason
-// crate/src/trap.rs recorded) and any other failure, a hang (no answer in 30 s) included. The
-// page is reloaded every 25 instances.
+// crate/src/trap.rs recorded; a trap the library recovered from, by a fresh worker and the call
+// run again, is counted too, marked `recovered`) and any other failure, a hang (no answer in
+// 75 s) included. The page is reloaded every 25 instances.
 //   node tools/stress-engines.mjs [--instances 300] [--engines chromium,firefox,webkit] [--json out.json]
 // (`npm run stress:engines`; tests/engines/ runs a few in CI.) Needs `npm run build:test`.
 import { writeFile } from 'node:fs/promises';
@@ -62,6 +63,10 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
           } catch (e) {
             (e.code === 'WORKER_CRASHED' ? traps : failures).push({ i: first + k, message: `${e.code}: ${e.message}` });
           } finally {
+            // traps the library recovered from (the worker replaced, the call run again)
+            for (const r of clf?.restarts ?? []) {
+              if (r.retried) traps.push({ i: first + k, message: `recovered, during ${r.during}: ${r.reason}`, recovered: true });
+            }
             clearTimeout(timer);
             clf?.dispose();
           }
@@ -93,7 +98,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = [];
   for (const engine of values.engines.split(',')) {
     const r = await stress(engine, Number(values.instances), { log: (l) => console.log(l) });
-    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps, ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced), ${r.pageErrors.length} page errors`);
+    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps (${r.traps.filter((t) => t.recovered).length} recovered), ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced), ${r.pageErrors.length} page errors`);
     results.push(r);
   }
   if (values.json) await writeFile(values.json, JSON.stringify(results, null, 2));

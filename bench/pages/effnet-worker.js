@@ -19,6 +19,7 @@ onmessage = async ({ data }) => {
       wasm.setOwnGemm(data.ownGemm !== false);
       // for the A/B figure: tract's depthwise convolution instead of ours
       wasm.setOwnDwconv(data.ownDwconv !== false);
+      wasm.setOwnPointwise(data.ownPointwise !== false);
       const t0 = performance.now();
       clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model));
       const createMs = performance.now() - t0;

@@ -39,12 +39,13 @@ const pairs = variants.flatMap((label) => [
 for (const [label, peer] of pairs) {
   // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators;
   // '<build>/tract-gemm': with tract-linalg's GEMM kernel instead of ours;
-  // '<build>/tract-dw': with tract's depthwise convolution (and its separate clamp) instead of ours
+  // '<build>/tract-dw': with tract's depthwise convolution (and its separate clamp) instead of ours;
+  // '<build>/tract-pw': with tract's matrix products for the 1x1 convolutions instead of ours
   const [variant, flag] = label.split('/');
   const threads = variant.includes('threads') ? 2 : 1;
   status(`inference: ${label} vs ${peer}`);
   const ours = rpc('/bench/effnet-worker.js');
-  const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', ownDwconv: flag !== 'tract-dw', entry, model: model.slice(0), pixels });
+  const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', ownDwconv: flag !== 'tract-dw', ownPointwise: flag !== 'tract-pw', entry, model: model.slice(0), pixels });
   input ??= init.input;
   reference ??= init.logits;
   let theirs;

@@ -91,6 +91,9 @@ impl Engine {
                 // our depthwise convolutions (src/kernels/dwconv_op.rs), in the layout declutter
                 // chose for them (channel-last in wasm, NCHW natively)
                 crate::kernels::dwconv_op::rewrite(&mut m)?;
+                // and our 1x1 convolutions with their epilogue (src/kernels/pointwise_op.rs),
+                // in the wasm builds
+                crate::kernels::pointwise_op::rewrite(&mut m)?;
                 m.into_optimized()
             })
             .map_err(|e| bad(format!("{e:#}")))?;

@@ -101,6 +101,22 @@ pub fn dwconv_self_test() -> Result<String, JsValue> {
     Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
 }
 
+/// Whether models created from now on use our 1x1 convolution with its bias, clamp and
+/// residual add fused (default), or tract's matrix product (src/kernels/pointwise_op.rs).
+#[wasm_bindgen(js_name = setOwnPointwise)]
+pub fn set_own_pointwise(on: bool) {
+    crate::kernels::use_own_pointwise(on);
+}
+
+/// Runs the 1x1 convolution's per-operation check (src/kernels/pointwise_check.rs) in this
+/// build: JSON, one outcome per case.
+#[wasm_bindgen(js_name = pointwiseSelfTest)]
+pub fn pointwise_self_test() -> Result<String, JsValue> {
+    let outcomes = crate::kernels::pointwise_check::check_all()
+        .map_err(|e| js_error(Error::Inference(format!("{e:#}"))))?;
+    Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
+}
+
 /// Whether the pool's threads poll for work during an inference instead of sleeping between
 /// operators (default on; `src/warm_pool.rs`). A no-op without threads.
 #[wasm_bindgen(js_name = setWarmPool)]

@@ -196,7 +196,7 @@ async function classifierWorker(page) {
   throw new Error('no effnet-wasm worker in the page');
 }
 
-test('a worker that crashes mid-call rejects that call; the next call gets a fresh worker', async () => {
+test('a worker that crashes mid-call is replaced and the call runs again in the fresh one; the crash is recorded', async () => {
   const page = await open(isolated);
   await page.evaluate(async () => {
     window.clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
@@ -213,13 +213,16 @@ test('a worker that crashes mid-call rejects that call; the next call gets a fre
       (e) => ({ code: e.code, message: e.message }),
     );
     const second = await clf.classify(await fixture('coffee.png'));
+    const restarts = clf.restarts;
     clf.dispose();
     const disposed = await clf.classify(await fixture('coffee.png')).catch((e) => e.code);
-    return { first, second: second.categories[0].label, disposed };
+    return { first, second: second.categories[0].label, restarts, disposed };
   });
   console.log(out);
-  assert.equal(out.first.code, 'WORKER_CRASHED');
-  assert.match(out.first.message, /boom/);
+  assert.equal(out.first.ok, 'astronaut', 'the crashed call answered by the fresh worker');
+  assert.equal(out.restarts.length, 1);
+  assert.match(out.restarts[0].reason, /the classifier worker stopped: .*boom/);
+  assert.deepEqual([out.restarts[0].during, out.restarts[0].retried], ['call', true]);
   assert.equal(out.second, 'espresso');
   assert.equal(out.disposed, 'DISPOSED');
   await page.close();

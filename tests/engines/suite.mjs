@@ -178,39 +178,53 @@ export function engineSuite(engine, expect) {
     await done(page);
   });
 
-  test(`${engine}: a panic and a failed allocation in Rust are WORKER_CRASHED errors saying so; each time the next call gets a fresh worker`, async () => {
+  test(`${engine}: a panic and a failed allocation in Rust replace the worker, saying so, and the call runs again in the fresh one; a repeated trap is a WORKER_CRASHED error`, async () => {
     const page = await harness();
     const out = await page.evaluate(async (threads) => {
       const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads });
       const photo = await fixture('coffee.png');
       const runs = [];
+      const arm = (kind) => Comlink.wrap(effnetTestWorkers.at(-1)).armTrapForTests(kind);
       for (const kind of ['panic', 'oom']) {
         // the library's current worker, reached through comlink beside the library's own link
-        const worker = effnetTestWorkers.at(-1);
-        await Comlink.wrap(worker).armTrapForTests(kind);
-        const trapped = await clf.classify(photo).then(() => ({ code: 'classified' }), (e) => ({ code: e.code, message: e.message }));
-        const next = (await clf.classify(photo)).categories[0].label;
-        runs.push({ kind, trapped, next, workers: effnetTestWorkers.length });
+        await arm(kind);
+        const label = (await clf.classify(photo)).categories[0].label;
+        runs.push({ kind, label, restart: clf.restarts.at(-1), workers: effnetTestWorkers.length });
       }
+      // the retry's fresh worker armed as well, as soon as it exists: the trap repeats
+      await arm('panic');
+      const seen = effnetTestWorkers.length;
+      const twice = clf.classify(photo);
+      while (effnetTestWorkers.length === seen) await new Promise((r) => setTimeout(r, 5));
+      await arm('panic').catch(() => {});
+      const repeated = await twice.then(() => ({ code: 'classified' }), (e) => ({ code: e.code, message: e.message }));
+      const after = (await clf.classify(photo)).categories[0].label;
       clf.dispose();
-      return runs;
+      return { runs, repeated, after, restarts: clf.restarts };
     }, expect.trapThreads === false ? 1 : 'auto');
     console.log(`${engine}: ${JSON.stringify(out)}`);
-    const [panic, oom] = out;
-    assert.equal(panic.trapped.code, 'WORKER_CRASHED');
-    assert.match(panic.trapped.message, /engine trapped \(.+\): panicked at crate\/src\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
-    assert.equal(oom.trapped.code, 'WORKER_CRASHED');
-    assert.match(oom.trapped.message, /engine trapped \(.+\): memory allocation of 1073741824 bytes failed \(wasm memory: \d+ MiB\)$/);
-    assert.deepEqual([panic.next, oom.next], ['espresso', 'espresso'], 'a fresh worker after each trap');
+    const [panic, oom] = out.runs;
+    assert.deepEqual([panic.label, oom.label], ['espresso', 'espresso'], 'each call answered, by a fresh worker');
+    assert.match(panic.restart.reason, /engine trapped \(.+\): panicked at crate\/src\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
+    assert.match(oom.restart.reason, /engine trapped \(.+\): memory allocation of 1073741824 bytes failed \(wasm memory: \d+ MiB\)$/);
+    assert.deepEqual([panic.restart.during, panic.restart.retried, oom.restart.retried], ['call', true, true]);
     assert.deepEqual([panic.workers, oom.workers], [2, 3], 'one new worker per trap');
+    // armed in the retry's worker too: the second trap is the caller's error, and the next call
+    // has yet another worker
+    assert.equal(out.repeated.code, 'WORKER_CRASHED', JSON.stringify(out.repeated));
+    assert.match(out.repeated.message, /a panic armed by the tests$/);
+    assert.equal(out.after, 'espresso');
+    assert.deepEqual(out.restarts.map((r) => r.retried), [true, true, true, false]);
     await done(page);
   });
 
-  test(`${engine}: ${expect.stressInstances} fresh instances (worker, wasm, model from the cache, a photo) without a trap`, async () => {
+  test(`${engine}: ${expect.stressInstances} fresh instances (worker, wasm, model from the cache, a photo): every photo classified, no trap (WebKit: none unrecovered)`, async () => {
     const r = await stress(engine, expect.stressInstances, { perPage: expect.stressInstances });
     console.log(`${engine}: ${r.instances} instances in ${(r.ms / 1000).toFixed(1)} s: ${r.traps.length} traps, ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced)`);
     assert.equal(r.instances, expect.stressInstances);
-    assert.deepEqual(r.traps, []);
+    // nothing lost in any engine; WebKit's rare trap (docs/performance.md) may cost a restart
+    assert.deepEqual(r.traps.filter((t) => !t.recovered), []);
+    if (!expect.recoveredTrapsOk) assert.deepEqual(r.traps, []);
     assert.deepEqual(r.failures, []);
     assert.deepEqual(r.pageErrors, []);
   });

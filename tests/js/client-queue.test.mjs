@@ -106,7 +106,7 @@ test('bad classify options are refused before the image is converted or anything
   clf.dispose();
 });
 
-test('a worker that crashes rejects the call in it with WORKER_CRASHED; the next call gets a fresh, booted worker', async () => {
+test('a worker that crashes is replaced: the call in it runs again in a fresh, booted worker, the queued one after it', async () => {
   const inFirst = gate();
   const fake = fakeWorkers(async (n, payload) => {
     if (n === 1) {
@@ -120,31 +120,57 @@ test('a worker that crashes rejects the call in it with WORKER_CRASHED; the next
   const queued = clf.classify(pixels(1)); // behind the first, sent before the crash
   await inFirst.promise;
   fake.workers[0].crash('Uncaught Error: boom');
-  await assert.rejects(first, hasCode(ErrorCode.WORKER_CRASHED, /the classifier worker stopped: Uncaught Error: boom/));
+  const r0 = await first;
+  assert.deepEqual([r0.categories[0].label, r0.categories[0].index], ['from 2', 0], 'the same image, in the fresh worker');
   assert.equal(fake.workers[0].terminated, true);
   const r = await queued;
   assert.equal(r.categories[0].label, 'from 2');
   assert.equal(fake.workers.length, 2);
   assert.deepEqual(fake.log, ['1: load efficientnet-lite0 from efficientnet-lite0.onnx', '2: load efficientnet-lite0 from efficientnet-lite0.onnx']);
   assert.equal(clf.backend.build, 'fake-2', "the fresh worker's backend");
+  assert.deepEqual(clf.restarts, [{ reason: 'the classifier worker stopped: Uncaught Error: boom', during: 'call', retried: true }]);
   assert.equal((await clf.classify(pixels(2))).categories[0].label, 'from 2', 'and it stays');
   clf.dispose();
 });
 
-test('a trap inside the worker (WORKER_CRASHED from the call) replaces the worker; another error keeps it', async () => {
+test('a trap inside the worker (WORKER_CRASHED from the call) replaces the worker and the call runs again; another error keeps it; a repeated trap rejects', async () => {
   const fake = fakeWorkers(async (n, payload) => {
     const i = payload.data[0];
     if (n === 1 && i === 0) throw Object.assign(new Error('not an image'), { name: ErrorCode.BAD_IMAGE });
-    if (n === 1 && i === 1) throw Object.assign(new Error('the engine trapped: unreachable'), { name: ErrorCode.WORKER_CRASHED });
+    if ((n === 1 && i === 1) || i === 3) throw Object.assign(new Error(`the engine trapped: unreachable (${n})`), { name: ErrorCode.WORKER_CRASHED });
     return answer(n, payload);
   });
   const clf = await createClassifier({}, fake.spawn);
   await assert.rejects(clf.classify(pixels(0)), hasCode(ErrorCode.BAD_IMAGE));
-  await assert.rejects(clf.classify(pixels(1)), hasCode(ErrorCode.WORKER_CRASHED, /trapped/));
-  assert.equal(fake.workers.length, 1);
+  assert.equal(fake.workers.length, 1, 'a bad image keeps the worker');
+  const r = await clf.classify(pixels(1));
+  assert.deepEqual([r.categories[0].label, r.categories[0].index], ['from 2', 1]);
   assert.equal(fake.workers[0].terminated, true);
-  assert.equal((await clf.classify(pixels(2))).categories[0].label, 'from 2');
+  // image 3 traps every worker: tried twice, then the caller's error
+  await assert.rejects(clf.classify(pixels(3)), hasCode(ErrorCode.WORKER_CRASHED, /trapped: unreachable \(3\)/));
+  assert.equal(fake.workers.length, 3);
+  assert.deepEqual(clf.restarts.map((x) => [x.reason.slice(-3), x.during, x.retried]), [['(1)', 'call', true], ['(2)', 'call', true], ['(3)', 'call', false]]);
+  assert.equal((await clf.classify(pixels(2))).categories[0].label, 'from 4', 'the next call, in a fresh worker');
   clf.dispose();
+});
+
+test('a trap while the worker loads the model: once more in a fresh worker; twice is the error', async () => {
+  let traps = 1;
+  const load = async () => {
+    if (traps-- > 0) throw Object.assign(new Error('the engine trapped: Out of bounds memory access'), { name: ErrorCode.WORKER_CRASHED });
+    return { cached: true, stored: true, bytes: 1 };
+  };
+  const fake = fakeWorkers(answer, { load });
+  const clf = await createClassifier({}, fake.spawn);
+  assert.equal(fake.workers.length, 2);
+  assert.ok(fake.workers[0].terminated);
+  assert.deepEqual(clf.restarts, [{ reason: 'the engine trapped: Out of bounds memory access', during: 'start', retried: true }]);
+  assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');
+  clf.dispose();
+  traps = 2;
+  await assert.rejects(createClassifier({}, fake.spawn), hasCode(ErrorCode.WORKER_CRASHED, /Out of bounds/));
+  assert.equal(fake.workers.length, 4);
+  assert.ok(fake.workers[3].terminated);
 });
 
 test('dispose terminates the worker: the call in it, the queued one and every later one reject with DISPOSED', async () => {

@@ -143,3 +143,48 @@ test('every real f32 model: our depthwise convolution gives tract\'s logits bit 
     });
   }
 });
+
+// Our 1x1 convolution (crate/src/kernels/pointwise_*.rs), its SIMD128 path: each case of the
+// per-operation check against tract's matrix product (and its fused bias, clamp and residual
+// add), bit for bit, and against the plain reference; then whole models with it and without.
+test('1x1 convolution, per operation: every tile and epilogue equals tract\'s bit for bit', () => {
+  const outcomes = JSON.parse(wasm.pointwiseSelfTest());
+  assert.ok(outcomes.length >= 9, `${outcomes.length} cases`);
+  for (const o of outcomes) {
+    const what = JSON.stringify(o.case);
+    assert.deepEqual(o.our_ops, ['EffnetPointwise'], `${what}: one op, the epilogue fused`);
+    assert.ok(o.tract_ops.some((op) => op.startsWith('OptMatMul')), `${what}: tract ran its matrix product (${o.tract_ops})`);
+    assert.equal(o.bits_differ_tract, 0, `${what}: ${o.bits_differ_tract} of ${o.outputs} outputs differ from tract's (max ${o.max_diff_tract})`);
+    assert.equal(o.max_diff_reference, 0, `${what}: against the reference`);
+  }
+});
+
+/** Logits per photo with our 1x1 convolution or tract's, and the profile's ops. */
+function runPw(entry, bytes, own) {
+  wasm.setOwnPointwise(own);
+  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes);
+  try {
+    const logits = logitsOf(clf);
+    return { logits, ops: JSON.parse(clf.profile()).map((t) => ({ op: t.op, nodes: t.nodes })) };
+  } finally {
+    clf.free();
+    wasm.setOwnPointwise(true);
+  }
+}
+
+test('every real f32 model: our 1x1 convolution gives tract\'s logits bit for bit', async () => {
+  const real = manifest.models.filter((m) => m.sha256 && m.storage !== 'int8' && existsSync(`${repo}/models/${m.file}`));
+  for (const entry of real) {
+    const bytes = await readFile(`${repo}/models/${entry.file}`);
+    const tract = runPw(entry, bytes, false);
+    const ours = runPw(entry, bytes, true);
+    const count = (r, re) => r.ops.filter((o) => re.test(o.op)).reduce((n, o) => n + o.nodes, 0);
+    const pw = count(ours, /^EffnetPointwise$/);
+    console.log(`${entry.id}: ${pw} pointwise ops; products ${count(tract, /^OptMatMul\(/)} -> ${count(ours, /^OptMatMul\(/)}, packing ${count(tract, /^OptMatMulPack$/)} -> ${count(ours, /^OptMatMulPack$/)}`);
+    // every 1x1 convolution of EfficientNet-Lite: the stem (a 3x3) and the classifier (a
+    // matrix-vector product) stay tract's
+    assert.ok(pw >= 30, `${entry.id}: ${pw} pointwise ops`);
+    assert.ok(count(ours, /^OptMatMulPack$/) <= 1, `${entry.id}: packing left only for the stem`);
+    PHOTOS.forEach((p, i) => assertSameBits(ours.logits[i], tract.logits[i], `${entry.id} ${p}`));
+  }
+});

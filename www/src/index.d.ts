@@ -260,11 +260,20 @@ export interface OpTime {
   ms: number;
 }
 
+export interface WorkerRestart {
+  reason: string;
+  during: 'start' | 'call';
+  retried: boolean;
+}
+
 export declare class ImageClassifier {
   private constructor();
   static create(options?: CreateOptions): Promise<ImageClassifier>;
   readonly model: ModelEntry;
   readonly backend: Backend;
+  /** each worker replaced after it crashed or trapped; `retried`: the call (or the start) ran
+   *  again in the fresh worker, so nothing was lost */
+  readonly restarts: WorkerRestart[];
   classify(source: ImageSource, options?: ClassifyOptions): Promise<Classification>;
   /** the pooled features before the classifier head, from one inference */
   embed(source: ImageSource, options?: EmbedOptions): Promise<EmbeddingResult>;

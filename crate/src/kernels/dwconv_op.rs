@@ -20,6 +20,7 @@ use tract_onnx::tract_core::ops::math::{Max, Min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
 use super::dwconv_f32::{dwconv, dwconv_hwc, Geometry, Plan, PlanHwc};
+use super::split::split;
 
 /// Whether [`rewrite`] replaces tract's depthwise convolutions; off only to measure against
 /// tract's own.
@@ -146,36 +147,6 @@ impl EvalOp for DwConv {
     }
 }
 
-/// Runs `run` over `0..items` (planes or rows): in the threads build, when tract runs on the
-/// rayon pool and the work is worth it, one contiguous range per pool thread (the calling one
-/// included), which is as little synchronisation as a split can have: items cost the same.
-fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync) {
-    #[cfg(feature = "threads")]
-    {
-        use tract_linalg::multithread::{current_tract_executor, Executor};
-        // about 20 us of work: tiny convolutions stay on one thread (not tuned; every
-        // depthwise convolution of EfficientNet-Lite is 3x larger or more)
-        const MIN_MACS: usize = 1 << 17;
-        let threads = rayon::current_num_threads().min(items);
-        if threads > 1
-            && macs >= MIN_MACS
-            && matches!(current_tract_executor(), Executor::RayonGlobal)
-        {
-            let bounds = |i: usize| i * items / threads;
-            rayon::scope(|s| {
-                let run = &run;
-                for i in 1..threads {
-                    s.spawn(move |_| run(bounds(i)..bounds(i + 1)));
-                }
-                run(0..bounds(1));
-            });
-            return;
-        }
-    }
-    let _ = macs;
-    run(0..items)
-}
-
 impl TypedOp for DwConv {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
         ensure!(inputs.len() == 1 && inputs[0].datum_type == f32::datum_type());
@@ -191,7 +162,7 @@ impl TypedOp for DwConv {
 
 /// The constant at `outlet` as f32, if it is one: a constant, or a `Cast` of one (before
 /// declutter, ONNX's weights of another type and its biases still go through one).
-fn const_f32(model: &TypedModel, outlet: OutletId) -> TractResult<Option<Tensor>> {
+pub(super) fn const_f32(model: &TypedModel, outlet: OutletId) -> TractResult<Option<Tensor>> {
     if let Some(k) = &model.outlet_fact(outlet)?.konst {
         return Ok(Some(k.cast_to::<f32>()?.into_owned()));
     }
@@ -207,7 +178,7 @@ fn const_f32(model: &TypedModel, outlet: OutletId) -> TractResult<Option<Tensor>
 }
 
 /// The constant single f32 value at `outlet`, if it is one.
-fn scalar_const(model: &TypedModel, outlet: OutletId) -> Option<f32> {
+pub(super) fn scalar_const(model: &TypedModel, outlet: OutletId) -> Option<f32> {
     let k = model.outlet_fact(outlet).ok()?.konst.clone()?;
     (k.datum_type() == f32::datum_type() && k.len() == 1).then(|| {
         k.try_as_plain_ram()

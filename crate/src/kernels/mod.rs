@@ -1,6 +1,7 @@
 //! Our own kernels: an f32 GEMM kernel for wasm SIMD128, plugged into tract-linalg's kernel
-//! registry, and an f32 depthwise convolution (wasm SIMD128, portable elsewhere) that a model
-//! pass puts in place of tract's ([`dwconv_op`]).
+//! registry, an f32 depthwise convolution (wasm SIMD128, portable elsewhere) that a model
+//! pass puts in place of tract's ([`dwconv_op`]), and a channel-last 1x1 convolution with its
+//! epilogue fused, likewise ([`pointwise_op`], wasm SIMD128 builds only).
 //!
 //! The GEMM:
 //! tract-linalg collects kernels ([`MmmRoutine`]) and dispatch policies ([`MmmTier`]) with
@@ -16,6 +17,11 @@ pub mod dwconv_op;
 mod gemm;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod gemm_f32;
+pub mod pointwise_check;
+pub mod pointwise_f32;
+pub mod pointwise_op;
+mod split;
 pub use dwconv_op::{own_dwconv, use_own_dwconv};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub use gemm::{use_own_gemm, GEMM_4X8};
+pub use pointwise_op::use_own_pointwise;

@@ -77,6 +77,21 @@ export class ImageClassifier {
     return this.#queue.booted?.load;
   }
 
+  /** Each worker replaced after it crashed or trapped: why, and whether the call was retried. */
+  get restarts() {
+    return this.#queue.restarts.map((r) => ({ ...r }));
+  }
+
+  /** Runs `call(api, payload, transfer)` in the queue; a retry converts the image again (the
+   *  first payload went to the dead worker). */
+  async #withImage(source, call) {
+    const first = await toPayload(source);
+    return this.#queue.run(async (api, attempt) => {
+      const { payload, transfer } = attempt === 1 ? first : await toPayload(source);
+      return call(api, Comlink.transfer(payload, transfer));
+    });
+  }
+
   /**
    * @param {ImageBitmapSource | ImageData | Blob | {data: Uint8ClampedArray, width: number, height: number}} source
    * @param {import('../index.d.ts').ClassifyOptions} [options]
@@ -85,8 +100,7 @@ export class ImageClassifier {
     if (this.#queue.disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
     const opts = classifyOptions(options); // before the image is converted
     if (opts.withEmbedding) checkEmbedding(this.#entry);
-    const { payload, transfer } = await toPayload(source);
-    const r = await this.#queue.run((api) => api.classify(Comlink.transfer(payload, transfer), opts));
+    const r = await this.#withImage(source, (api, payload) => api.classify(payload, opts));
     return { ...r, backend: this.backend };
   }
 
@@ -100,8 +114,7 @@ export class ImageClassifier {
     if (this.#queue.disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
     const opts = embedOptions(options); // before the image is converted
     checkEmbedding(this.#entry);
-    const { payload, transfer } = await toPayload(source);
-    return this.#queue.run((api) => api.embed(Comlink.transfer(payload, transfer), opts));
+    return this.#withImage(source, (api, payload) => api.embed(payload, opts));
   }
 
   /** Classifies every source; a failed one gives `{ error }` in its place and the rest go on. */
@@ -109,9 +122,10 @@ export class ImageClassifier {
     return classifyEach((s, o) => this.classify(s, o), sources, options, onProgress);
   }
 
-  /** Per-operator times of one inference on the last classified image. */
+  /** Per-operator times of one inference on the last classified image (not retried: a fresh
+   *  worker has classified nothing). */
   async profile() {
-    return this.#queue.run((api) => api.profile());
+    return this.#queue.run((api) => api.profile(), { retries: 0 });
   }
 
   /** Frees the model and the worker; later calls reject with code 'DISPOSED'. */

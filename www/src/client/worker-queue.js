@@ -1,12 +1,17 @@
 // The classifier's worker behind a queue: one call at a time, in call order. A worker that dies
-// (its 'error' event: a crash, out of memory) or traps rejects the call in it with
-// WORKER_CRASHED, and the next call starts a fresh one. The worker comes from a factory, so
-// tests/js/client-queue.test.mjs can drive all this in Node with a fake.
+// (its 'error' event: a crash, out of memory) or traps is replaced, and the call in it (or the
+// start) runs once more in the fresh one: a rare trap (WebKit's, 1 in ~100 fresh instances,
+// docs/performance.md) then costs a restart, not a result. A second failure of the same call
+// rejects it with WORKER_CRASHED. Each restart is recorded (`restarts`). The worker comes from
+// a factory, so tests/js/client-queue.test.mjs can drive all this in Node with a fake.
 import * as Comlink from 'comlink';
 import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
 
 /** Workers tried, one after another, while each hangs starting. */
 export const START_ATTEMPTS = 3;
+
+/** Times a call (or a start) that crashed or trapped its worker is run again in a fresh one. */
+export const CRASH_RETRIES = 1;
 
 /** A worker plus what it takes to bring one back after a crash. */
 class WorkerHandle {
@@ -46,6 +51,8 @@ export class WorkerQueue {
   #disposed = false;
   /** what `boot` returned for the current worker */
   booted;
+  /** @type {{reason: string, during: 'start' | 'call', retried: boolean}[]} workers replaced after a crash or trap */
+  restarts = [];
 
   /**
    * @param {() => Worker} spawn starts a worker (anything comlink can wrap, with terminate())
@@ -66,11 +73,20 @@ export class WorkerQueue {
    *  starting (boot's WORKER_CRASHED marked `hung`) is replaced, twice at most: boot is told
    *  which attempt it makes, so the last can avoid what hangs (client/classifier.js). */
   async start() {
-    for (let attempt = 1; ; attempt++) {
+    let retries = CRASH_RETRIES;
+    for (let attempt = 1; ; ) {
       try {
         return await this.#startOne({ replacesHung: attempt > 1, attempt });
       } catch (e) {
-        if (!(e.code === ErrorCode.WORKER_CRASHED && e.hung) || attempt === START_ATTEMPTS) throw e;
+        if (e.code !== ErrorCode.WORKER_CRASHED) throw e;
+        if (e.hung) {
+          if (attempt === START_ATTEMPTS) throw e;
+          attempt++;
+        } else {
+          // a trap while loading the model: once more in a fresh worker
+          this.restarts.push({ reason: e.message, during: 'start', retried: retries > 0 });
+          if (retries-- === 0) throw e;
+        }
       }
     }
   }
@@ -89,19 +105,26 @@ export class WorkerQueue {
     }
   }
 
-  /** Runs `fn(api)` after every earlier call, in a worker booted for it if the last one died. */
-  run(fn) {
+  /**
+   * Runs `fn(api, attempt)` after every earlier call, in a worker booted for it if the last one
+   * died; if this one dies or traps in it, `fn` runs `retries` more times, each in a fresh worker.
+   */
+  run(fn, { retries = CRASH_RETRIES } = {}) {
     const run = this.#tail.then(async () => {
-      if (this.#disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
-      if (!this.#handle) await this.start();
-      const handle = this.#handle;
-      try {
-        return await handle.call(fn);
-      } catch (e) {
-        const err = toEffnetError(e);
-        // a trapped wasm instance is as dead as the worker: replaced by the next call
-        if (err.code === ErrorCode.WORKER_CRASHED) this.#crash(handle, err.message);
-        throw err;
+      for (let attempt = 1; ; attempt++) {
+        if (this.#disposed) throw new EffnetError(ErrorCode.DISPOSED, 'the classifier was disposed');
+        if (!this.#handle) await this.start();
+        const handle = this.#handle;
+        try {
+          return await handle.call((api) => fn(api, attempt));
+        } catch (e) {
+          const err = toEffnetError(e);
+          if (err.code !== ErrorCode.WORKER_CRASHED || this.#disposed) throw err;
+          // a trapped wasm instance is as dead as the worker: replaced
+          this.#crash(handle, err.message);
+          this.restarts.push({ reason: err.message, during: 'call', retried: attempt <= retries });
+          if (attempt > retries) throw err;
+        }
       }
     });
     this.#tail = run.catch(() => {});
