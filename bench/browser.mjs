@@ -202,7 +202,18 @@ try {
       say(`| ${label} | ${ours.threads} | ${stats(xs).median.toFixed(3)} | ${q(xs, 0.1).toFixed(2)}–${q(xs, 0.9).toFixed(2)} | ${ms(stats(ours.ms).median)} | ${ms(stats(theirs.ms).median)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === ours.top1 ? 'equal' : `DIFFERENT (${ours.top1} vs ${theirs.top1})`} |`);
     }
   };
-  const speedupTable = (rows) => {
+  const speedupTable = (rows, paired) => {
+    if (paired?.length) {
+      say('Two threads over one, paired: each engine\'s 1-thread and 2-thread instances alone in the page, runs interleaved, the speed-up taken run by run:');
+      say();
+      say('| engine | 1 thread | 2 threads | 1-thread median ms | 2-thread median ms | speed-up, median of pairs (p10–p90) |');
+      say('|---|---|---|---|---|---|');
+      for (const x of paired) {
+        const xs = x.oneMs.map((a, i) => a / x.twoMs[i]);
+        say(`| ${x.engine} | ${x.one} | ${x.two} | ${ms(stats(x.oneMs).median)} | ${ms(stats(x.twoMs).median)} | **${stats(xs).median.toFixed(2)}×** (${q(xs, 0.1).toFixed(2)}–${q(xs, 0.9).toFixed(2)}) |`);
+      }
+      say();
+    }
     say('Two threads over one, per engine (median of its 1-thread runs / median of its 2-thread runs, pooled over the pairs of the shipped builds):');
     say();
     say('| engine | 1 thread | 2 threads | 1-thread median ms | 2-thread median ms | speed-up |');
@@ -235,7 +246,7 @@ try {
   }
   const speedup = speedups(r);
   say();
-  speedupTable(speedup);
+  speedupTable(speedup, r.pairedSpeedups);
   if (r.e2e.length) {
     say();
     say(`End to end, a ${r.jpegBytes}-byte 4000×3000 JPEG (decode + preprocess + inference), median of ${r.e2eRuns}:`);
@@ -273,7 +284,7 @@ try {
     ratioTable(xr, 'onnxruntime-web');
     const xs = speedups(x);
     say();
-    speedupTable(xs);
+    speedupTable(xs, x.pairedSpeedups);
     extraJson[m] = { ...x, ratios: Object.fromEntries(Object.entries(xr).map(([k, v]) => [k, v.xs])), speedups: xs };
   }
   say();

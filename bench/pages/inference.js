@@ -92,6 +92,50 @@ for (const [label, peer] of pairs) {
   configs.push(...pair);
 }
 
+// Each engine's two-thread speed-up, paired: its 1-thread and 2-thread instances alone in the
+// page, runs interleaved (1T 2T 1T 2T ...), the speed-up taken run by run. The configs above
+// run one after another, so their medians (the pooled table) also carry the machine's drift
+// from one config to the next, which on a shared VM moved a build's median by 20 %.
+status('speed-ups');
+const speedupRuns = Number(params.get('speedupRuns') || RUNS);
+const speedups = [];
+const engines = [
+  ...(variants.includes('simd') && variants.includes('simd-threads') ? [['effnet-wasm', 'simd', 'simd-threads']] : []),
+  ...(variants.includes('simd-relaxed') && variants.includes('simd-threads-relaxed') ? [['effnet-wasm', 'simd-relaxed', 'simd-threads-relaxed']] : []),
+  ...(tflite ? [['LiteRT.js']] : []),
+  ['onnxruntime-web'],
+];
+for (const [engine, one, two] of speedupRuns > 0 ? engines : []) {
+  const start = async (threads) => {
+    if (engine === 'effnet-wasm') {
+      const w = rpc('/bench/effnet-worker.js');
+      await w.call({ init: true, variant: threads === 1 ? one : two, threads, entry, model: model.slice(0), pixels });
+      return { w, build: threads === 1 ? one : two };
+    }
+    if (engine === 'LiteRT.js') {
+      const w = rpc('/bench/litert-worker.js', { type: 'classic' });
+      const r = await w.call({ init: true, threads, model: tflite.slice(0), input, shape: entry.input.shape });
+      return { w, build: r.build };
+    }
+    const w = rpc('/bench/ort-worker.js');
+    await w.call({ init: true, threads, model: model.slice(0), input, shape: entry.input.shape });
+    return { w, build: 'ort-wasm-simd-threaded' };
+  };
+  const both = [await start(1), await start(2)];
+  for (const c of both) {
+    c.ms = [];
+    for (let i = 0; i < WARMUP; i++) await c.w.call({ run: true });
+  }
+  for (let i = 0; i < speedupRuns; i++) {
+    for (const c of both) {
+      await settle();
+      c.ms.push((await c.w.call({ run: true })).ms);
+    }
+  }
+  for (const c of both) c.w.terminate();
+  speedups.push({ engine, one: both[0].build, two: both[1].build, oneMs: both[0].ms, twoMs: both[1].ms });
+}
+
 // end to end: an encoded 4000x3000 JPEG through each engine's whole path. effnet-wasm through
 // its public API (decode, PIL-exact preprocessing and inference in its worker); onnxruntime-web
 // with the browser's own decode and resize, as its users write it.
@@ -131,5 +175,6 @@ window.result = {
   configs: configs.map(({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes }) =>
     ({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes })),
   e2e: e2e.map(({ name, threads, ms, top1 }) => ({ name, threads, ms, top1 })),
+  pairedSpeedups: speedups,
 };
 status('done');

@@ -1,12 +1,19 @@
 //! Splitting an operator's work over the rayon pool, for our operators (tract's own split
 //! stays off: `set_threading_element_threshold(usize::MAX)`).
 
-/// Runs `run` over `0..items` (planes or rows): in the threads build, when tract runs on the
-/// rayon pool and the work is worth it, one contiguous range per pool thread (the calling one
-/// included), which is as little synchronisation as a split can have: items cost the same.
+/// Chunks per pool thread: enough that a thread the OS (or, in a VM, the host) holds back
+/// costs a chunk rather than half the operator, few enough that taking one is negligible.
+#[cfg(feature = "threads")]
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// Runs `run` over `0..items` (planes, rows, blocks or panels): in the threads build, when tract
+/// runs on the rayon pool and the work is worth it, in contiguous chunks that the calling thread
+/// and one job per other pool thread take in turn from a shared counter (pthreadpool's
+/// balance, without its per-thread queues): a thread that falls behind takes fewer.
 pub fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync) {
     #[cfg(feature = "threads")]
     {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         use tract_linalg::multithread::{current_tract_executor, Executor};
         // about 20 us of work: tiny convolutions stay on one thread (not tuned; every
         // depthwise convolution of EfficientNet-Lite is 3x larger or more)
@@ -16,13 +23,22 @@ pub fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + S
             && macs >= MIN_MACS
             && matches!(current_tract_executor(), Executor::RayonGlobal)
         {
-            let bounds = |i: usize| i * items / threads;
-            rayon::scope(|s| {
-                let run = &run;
-                for i in 1..threads {
-                    s.spawn(move |_| run(bounds(i)..bounds(i + 1)));
+            let chunks = (threads * CHUNKS_PER_THREAD).min(items);
+            let bounds = |i: usize| i * items / chunks;
+            let next = AtomicUsize::new(0);
+            let work = || loop {
+                let c = next.fetch_add(1, Ordering::Relaxed);
+                if c >= chunks {
+                    break;
                 }
-                run(0..bounds(1));
+                run(bounds(c)..bounds(c + 1));
+            };
+            rayon::scope(|s| {
+                let work = &work;
+                for _ in 1..threads {
+                    s.spawn(move |_| work());
+                }
+                work();
             });
             return;
         }
