@@ -1,55 +1,121 @@
-//! Runs one inference inside the rayon pool, with the pool's threads kept awake until it ends.
+//! Runs one inference on the calling thread, with the pool's other threads kept awake as
+//! helpers until it ends, and hands them our operators' chunks ([`parallel`]) directly.
 //!
-//! Called from the JS worker's own thread (not a pool member), tract would hand every parallel
-//! operator to the pool and block; between two parallel operators (a matrix product, then a
-//! ReLU6 or a small depthwise convolution run inline) rayon's idle threads go to sleep within
-//! microseconds, and waking a sleeping wasm worker (`Atomics.notify`, then the OS and, in a VM,
-//! the hypervisor scheduling that core again) costs more than the next operator's share of
-//! work: measured on Lite0 after an idle pause, 2 threads were no faster than 1. So the whole
-//! run moves onto a pool thread (which then takes its share of each parallel operator, and
-//! the JS thread just waits), and every other pool thread holds a job that polls the pool for
-//! work (`rayon::yield_now`) instead of sleeping, giving the thread back when the run ends.
-//! One busy thread per core: the caller's thread sleeps meanwhile.
+//! Left to rayon, every parallel operator called from the JS worker's thread (not a pool
+//! member) would be injected into the pool, and between two operators rayon's idle threads go
+//! to sleep within microseconds: waking a sleeping wasm worker (`Atomics.notify`, then the OS
+//! and, in a VM, the hypervisor scheduling that core again) costs more than the next
+//! operator's share of work. An earlier version moved the whole run onto a pool thread, but
+//! that put two wake-ups on every inference's critical path (the pool thread at the start, the
+//! JS thread at the end): after an idle pause of 20 ms, 2.5 ms of a 2-thread Lite0 run
+//! (`npm run bench`, SETTLE_MS 20 against 1). Now the calling thread computes at once, like
+//! pthreadpool's caller in XNNPACK; `threads - 1` pool threads join as helpers when they wake
+//! (off the critical path), poll for chunks and for rayon's own jobs (tract's matrix products)
+//! instead of sleeping, and return to the pool when the run ends. One busy thread per core.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 
 static ENABLED: AtomicBool = AtomicBool::new(true);
 
-/// Turns this off (tract then runs from the calling thread) or on again, for measurements.
+/// Turns this off (tract and our operators then go through rayon from the calling thread,
+/// the pool asleep between operators) or on again, for measurements.
 pub fn set_enabled(on: bool) {
-    ENABLED.store(on, Ordering::Relaxed);
+    ENABLED.store(on, SeqCst);
 }
 
-/// Runs `f` on a pool thread, the other pool threads polling for work instead of sleeping.
-pub fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+/// An operator's chunks `0..chunks`, each taken once by whichever thread gets it first.
+struct Task<'a> {
+    run: &'a (dyn Fn(usize) + Sync),
+    chunks: usize,
+    next: AtomicUsize,
+}
+
+impl Task<'_> {
+    fn work(&self) {
+        loop {
+            let c = self.next.fetch_add(1, SeqCst);
+            if c >= self.chunks {
+                return;
+            }
+            (self.run)(c);
+        }
+    }
+}
+
+/// The task on offer (the caller's stack holds it), or null.
+static SLOT: AtomicPtr<Task<'static>> = AtomicPtr::new(std::ptr::null_mut());
+/// Helpers between announcing themselves and letting go of what they read from [`SLOT`]: the
+/// caller waits for zero after clearing it, so no helper can still hold a finished task.
+static BUSY: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Whether this thread runs an inference with helpers (inside [`run`]).
+    static OWNER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` on this thread, `rayon::current_num_threads() - 1` pool threads helping.
+pub fn run<R>(f: impl FnOnce() -> R) -> R {
     let threads = rayon::current_num_threads();
-    if !ENABLED.load(Ordering::Relaxed) || threads < 2 {
+    if !ENABLED.load(SeqCst) || threads < 2 || OWNER.get() {
         return f();
     }
-    // from outside the pool, `scope` runs its body on a pool thread and blocks until it ends
-    rayon::scope(|_| {
-        let done = Arc::new(AtomicBool::new(false));
-        for _ in 1..threads {
-            let done = done.clone();
-            rayon::spawn(move || {
-                // tract's jobs are stolen from here; a spinner that starts after the run sees
-                // `done` and returns at once
-                while !done.load(Ordering::Acquire) {
-                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
-                        std::hint::spin_loop();
-                    }
+    let done = Arc::new(AtomicBool::new(false));
+    for _ in 1..threads {
+        let done = done.clone();
+        rayon::spawn(move || {
+            // a helper that starts after the run sees `done` and returns at once
+            while !done.load(SeqCst) {
+                if !help() && rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::hint::spin_loop();
                 }
-            });
-        }
-        // `done` is set even if `f` panics, so no thread keeps spinning
-        struct Finish(Arc<AtomicBool>);
-        impl Drop for Finish {
-            fn drop(&mut self) {
-                self.0.store(true, Ordering::Release);
             }
+        });
+    }
+    // `done` is set even if `f` panics, so no thread keeps spinning
+    struct Finish(Arc<AtomicBool>);
+    impl Drop for Finish {
+        fn drop(&mut self) {
+            self.0.store(true, SeqCst);
+            OWNER.set(false);
         }
-        let _finish = Finish(done);
-        f()
-    })
+    }
+    let _finish = Finish(done);
+    OWNER.set(true);
+    f()
+}
+
+/// A helper's turn: the chunks left of the task on offer, if there is one.
+fn help() -> bool {
+    BUSY.fetch_add(1, SeqCst);
+    let task = SLOT.load(SeqCst);
+    if !task.is_null() {
+        // SAFETY: the caller keeps the task alive until BUSY is back to zero
+        unsafe { (*task).work() };
+    }
+    BUSY.fetch_sub(1, SeqCst);
+    !task.is_null()
+}
+
+/// Runs `run(c)` for every `c` in `0..chunks` on this thread and the helpers, if this thread is
+/// inside [`run`]; `false` (nothing run) otherwise.
+pub fn parallel(chunks: usize, run: &(dyn Fn(usize) + Sync)) -> bool {
+    if !OWNER.get() {
+        return false;
+    }
+    let task = Task {
+        run,
+        chunks,
+        next: AtomicUsize::new(0),
+    };
+    // SAFETY: the pointer is withdrawn, and every helper done with it, before `task` goes
+    let erased = &task as *const Task<'_> as *mut Task<'static>;
+    SLOT.store(erased, SeqCst);
+    task.work();
+    SLOT.store(std::ptr::null_mut(), SeqCst);
+    while BUSY.load(SeqCst) != 0 {
+        std::hint::spin_loop();
+    }
+    true
 }

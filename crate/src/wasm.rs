@@ -242,7 +242,7 @@ impl WasmClassifier {
     /// `performance.now`.
     pub fn profile(&mut self) -> Result<String, JsValue> {
         let input = self.last_input("profile")?;
-        // in the threads build, on a pool thread with the pool kept awake, as `infer` runs
+        // in the threads build with the pool's helpers awake, as `infer` runs
         #[cfg(feature = "threads")]
         let times = crate::warm_pool::run(|| profile_with_js_clock(&self.inner, input));
         #[cfg(not(feature = "threads"))]
@@ -252,8 +252,7 @@ impl WasmClassifier {
     }
 }
 
-/// The engine's profile timed with this thread's `performance.now` (a pool thread's own, in
-/// the threads build: JS values do not cross threads).
+/// The engine's profile timed with this thread's `performance.now`.
 fn profile_with_js_clock(
     clf: &Classifier,
     input: &Input,
