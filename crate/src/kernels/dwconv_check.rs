@@ -13,6 +13,7 @@ use tract_onnx::tract_core::ops::cnn::{PaddingSpec, PoolSpec};
 use tract_onnx::tract_core::ops::math::{max, min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
+use super::check::{bits_differ, max_diff, ops};
 use super::dwconv_f32::{reference, Geometry};
 use super::dwconv_op::replace_depthwise;
 
@@ -175,14 +176,6 @@ fn build(
     Ok(m)
 }
 
-fn ops(m: &TypedModel) -> Vec<String> {
-    m.nodes
-        .iter()
-        .map(|n| n.op().name().to_string())
-        .filter(|n| n != "Source" && n != "Const")
-        .collect()
-}
-
 /// Runs one case with tract's operators and with ours.
 pub fn check(case: &Case) -> TractResult<Outcome> {
     let (c, (kh, kw)) = (case.c, case.k);
@@ -259,21 +252,11 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     } else {
         r
     };
-    let max_diff = |a: &[f32], b: &[f32]| {
-        a.iter()
-            .zip(b)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max)
-    };
     Ok(Outcome {
         case: case.clone(),
         outputs: o.len(),
         max_diff_tract: max_diff(&o, &t),
-        bits_differ_tract: o
-            .iter()
-            .zip(&t)
-            .filter(|(a, b)| a.to_bits() != b.to_bits())
-            .count(),
+        bits_differ_tract: bits_differ(&o, &t),
         max_diff_reference: if r.len() == o.len() {
             max_diff(&o, &r)
         } else {

@@ -13,18 +13,6 @@
 use std::arch::wasm32::*;
 use tract_linalg::mmm::FusedKerSpec;
 
-/// `acc = madd(a, b, acc)`: fused under relaxed SIMD (one instruction where the engine has
-/// FMA), a multiply then an add otherwise.
-macro_rules! madd {
-    ($acc:expr, $a:expr, $b:expr) => {{
-        #[cfg(target_feature = "relaxed-simd")]
-        let r = f32x4_relaxed_madd($a, $b, $acc);
-        #[cfg(not(target_feature = "relaxed-simd"))]
-        let r = f32x4_add($acc, f32x4_mul($a, $b));
-        r
-    }};
-}
-
 /// A kernel function over the given rows: `$r` is each row's index, `($lo, $hi)` its
 /// accumulators for columns 0-3 and 4-7. Written once for any row count, to measure them.
 macro_rules! kernel_rows_x8 {

@@ -10,6 +10,20 @@
 //! whose kernel tract chooses through its tiers, matrix-vector ones excepted (those keep
 //! tract's GEMV kernels).
 
+/// `acc + a * b` on f32x4: one fused instruction under relaxed SIMD (where the engine has
+/// FMA), a multiply then an add otherwise. For the SIMD128 kernels here.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+macro_rules! madd {
+    ($acc:expr, $a:expr, $b:expr) => {{
+        #[cfg(target_feature = "relaxed-simd")]
+        let r = f32x4_relaxed_madd($a, $b, $acc);
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        let r = f32x4_add($acc, f32x4_mul($a, $b));
+        r
+    }};
+}
+
+mod check;
 pub mod dwconv_check;
 pub mod dwconv_f32;
 pub mod dwconv_op;

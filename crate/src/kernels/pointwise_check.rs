@@ -11,6 +11,7 @@ use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::ops::math::{add, max, min};
 
+use super::check::{bits_differ, max_diff, ops};
 use super::pointwise_f32::{padded, portable, Io, Layout, Packed, Step};
 use super::pointwise_op::replace_pointwise;
 
@@ -178,14 +179,6 @@ fn build(case: &Case, weights: &[f32], bias: &[f32]) -> TractResult<TypedModel> 
     Ok(m)
 }
 
-fn ops(m: &TypedModel) -> Vec<String> {
-    m.nodes
-        .iter()
-        .map(|n| n.op().name().to_string())
-        .filter(|n| n != "Source" && n != "Const")
-        .collect()
-}
-
 /// Runs one case with tract's operators and with ours.
 pub fn check(case: &Case) -> TractResult<Outcome> {
     let rows = case.n.max(1) * case.h * case.w;
@@ -261,21 +254,11 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
             )
         };
     }
-    let max_diff = |a: &[f32], b: &[f32]| {
-        a.iter()
-            .zip(b)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max)
-    };
     Ok(Outcome {
         case: case.clone(),
         outputs: o.len(),
         max_diff_tract: max_diff(&o, &t),
-        bits_differ_tract: o
-            .iter()
-            .zip(&t)
-            .filter(|(a, b)| a.to_bits() != b.to_bits())
-            .count(),
+        bits_differ_tract: bits_differ(&o, &t),
         max_diff_reference: max_diff(&o, &r),
         tract_ops: ops(&tract),
         our_ops: ops(&ours),

@@ -177,17 +177,6 @@ mod simd {
     use std::arch::wasm32::*;
     use std::ops::Range;
 
-    /// `acc + a * b`: one fused instruction under relaxed SIMD where the engine has FMA.
-    macro_rules! madd {
-        ($acc:expr, $a:expr, $b:expr) => {{
-            #[cfg(target_feature = "relaxed-simd")]
-            let r = f32x4_relaxed_madd($a, $b, $acc);
-            #[cfg(not(target_feature = "relaxed-simd"))]
-            let r = f32x4_add($acc, f32x4_mul($a, $b));
-            r
-        }};
-    }
-
     /// # Safety
     /// As [`super::pointwise`].
     #[allow(clippy::too_many_arguments)]

@@ -1,0 +1,29 @@
+//! What the per-operation checks (`dwconv_check`, `pointwise_check`) measure of an output
+//! against tract's and a reference's.
+
+use tract_onnx::tract_core::internal::*;
+
+/// The operators of a model, its sources and constants left out.
+pub fn ops(m: &TypedModel) -> Vec<String> {
+    m.nodes
+        .iter()
+        .map(|n| n.op().name().to_string())
+        .filter(|n| n != "Source" && n != "Const")
+        .collect()
+}
+
+/// The largest absolute difference of two outputs.
+pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max)
+}
+
+/// How many values of two outputs differ in their bits.
+pub fn bits_differ(a: &[f32], b: &[f32]) -> usize {
+    a.iter()
+        .zip(b)
+        .filter(|(a, b)| a.to_bits() != b.to_bits())
+        .count()
+}
