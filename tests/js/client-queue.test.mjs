@@ -230,6 +230,7 @@ test('a worker that never finishes starting its runtime is replaced; after two h
   assert.deepEqual(steals, [false, true]);
   assert.ok(fake.workers[0].terminated, 'the hung worker is terminated');
   assert.equal(clf.backend.build, 'fake-2');
+  assert.deepEqual(clf.restarts, [{ reason: 'the classifier worker did not start its wasm runtime within 0.05 s', during: 'start', retried: true }]);
   assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');
   // after a crash, the next call's fresh worker hangs too: that call goes on in another one
   hangs.add(3);

@@ -271,8 +271,8 @@ export declare class ImageClassifier {
   static create(options?: CreateOptions): Promise<ImageClassifier>;
   readonly model: ModelEntry;
   readonly backend: Backend;
-  /** each worker replaced after it crashed or trapped; `retried`: the call (or the start) ran
-   *  again in the fresh worker, so nothing was lost */
+  /** each worker replaced after it crashed, trapped or hung starting; `retried`: the call (or
+   *  the start) ran again in the fresh worker, so nothing was lost */
   readonly restarts: WorkerRestart[];
   classify(source: ImageSource, options?: ClassifyOptions): Promise<Classification>;
   /** the pooled features before the classifier head, from one inference */

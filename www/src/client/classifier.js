@@ -77,7 +77,8 @@ export class ImageClassifier {
     return this.#queue.booted?.load;
   }
 
-  /** Each worker replaced after it crashed or trapped: why, and whether the call was retried. */
+  /** Each worker replaced after it crashed, trapped or hung starting: why, and whether the call
+   *  (or the start) ran again. */
   get restarts() {
     return this.#queue.restarts.map((r) => ({ ...r }));
   }
