@@ -1,6 +1,6 @@
 // The classifier's worker behind a queue: one call at a time, in call order. A worker that dies
 // (its 'error' event: a crash, out of memory) or traps is replaced, and the call in it (or the
-// start) runs once more in the fresh one: a rare trap (WebKit's, 1 in ~100 fresh instances,
+// start) runs once more in the fresh one: a rare trap (WebKit's, 3 in ~700 fresh instances,
 // docs/performance.md) then costs a restart, not a result. A second failure of the same call
 // rejects it with WORKER_CRASHED. Each restart is recorded (`restarts`). The worker comes from
 // a factory, so tests/js/client-queue.test.mjs can drive all this in Node with a fake.
