@@ -1,13 +1,14 @@
 //! [`PwConv`], a tract operator running [`super::pointwise_f32`], and the model pass that puts
-//! it in place of tract's channel-last 1x1 convolutions and the element-wise steps after them.
+//! it in place of tract's 1x1 convolutions and the element-wise steps after them.
 //!
 //! On the decluttered model a 1x1 convolution is an `EinSum` of the activations with constant
 //! weights `[O, K]`, then an `Add` of the bias; ReLU6 is a `Max` then a `Min` by constants, and
 //! a residual connection an `Add` of a tensor of the same shape. In wasm tract keeps the
 //! narrow tensors channel-first and the expanded ones channel-last, so most products read one
-//! layout and write the other (`IHW,OI->HWO`, `HWI,OI->OHW`); the kernel takes either. Each such chain (bias, clamp and residual in any order, each
-//! the only reader of the step before) becomes one [`PwConv`]: one pass over the activations,
-//! no packing of them at run time, one store.
+//! layout and write the other (`IHW,OI->HWO`, `HWI,OI->OHW`); the kernel takes either. Each
+//! such chain (bias, clamp and residual in any order, each the only reader of the step
+//! before) becomes one [`PwConv`]: one pass over the activations, no packing of them at run
+//! time, one store.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -30,17 +31,17 @@ pub fn use_own_pointwise(on: bool) {
     OURS.store(on, Ordering::Relaxed);
 }
 
-/// A 1x1 convolution of channel-last f32 data with its epilogue.
+/// A 1x1 convolution of f32 data, in either layout, with its epilogue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PwConv {
     io: Io,
     weights: Arc<Packed>,
     steps: Vec<Step>,
-    /// the output's shape, `[.., O]`
+    /// the output's shape, as tract's einsum had it
     output_shape: TVec<usize>,
 }
 
-// bit equality of the weights is an equivalence (they come from constants, never NaN-compared)
+// the weights and steps come from a model's constants, which are not NaN: equality is reflexive
 impl Eq for PwConv {}
 
 impl PwConv {
