@@ -3,6 +3,20 @@
 
 use tract_onnx::tract_core::internal::*;
 
+/// A case's outcome: the largest difference of our op's outputs from tract's and from the
+/// reference, and how many outputs differ from tract's in their bits.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outcome<C> {
+    pub case: C,
+    pub outputs: usize,
+    pub max_diff_tract: f32,
+    pub bits_differ_tract: usize,
+    pub max_diff_reference: f32,
+    /// what the op replaced: tract's optimised nodes, ours
+    pub tract_ops: Vec<String>,
+    pub our_ops: Vec<String>,
+}
+
 /// The operators of a model, its sources and constants left out.
 pub fn ops(m: &TypedModel) -> Vec<String> {
     m.nodes

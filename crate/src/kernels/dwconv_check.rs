@@ -34,19 +34,8 @@ pub struct Case {
     pub channel_last: bool,
 }
 
-/// A case's outcome: the largest difference of our op's outputs from tract's and from the
-/// reference, and how many outputs differ from tract's in their bits.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Outcome {
-    pub case: Case,
-    pub outputs: usize,
-    pub max_diff_tract: f32,
-    pub bits_differ_tract: usize,
-    pub max_diff_reference: f32,
-    /// what the op replaced: tract's optimised nodes, ours
-    pub tract_ops: Vec<String>,
-    pub our_ops: Vec<String>,
-}
+/// A case's outcome ([`super::check::Outcome`]).
+pub type Outcome = super::check::Outcome<Case>;
 
 #[allow(clippy::too_many_arguments)]
 fn case(

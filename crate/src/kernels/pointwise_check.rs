@@ -36,17 +36,8 @@ pub struct Case {
     pub unit_batch: Option<char>,
 }
 
-/// A case's outcome, as [`super::dwconv_check::Outcome`].
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Outcome {
-    pub case: Case,
-    pub outputs: usize,
-    pub max_diff_tract: f32,
-    pub bits_differ_tract: usize,
-    pub max_diff_reference: f32,
-    pub tract_ops: Vec<String>,
-    pub our_ops: Vec<String>,
-}
+/// A case's outcome ([`super::check::Outcome`]).
+pub type Outcome = super::check::Outcome<Case>;
 
 #[allow(clippy::too_many_arguments)]
 fn case(
