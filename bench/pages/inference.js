@@ -32,6 +32,31 @@ const configs = [];
 let input; // effnet-wasm's own preprocessing gives the tensor every engine consumes
 let reference;
 let profile;
+/** A peer's worker at `threads`, initialised on the shared input tensor; `init.build` names it. */
+async function startPeer(peer, threads) {
+  if (peer === 'LiteRT.js') {
+    const w = rpc('/bench/litert-worker.js', { type: 'classic' });
+    return { w, init: await w.call({ init: true, threads, model: tflite.slice(0), input, shape: entry.input.shape }) };
+  }
+  const w = rpc('/bench/ort-worker.js');
+  const init = await w.call({ init: true, threads, model: model.slice(0), input, shape: entry.input.shape });
+  return { w, init: { ...init, build: 'ort-wasm-simd-threaded' } };
+}
+
+/** WARMUP runs of each, then `runs` rounds interleaved (A B A B ...); each c.ms gets the times. */
+async function interleaved(cs, runs) {
+  for (const c of cs) {
+    c.ms = [];
+    for (let i = 0; i < WARMUP; i++) await c.w.call({ run: true });
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const c of cs) {
+      await settle();
+      c.ms.push((await c.w.call({ run: true })).ms);
+    }
+  }
+}
+
 const pairs = variants.flatMap((label) => [
   [label, 'onnxruntime-web'],
   ...(tflite && !label.includes('/') ? [[label, 'LiteRT.js']] : []),
@@ -48,17 +73,8 @@ for (const [label, peer] of pairs) {
   const init = await ours.call({ init: true, variant, threads, warmPool: flag !== 'sleepy', ownGemm: flag !== 'tract-gemm', ownDwconv: flag !== 'tract-dw', ownPointwise: flag !== 'tract-pw', entry, model: model.slice(0), pixels });
   input ??= init.input;
   reference ??= init.logits;
-  let theirs;
-  let them;
-  if (peer === 'onnxruntime-web') {
-    theirs = rpc('/bench/ort-worker.js');
-    const ortInit = await theirs.call({ init: true, threads, model: model.slice(0), input, shape: entry.input.shape });
-    them = { engine: peer, name: 'onnxruntime-web wasm', label: 'ort-wasm-simd-threaded', variant: 'ort-wasm-simd-threaded', ...ortInit };
-  } else {
-    theirs = rpc('/bench/litert-worker.js', { type: 'classic' });
-    const liteInit = await theirs.call({ init: true, threads, model: tflite.slice(0), input, shape: entry.input.shape });
-    them = { engine: peer, name: `LiteRT.js ${liteInit.build}`, label: liteInit.build, variant: liteInit.build, ...liteInit };
-  }
+  const { w: theirs, init: peerInit } = await startPeer(peer, threads);
+  const them = { engine: peer, name: peer === 'onnxruntime-web' ? 'onnxruntime-web wasm' : `LiteRT.js ${peerInit.build}`, label: peerInit.build, variant: peerInit.build, ...peerInit };
   const pair = [
     { engine: 'effnet-wasm', name: `effnet-wasm ${label}`, label, variant, threads, peer, w: ours, ...init },
     { ...them, pairedWith: label, threads, w: theirs },
@@ -66,15 +82,8 @@ for (const [label, peer] of pairs) {
   for (const c of pair) {
     c.maxLogitDiff = c.logits.reduce((m, v, i) => Math.max(m, Math.abs(v - reference[i])), 0);
     c.top1 = argmax(c.logits);
-    c.ms = [];
-    for (let i = 0; i < WARMUP; i++) await c.w.call({ run: true });
   }
-  for (let i = 0; i < RUNS; i++) {
-    for (const c of pair) {
-      await settle();
-      c.ms.push((await c.w.call({ run: true })).ms);
-    }
-  }
+  await interleaved(pair, RUNS);
   // where the time goes: tract's per-op-type profile of the first build, each op type's median
   // over PROFILE_RUNS profiled runs (one run's figures move by 2x on a busy 2-core machine)
   if (!profile) {
@@ -112,26 +121,11 @@ for (const [engine, one, two] of speedupRuns > 0 ? engines : []) {
       await w.call({ init: true, variant: threads === 1 ? one : two, threads, entry, model: model.slice(0), pixels });
       return { w, build: threads === 1 ? one : two };
     }
-    if (engine === 'LiteRT.js') {
-      const w = rpc('/bench/litert-worker.js', { type: 'classic' });
-      const r = await w.call({ init: true, threads, model: tflite.slice(0), input, shape: entry.input.shape });
-      return { w, build: r.build };
-    }
-    const w = rpc('/bench/ort-worker.js');
-    await w.call({ init: true, threads, model: model.slice(0), input, shape: entry.input.shape });
-    return { w, build: 'ort-wasm-simd-threaded' };
+    const { w, init } = await startPeer(engine, threads);
+    return { w, build: init.build };
   };
   const both = [await start(1), await start(2)];
-  for (const c of both) {
-    c.ms = [];
-    for (let i = 0; i < WARMUP; i++) await c.w.call({ run: true });
-  }
-  for (let i = 0; i < speedupRuns; i++) {
-    for (const c of both) {
-      await settle();
-      c.ms.push((await c.w.call({ run: true })).ms);
-    }
-  }
+  await interleaved(both, speedupRuns);
   for (const c of both) c.w.terminate();
   speedups.push({ engine, one: both[0].build, two: both[1].build, oneMs: both[0].ms, twoMs: both[1].ms });
 }

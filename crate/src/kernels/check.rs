@@ -41,3 +41,13 @@ pub fn bits_differ(a: &[f32], b: &[f32]) -> usize {
         .filter(|(a, b)| a.to_bits() != b.to_bits())
         .count()
 }
+
+/// The first output of `model` on `inputs`, flat.
+pub fn run(model: &TypedModel, inputs: TVec<TValue>) -> TractResult<Vec<f32>> {
+    let out = model.clone().into_runnable()?.run(inputs)?;
+    Ok(out[0]
+        .to_plain_array_view::<f32>()?
+        .iter()
+        .copied()
+        .collect())
+}

@@ -13,7 +13,7 @@ use tract_onnx::tract_core::ops::cnn::{PaddingSpec, PoolSpec};
 use tract_onnx::tract_core::ops::math::{max, min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
-use super::check::{bits_differ, max_diff, ops};
+use super::check::{bits_differ, max_diff, ops, run};
 use super::dwconv_f32::{reference, Geometry};
 use super::dwconv_op::replace_depthwise;
 
@@ -202,18 +202,8 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
         input.clone()
     };
     let x = Tensor::from_shape(&input_shape, &x_data)?;
-    let run = |m: &TypedModel| -> TractResult<Vec<f32>> {
-        let out = m
-            .clone()
-            .into_runnable()?
-            .run(tvec!(x.clone().into_tvalue()))?;
-        Ok(out[0]
-            .to_plain_array_view::<f32>()?
-            .iter()
-            .copied()
-            .collect())
-    };
-    let (t, o) = (run(&tract)?, run(&ours)?);
+    let feed = tvec!(x.into_tvalue());
+    let (t, o) = (run(&tract, feed.clone())?, run(&ours, feed)?);
     ensure!(
         t.len() == o.len(),
         "{case:?}: {} outputs from tract, {} from ours",

@@ -14,12 +14,12 @@ use std::sync::Arc;
 
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
-use tract_onnx::tract_core::ops::cast::Cast;
 use tract_onnx::tract_core::ops::cnn::conv::{Conv, KernelFormat};
 use tract_onnx::tract_core::ops::math::{Max, Min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
 use super::dwconv_f32::{dwconv, dwconv_hwc, Geometry, Plan, PlanHwc};
+use super::graph::{const_f32, scalar_const, sole_reader};
 use super::split::split;
 
 /// Whether [`rewrite`] replaces tract's depthwise convolutions; off only to measure against
@@ -160,43 +160,10 @@ impl TypedOp for DwConv {
     as_op!();
 }
 
-/// The constant at `outlet` as f32, if it is one: a constant, or a `Cast` of one (before
-/// declutter, ONNX's weights of another type and its biases still go through one).
-pub(super) fn const_f32(model: &TypedModel, outlet: OutletId) -> TractResult<Option<Tensor>> {
-    if let Some(k) = &model.outlet_fact(outlet)?.konst {
-        return Ok(Some(k.cast_to::<f32>()?.into_owned()));
-    }
-    let node = model.node(outlet.node);
-    if node
-        .op_as::<Cast>()
-        .is_some_and(|c| c.to == f32::datum_type())
-        && node.inputs.len() == 1
-    {
-        return const_f32(model, node.inputs[0]);
-    }
-    Ok(None)
-}
-
-/// The constant single f32 value at `outlet`, if it is one.
-pub(super) fn scalar_const(model: &TypedModel, outlet: OutletId) -> Option<f32> {
-    let k = model.outlet_fact(outlet).ok()?.konst.clone()?;
-    (k.datum_type() == f32::datum_type() && k.len() == 1).then(|| {
-        k.try_as_plain_ram()
-            .ok()?
-            .as_slice::<f32>()
-            .ok()
-            .map(|s| s[0])
-    })?
-}
-
 /// If `outlet`'s only reader is a `Max` (`want_max`) or `Min` by a constant scalar, that node
 /// and the scalar.
 fn clamp_step(model: &TypedModel, outlet: OutletId, want_max: bool) -> Option<(usize, f32)> {
-    if model.output_outlets().ok()?.contains(&outlet) {
-        return None;
-    }
-    let succ = model.outlet_successors(outlet);
-    let [inlet] = succ else { return None };
+    let inlet = sole_reader(model, outlet)?;
     let node = model.node(inlet.node);
     let op = node.op_as::<TypedBinOp>()?;
     let kind_ok = if want_max {

@@ -31,6 +31,7 @@ pub mod dwconv_op;
 mod gemm;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod gemm_f32;
+mod graph;
 pub mod pointwise_check;
 pub mod pointwise_f32;
 pub mod pointwise_op;

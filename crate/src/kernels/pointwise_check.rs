@@ -11,7 +11,7 @@ use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::ops::math::{add, max, min};
 
-use super::check::{bits_differ, max_diff, ops};
+use super::check::{bits_differ, max_diff, ops, run};
 use super::pointwise_f32::{padded, portable, Io, Layout, Packed, Step};
 use super::pointwise_op::replace_pointwise;
 
@@ -197,15 +197,7 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     if case.residual {
         feed.push(Tensor::from_shape(&ys, &res)?.into_tvalue());
     }
-    let run = |m: &TypedModel| -> TractResult<Vec<f32>> {
-        let out = m.clone().into_runnable()?.run(feed.clone())?;
-        Ok(out[0]
-            .to_plain_array_view::<f32>()?
-            .iter()
-            .copied()
-            .collect())
-    };
-    let (t, o) = (run(&tract)?, run(&ours)?);
+    let (t, o) = (run(&tract, feed.clone())?, run(&ours, feed)?);
     ensure!(
         t.len() == o.len(),
         "{case:?}: {} outputs from tract, {} from ours",

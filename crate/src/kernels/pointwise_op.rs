@@ -18,7 +18,7 @@ use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::ops::math::{Add, Max, Min};
 
-use super::dwconv_op::{const_f32, scalar_const};
+use super::graph::{const_f32, scalar_const, sole_reader};
 use super::pointwise_f32::{padded, pointwise, Io, Layout, Packed, Step};
 use super::split::split;
 
@@ -146,17 +146,6 @@ impl TypedOp for PwConv {
     }
 
     as_op!();
-}
-
-/// The only reader of `outlet` (which must not be a model output), and its input slot.
-fn sole_reader(model: &TypedModel, outlet: OutletId) -> Option<InletId> {
-    if model.output_outlets().ok()?.contains(&outlet) {
-        return None;
-    }
-    match model.outlet_successors(outlet) {
-        [inlet] => Some(*inlet),
-        _ => None,
-    }
 }
 
 /// Whether computing `outlet` needs node `target`.
