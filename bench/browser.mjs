@@ -201,7 +201,14 @@ try {
     for (const [label, { ours, theirs, xs }] of Object.entries(rs)) {
       say(`| ${label} | ${ours.threads} | ${stats(xs).median.toFixed(3)} | ${q(xs, 0.1).toFixed(2)}–${q(xs, 0.9).toFixed(2)} | ${ms(stats(ours.ms).median)} | ${ms(stats(theirs.ms).median)} | ${theirs.maxLogitDiff.toExponential(1)} | ${theirs.top1 === ours.top1 ? 'equal' : `DIFFERENT (${ours.top1} vs ${theirs.top1})`} |`);
     }
+    const pooled = Object.entries(rs).filter(([, { ours }]) => ours.pool?.runs);
+    if (pooled.length) say();
+    for (const [label, { ours }] of pooled) say(`${label}: ${poolLine(ours.pool)}`);
   };
+  // src/warm_pool.rs's counters over a config's timed runs
+  const poolLine = (p) =>
+    `the helper thread joined after ${(p.opsAlone / p.runs).toFixed(1)} of ${(p.ops / p.runs).toFixed(1)} split operators per run on average ` +
+    `(${p.opsAlone} of ${p.ops} in ${p.runs} runs ran on the calling thread alone) and ran ${((100 * p.helperChunks) / p.chunks).toFixed(1)} % of the chunks.`;
   const speedupTable = (rows, paired) => {
     if (paired?.length) {
       say('Two threads over one, paired: each engine\'s 1-thread and 2-thread instances alone in the page, runs interleaved, the speed-up taken run by run:');
@@ -213,6 +220,8 @@ try {
         say(`| ${x.engine} | ${x.one} | ${x.two} | ${ms(stats(x.oneMs).median)} | ${ms(stats(x.twoMs).median)} | **${stats(xs).median.toFixed(2)}×** (${q(xs, 0.1).toFixed(2)}–${q(xs, 0.9).toFixed(2)}) |`);
       }
       say();
+      for (const x of paired.filter((x) => x.pool)) say(`${x.two}: ${poolLine(x.pool)}`);
+      if (paired.some((x) => x.pool)) say();
     }
     say('Two threads over one, per engine (median of its 1-thread runs / median of its 2-thread runs, pooled over the pairs of the shipped builds):');
     say();

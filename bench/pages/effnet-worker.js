@@ -4,10 +4,11 @@ import { wasmMemoryBytes } from './wasm-memory.js';
 
 let clf;
 let pixels;
+let wasm;
 onmessage = async ({ data }) => {
   try {
     if (data.init) {
-      const wasm = await import(`/pkg/${data.variant}/effnet.js`);
+      wasm = await import(`/pkg/${data.variant}/effnet.js`);
       await wasm.default();
       if (data.threads > 1) {
         await wasm.initThreadPool(data.threads);
@@ -31,6 +32,9 @@ onmessage = async ({ data }) => {
       const t0 = performance.now();
       clf.infer();
       postMessage({ ms: performance.now() - t0 });
+    } else if (data.poolStats) {
+      // the helpers' counters since the last call (src/warm_pool.rs), null without threads
+      postMessage({ pool: JSON.parse(wasm.poolStats() ?? 'null') });
     } else if (data.profile) {
       postMessage({ profile: JSON.parse(clf.profile()) });
     } else if (data.classify) {

@@ -43,18 +43,24 @@ async function startPeer(peer, threads) {
   return { w, init: { ...init, build: 'ort-wasm-simd-threaded' } };
 }
 
-/** WARMUP runs of each, then `runs` rounds interleaved (A B A B ...); each c.ms gets the times. */
+/**
+ * WARMUP runs of each, then `runs` rounds interleaved (A B A B ...); each c.ms gets the times,
+ * and each threaded effnet-wasm c.pool what its pool's helpers did in the timed runs.
+ */
 async function interleaved(cs, runs) {
+  const pooled = cs.filter((c) => c.engine === 'effnet-wasm' && c.threads > 1);
   for (const c of cs) {
     c.ms = [];
     for (let i = 0; i < WARMUP; i++) await c.w.call({ run: true });
   }
+  for (const c of pooled) await c.w.call({ poolStats: true }); // resets the counters
   for (let i = 0; i < runs; i++) {
     for (const c of cs) {
       await settle();
       c.ms.push((await c.w.call({ run: true })).ms);
     }
   }
+  for (const c of pooled) c.pool = (await c.w.call({ poolStats: true })).pool;
 }
 
 const pairs = variants.flatMap((label) => [
@@ -119,7 +125,7 @@ for (const [engine, one, two] of speedupRuns > 0 ? engines : []) {
     if (engine === 'effnet-wasm') {
       const w = rpc('/bench/effnet-worker.js');
       await w.call({ init: true, variant: threads === 1 ? one : two, threads, entry, model: model.slice(0), pixels });
-      return { w, build: threads === 1 ? one : two };
+      return { w, build: threads === 1 ? one : two, engine, threads };
     }
     const { w, init } = await startPeer(engine, threads);
     return { w, build: init.build };
@@ -127,7 +133,7 @@ for (const [engine, one, two] of speedupRuns > 0 ? engines : []) {
   const both = [await start(1), await start(2)];
   await interleaved(both, speedupRuns);
   for (const c of both) c.w.terminate();
-  speedups.push({ engine, one: both[0].build, two: both[1].build, oneMs: both[0].ms, twoMs: both[1].ms });
+  speedups.push({ engine, one: both[0].build, two: both[1].build, oneMs: both[0].ms, twoMs: both[1].ms, pool: both[1].pool });
 }
 
 // end to end: an encoded 4000x3000 JPEG through each engine's whole path. effnet-wasm through
@@ -166,8 +172,8 @@ for (const threads of E2E_RUNS > 0 ? [1, 2] : []) {
 
 window.result = {
   model: modelId, runs: RUNS, profile, warmup: WARMUP, memoryAfter: MEMORY_AFTER, e2eRuns: E2E_RUNS, jpegBytes: jpeg.size,
-  configs: configs.map(({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes }) =>
-    ({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes })),
+  configs: configs.map(({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes, pool }) =>
+    ({ engine, name, label, variant, pairedWith, peer, threads, createMs, ms, maxLogitDiff, top1, wasmMemoryBytes, pool })),
   e2e: e2e.map(({ name, threads, ms, top1 }) => ({ name, threads, ms, top1 })),
   pairedSpeedups: speedups,
 };

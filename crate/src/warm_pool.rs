@@ -33,14 +33,52 @@ struct Task<'a> {
 }
 
 impl Task<'_> {
-    fn work(&self) {
+    /// Takes chunks until none is left; how many this thread ran.
+    fn work(&self) -> usize {
+        let mut ran = 0;
         loop {
             let c = self.next.fetch_add(1, SeqCst);
             if c >= self.chunks {
-                return;
+                return ran;
             }
             (self.run)(c);
+            ran += 1;
         }
+    }
+}
+
+/// Whether a helper of the current run has started polling: operators offered before that
+/// ran on the calling thread alone (the helpers were still being woken).
+static JOINED: AtomicBool = AtomicBool::new(false);
+
+/// What the runs so far did, for `npm run bench` (`poolStats`): how soon the helpers joined
+/// and how much of the work they took.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub runs: usize,
+    /// operators split over the threads
+    pub ops: usize,
+    /// of those, the ones offered before any helper had joined
+    pub ops_alone: usize,
+    pub chunks: usize,
+    /// of those, the ones the helpers ran
+    pub helper_chunks: usize,
+}
+
+static RUNS: AtomicUsize = AtomicUsize::new(0);
+static OPS: AtomicUsize = AtomicUsize::new(0);
+static OPS_ALONE: AtomicUsize = AtomicUsize::new(0);
+static CHUNKS: AtomicUsize = AtomicUsize::new(0);
+static HELPER_CHUNKS: AtomicUsize = AtomicUsize::new(0);
+
+/// The counters since the last call, which resets them.
+pub fn take_stats() -> Stats {
+    Stats {
+        runs: RUNS.swap(0, SeqCst),
+        ops: OPS.swap(0, SeqCst),
+        ops_alone: OPS_ALONE.swap(0, SeqCst),
+        chunks: CHUNKS.swap(0, SeqCst),
+        helper_chunks: HELPER_CHUNKS.swap(0, SeqCst),
     }
 }
 
@@ -62,10 +100,15 @@ pub fn run<R>(f: impl FnOnce() -> R) -> R {
         return f();
     }
     let done = Arc::new(AtomicBool::new(false));
+    JOINED.store(false, SeqCst);
+    RUNS.fetch_add(1, SeqCst);
     for _ in 1..threads {
         let done = done.clone();
         rayon::spawn(move || {
             // a helper that starts after the run sees `done` and returns at once
+            if !done.load(SeqCst) {
+                JOINED.store(true, SeqCst);
+            }
             while !done.load(SeqCst) {
                 if !help() && rayon::yield_now() != Some(rayon::Yield::Executed) {
                     std::hint::spin_loop();
@@ -92,7 +135,8 @@ fn help() -> bool {
     let task = SLOT.load(SeqCst);
     if !task.is_null() {
         // SAFETY: the caller keeps the task alive until BUSY is back to zero
-        unsafe { (*task).work() };
+        let ran = unsafe { (*task).work() };
+        HELPER_CHUNKS.fetch_add(ran, SeqCst);
     }
     BUSY.fetch_sub(1, SeqCst);
     !task.is_null()
@@ -111,6 +155,11 @@ pub fn parallel(chunks: usize, run: &(dyn Fn(usize) + Sync)) -> bool {
     };
     // SAFETY: the pointer is withdrawn, and every helper done with it, before `task` goes
     let erased = &task as *const Task<'_> as *mut Task<'static>;
+    OPS.fetch_add(1, SeqCst);
+    CHUNKS.fetch_add(chunks, SeqCst);
+    if !JOINED.load(SeqCst) {
+        OPS_ALONE.fetch_add(1, SeqCst);
+    }
     SLOT.store(erased, SeqCst);
     task.work();
     SLOT.store(std::ptr::null_mut(), SeqCst);

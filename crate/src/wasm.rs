@@ -127,6 +127,22 @@ pub fn set_warm_pool(on: bool) {
     let _ = on;
 }
 
+/// What the thread pool's helpers did since the last call, as JSON (`src/warm_pool.rs`
+/// `Stats`), for `npm run bench`; `null` without threads.
+#[wasm_bindgen(js_name = poolStats)]
+pub fn pool_stats() -> Option<String> {
+    #[cfg(feature = "threads")]
+    {
+        let s = crate::warm_pool::take_stats();
+        Some(format!(
+            r#"{{"runs":{},"ops":{},"opsAlone":{},"chunks":{},"helperChunks":{}}}"#,
+            s.runs, s.ops, s.ops_alone, s.chunks, s.helper_chunks
+        ))
+    }
+    #[cfg(not(feature = "threads"))]
+    None
+}
+
 #[wasm_bindgen]
 pub struct WasmClassifier {
     inner: Classifier,

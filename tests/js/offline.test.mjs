@@ -72,6 +72,27 @@ test('the total waits for both sizes, then only grows, and ends at the sum', () 
   assert.ok(out.every((e) => e.total.cachedBytes === 0));
 });
 
+test("a size announced ahead: the other's events go out at once, the total counting it from the start", () => {
+  const out = [];
+  const p = new LoadProgress((e) => out.push(e), ['wasm', 'model']);
+  const wasm = p.for('wasm');
+  wasm({ phase: 'download', loadedBytes: 5, totalBytes: 50 });
+  assert.equal(out.length, 0, 'held: the model size is not known yet');
+  p.expect('model', 100);
+  wasm({ phase: 'download', loadedBytes: 20, totalBytes: 50 });
+  wasm({ phase: 'download', loadedBytes: 50, totalBytes: 50 });
+  p.expect('model', 999); // a second announcement, or one after the first event, changes nothing
+  p.for('model')({ phase: 'download', loadedBytes: 100, totalBytes: 100, cached: true });
+  assert.deepEqual(out.map((e) => `${e.resource}:${e.loadedBytes}:${e.total.loadedBytes}/${e.total.totalBytes}:${e.total.cachedBytes}`), [
+    'wasm:5:5/150:0',
+    'wasm:20:20/150:0',
+    'wasm:50:50/150:0',
+    'model:100:150/150:100',
+  ]);
+  assert.ok(!out.some((e) => e.resource === 'model' && e.loadedBytes === 0), 'no event for the announcement itself');
+  assert.throws(() => p.expect('labels', 1), /unexpected resource labels/);
+});
+
 test('cached resources report once, full; a missing callback or an unknown resource', () => {
   const out = run([
     ['wasm', { phase: 'download', loadedBytes: 50, totalBytes: 50, cached: true }],

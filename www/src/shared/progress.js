@@ -1,9 +1,11 @@
 // One create()'s progress over everything it downloads: each resource's events (the wasm's,
 // the model's) go out with `resource` and the running `total` of bytes, so a page can show one
 // bar. A total is only meaningful once every resource's size is known, so events are held
-// until each resource has reported once (the wasm's size is known only when its build is
-// chosen, the model's when its download starts); held download events of one resource are
-// coalesced to the latest.
+// until each resource's size is known: announced ahead (`expect`: a manifest model's size) or
+// from its first event (the wasm's size is known only when its build is chosen, a custom
+// model's when its download starts); held download events of one resource are coalesced to
+// the latest. Without the announcement a wasm that finished before the model's first event
+// reported once, at its end: no progress during its download.
 
 export class LoadProgress {
   #send;
@@ -24,6 +26,22 @@ export class LoadProgress {
   for(resource) {
     if (!this.#expected.includes(resource)) throw new Error(`LoadProgress: unexpected resource ${resource}`);
     return (e) => this.#report(resource, e);
+  }
+
+  /**
+   * Announces `resource`'s size before its first event, so the others' events need not wait
+   * for it; no event is sent for it until it reports.
+   * @param {string} resource
+   * @param {number} totalBytes
+   */
+  expect(resource, totalBytes) {
+    if (!this.#expected.includes(resource)) throw new Error(`LoadProgress: unexpected resource ${resource}`);
+    if (!this.#send || this.#sizes.has(resource) || !(totalBytes > 0)) return;
+    this.#sizes.set(resource, { loadedBytes: 0, totalBytes, cached: false });
+    if (this.#expected.some((r) => !this.#sizes.has(r))) return;
+    const out = this.#held;
+    this.#held = [];
+    for (const ev of out) this.#send({ ...ev, total: this.#total() });
   }
 
   #report(resource, e) {

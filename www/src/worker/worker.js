@@ -74,6 +74,8 @@ Comlink.expose({
     if (!runtime) throw new EffnetError(ErrorCode.INFERENCE, 'load() before init(): the wasm runtime was not started');
     session?.free();
     session = null;
+    // a manifest model's size is known now: the wasm's progress need not wait for its first event
+    if (entry.bytes) progress.expect('model', entry.bytes);
     const onProgress = progress.for('model');
     const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
     const { value, ...load } = await fetchModel(entry, url, { cache, onProgress, stealLock }, open);
