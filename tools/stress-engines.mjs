@@ -17,12 +17,12 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 /**
  * @returns {Promise<{engine: string, version: string, instances: number, traps: {i: number, message: string}[], failures: {i: number, message: string}[], pageErrors: string[], backend: object, ms: number}>}
  */
-// timeoutMs: past the client's own 30 s start timeout and the replacement it then starts
-// (client/classifier.js), so a start that hung and was replaced counts as slow, not as lost
+// timeoutMs: past the client's own start timeouts and the replacements it then starts
+// (client/classifier.js), so a start that hung and was replaced counts as a hung start, not as lost
 export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_000, log = () => {} } = {}) {
   const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` }, inject: hooks });
   const browser = await launchBrowser(engine);
-  const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], slow: [], pageErrors: [], backend: null, ms: 0 };
+  const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], slow: [], hungStarts: [], pageErrors: [], backend: null, ms: 0 };
   const t0 = Date.now();
   try {
     let page = null;
@@ -39,7 +39,8 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
         const photo = await fixture('coffee.png');
         const traps = [];
         const failures = [];
-        const slow = []; // starts past the client's 30 s timeout: a hung worker replaced
+        const slow = []; // starts past 30 s
+        const hungStarts = [];
         let backend = null;
         for (let k = 0; k < n; k++) {
           let clf = null;
@@ -55,7 +56,7 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
             created.then((c) => (clf = c), () => {});
             clf = await Promise.race([created, hung]);
             const ms = performance.now() - t0;
-            if (ms > 30_000) slow.push({ i: first + k, message: `started in ${(ms / 1000).toFixed(1)} s (a hung worker replaced)` });
+            if (ms > 30_000) slow.push({ i: first + k, message: `started in ${(ms / 1000).toFixed(1)} s` });
             phase = 'classify';
             const c = await Promise.race([clf.classify(photo, { maxResults: 1 }), hung]);
             backend = c.backend;
@@ -63,23 +64,26 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
           } catch (e) {
             (e.code === 'WORKER_CRASHED' ? traps : failures).push({ i: first + k, message: `${e.code}: ${e.message}` });
           } finally {
-            // traps the library recovered from (the worker replaced, the call run again)
+            // traps the library recovered from (the worker replaced, the call run again), and
+            // starts that hung and were replaced (Firefox's pool start): not traps
             for (const r of clf?.restarts ?? []) {
-              if (r.retried) traps.push({ i: first + k, message: `recovered, during ${r.during}: ${r.reason}`, recovered: true });
+              if (r.hung) hungStarts.push({ i: first + k, message: `${r.retried ? 'replaced' : 'not replaced'}: ${r.reason}`, recovered: r.retried });
+              else if (r.retried) traps.push({ i: first + k, message: `recovered, during ${r.during}: ${r.reason}`, recovered: true });
             }
             clearTimeout(timer);
             clf?.dispose();
           }
         }
-        return { traps, failures, slow, backend };
+        return { traps, failures, slow, hungStarts, backend };
       }, { n, first: i, timeoutMs });
       out.instances += n;
       out.traps.push(...r.traps);
       out.failures.push(...r.failures);
       out.slow.push(...r.slow);
+      out.hungStarts.push(...r.hungStarts);
       out.backend ??= r.backend;
       log(`${engine}: ${out.instances}/${instances} instances, ${out.traps.length} traps, ${out.failures.length} other failures`);
-      for (const t of [...r.traps, ...r.failures, ...r.slow]) log(`${engine}: instance ${t.i}: ${t.message}`);
+      for (const t of [...r.traps, ...r.failures, ...r.slow, ...r.hungStarts]) log(`${engine}: instance ${t.i}: ${t.message}`);
     }
     if (page) {
       out.pageErrors.push(...(await page.errors()));
@@ -98,7 +102,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = [];
   for (const engine of values.engines.split(',')) {
     const r = await stress(engine, Number(values.instances), { log: (l) => console.log(l) });
-    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps (${r.traps.filter((t) => t.recovered).length} recovered), ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced), ${r.pageErrors.length} page errors`);
+    console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps (${r.traps.filter((t) => t.recovered).length} recovered), ${r.failures.length} other failures, ${r.hungStarts.length} hung starts (${r.hungStarts.filter((h) => h.recovered).length} replaced), ${r.slow.length} starts over 30 s, ${r.pageErrors.length} page errors`);
     results.push(r);
   }
   if (values.json) await writeFile(values.json, JSON.stringify(results, null, 2));

@@ -9,7 +9,7 @@ const t = taggerSession({ album: true });
 
 test('a folder of 44 photos is tagged in the worker: progress, tags, search, details, failures', async () => {
   const page = await t.openTagger();
-  assert.match(await page.textContent('#model-status'), /Model ready: .*2 threads/);
+  assert.match(await page.textContent('#model-status'), /Model ready: .*, 2 threads \(2 single-threaded engines side by side, one per core\)\.$/);
   await page.evaluate(() => {
     window.progressSeen = [];
     new MutationObserver(() => window.progressSeen.push(document.querySelector('#progress-text').textContent)).observe(

@@ -7,4 +7,6 @@ import { engineSuite } from './suite.mjs';
 // trapThreads false: the trap test runs single-threaded here. After a trap in the threads build,
 // Firefox's fresh worker once did not start its runtime within 30 s (CI, 2026-12-01): not
 // understood yet; Chromium covers the threaded trap
-engineSuite('firefox', { threads: true, relaxedSimd: true, stressInstances: 10, idbRefusesBlobs: false, trapThreads: false });
+// hungStartsOk: Firefox's pool start hangs now and then (client/classifier.js); replaced after
+// POOL_START_TIMEOUT_MS. Under load here: 2 and 4 in 30 fresh instances.
+engineSuite('firefox', { threads: true, relaxedSimd: true, stressInstances: 10, idbRefusesBlobs: false, trapThreads: false, hungStartsOk: true });

@@ -26,9 +26,11 @@ const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures
 /**
  * What each engine gets: its wasm build family and whether it has threads.
  * @typedef {{threads: boolean, relaxedSimd: boolean, threadsReason?: RegExp, stressInstances: number,
- *   idbRefusesBlobs: boolean, trapThreads?: boolean}} Expect
+ *   idbRefusesBlobs: boolean, trapThreads?: boolean, recoveredTrapsOk?: boolean, hungStartsOk?: boolean}} Expect
  *   idbRefusesBlobs: IndexedDB refuses Blob values by itself (WebKit's in-memory databases);
- *   trapThreads: false runs the trap test single-threaded (firefox.test.mjs says why)
+ *   trapThreads: false runs the trap test single-threaded (firefox.test.mjs says why);
+ *   recoveredTrapsOk: traps the library recovered from are allowed (WebKit's rare one);
+ *   hungStartsOk: hung pool starts the library replaced are allowed (Firefox's)
  */
 
 /** PIL's RGBA pixels of a fixture (the reference every engine is held to). */
@@ -220,8 +222,14 @@ export function engineSuite(engine, expect) {
 
   test(`${engine}: ${expect.stressInstances} fresh instances (worker, wasm, model from the cache, a photo): every photo classified, no trap (WebKit: none unrecovered)`, async () => {
     const r = await stress(engine, expect.stressInstances, { perPage: expect.stressInstances });
-    console.log(`${engine}: ${r.instances} instances in ${(r.ms / 1000).toFixed(1)} s: ${r.traps.length} traps, ${r.failures.length} other failures, ${r.slow.length} slow starts (a hung worker replaced)`);
+    console.log(`${engine}: ${r.instances} instances in ${(r.ms / 1000).toFixed(1)} s: ${r.traps.length} traps, ${r.failures.length} other failures, ${r.hungStarts.length} hung starts replaced, ${r.slow.length} starts over 30 s`);
+    for (const h of r.hungStarts) console.log(`${engine}: instance ${h.i}: ${h.message}`);
     assert.equal(r.instances, expect.stressInstances);
+    // Firefox's pool start hangs now and then (client/classifier.js): each caught on the pool's
+    // own clock and replaced, so it costs seconds, not a result; nowhere else
+    if (!expect.hungStartsOk) assert.deepEqual(r.hungStarts, []);
+    assert.ok(r.hungStarts.every((h) => h.recovered && /did not start its thread pool within/.test(h.message)), JSON.stringify(r.hungStarts));
+    assert.deepEqual(r.slow, [], 'no start took 30 s');
     // nothing lost in any engine; WebKit's rare trap (docs/performance.md) may cost a restart
     assert.deepEqual(r.traps.filter((t) => !t.recovered), []);
     if (!expect.recoveredTrapsOk) assert.deepEqual(r.traps, []);

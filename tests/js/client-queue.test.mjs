@@ -204,6 +204,37 @@ test('create rejects with the boot\'s error and terminates that worker', async (
   assert.equal(fake.workers[0].terminated, true);
 });
 
+test("the start's watchdog: progress keeps a slow start alive; a thread pool that does not start is replaced on its own, shorter clock", async () => {
+  let fake;
+  const seen = [];
+  // worker 1: a slow download (an event every 20 ms for 300 ms, past the 80 ms quiet limit), then
+  // its pool hangs; worker 2: its pool starts in 10 ms
+  const init = async (threads, options, progress, stage) => {
+    const n = fake.workers.length;
+    if (n === 1) {
+      for (let i = 0; i < 15; i++) {
+        await later(20);
+        await progress({ phase: 'download', loadedBytes: i, totalBytes: 15, resource: 'wasm' });
+      }
+    }
+    await stage('pool');
+    if (n === 1) return new Promise(() => {});
+    await later(10);
+    stage('pool-ready');
+    return { simd: true, relaxedSimd: false, threads: 2, build: `fake-${n}`, asked: threads };
+  };
+  fake = fakeWorkers(answer, { init });
+  const t0 = Date.now();
+  const clf = await createClassifier({ onProgress: (e) => seen.push(e.loadedBytes) }, fake.spawn, { startTimeoutMs: 80, poolStartTimeoutMs: 40 });
+  const ms = Date.now() - t0;
+  assert.equal(seen.length, 15, 'every download event reached onProgress');
+  assert.deepEqual(clf.restarts, [{ reason: 'the classifier worker did not start its thread pool within 0.04 s', during: 'start', retried: true, hung: true }]);
+  assert.equal(clf.backend.build, 'fake-2');
+  assert.ok(ms >= 300 && ms < 2000, `${ms} ms: the slow download was waited for, the hung pool was not`);
+  assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');
+  clf.dispose();
+});
+
 test('an unknown model is refused before any worker starts', async () => {
   const fake = fakeWorkers(() => assert.fail('no classify'));
   await assert.rejects(createClassifier({ model: 'nope' }, fake.spawn), hasCode(ErrorCode.MODEL_NOT_FOUND));
@@ -230,7 +261,7 @@ test('a worker that never finishes starting its runtime is replaced; after two h
   assert.deepEqual(steals, [false, true]);
   assert.ok(fake.workers[0].terminated, 'the hung worker is terminated');
   assert.equal(clf.backend.build, 'fake-2');
-  assert.deepEqual(clf.restarts, [{ reason: 'the classifier worker did not start its wasm runtime within 0.05 s', during: 'start', retried: true }]);
+  assert.deepEqual(clf.restarts, [{ reason: 'the classifier worker did not start its wasm runtime: no progress within 0.05 s', during: 'start', retried: true, hung: true }]);
   assert.equal((await clf.classify(pixels(1))).categories[0].label, 'from 2');
   // after a crash, the next call's fresh worker hangs too: that call goes on in another one
   hangs.add(3);
@@ -244,12 +275,12 @@ test('a worker that never finishes starting its runtime is replaced; after two h
   const single = await createClassifier({}, fake.spawn, { startTimeoutMs: 50 });
   assert.equal(fake.workers.length, 7);
   assert.deepEqual([single.backend.asked, ...steals.slice(-3)], [1, false, true, true]);
-  assert.match(single.backend.threadsReason, /two threaded starts hung .* without a thread pool/);
+  assert.match(single.backend.threadsReason, /^two threaded starts hung .*: this worker runs without one$/);
   assert.equal((await single.classify(pixels(1))).categories[0].label, 'from 7');
   single.dispose();
 
   hangs.add(8).add(9).add(10);
-  await assert.rejects(createClassifier({}, fake.spawn, { startTimeoutMs: 50 }), hasCode(ErrorCode.WORKER_CRASHED, /did not start its wasm runtime within 0.05 s/));
+  await assert.rejects(createClassifier({}, fake.spawn, { startTimeoutMs: 50 }), hasCode(ErrorCode.WORKER_CRASHED, /did not start its wasm runtime: no progress within 0.05 s/));
   assert.equal(fake.workers.length, 10, 'two retries, no more');
   assert.ok([7, 8, 9].every((i) => fake.workers[i].terminated));
 });

@@ -264,6 +264,8 @@ export interface WorkerRestart {
   reason: string;
   during: 'start' | 'call';
   retried: boolean;
+  /** the worker hung starting (its wasm runtime or thread pool did not start in time); else it crashed or trapped */
+  hung?: true;
 }
 
 export declare class ImageClassifier {

@@ -22,8 +22,11 @@ export class Engines {
     this.#busy = all.map(() => 0);
     this.engines = all.length;
     this.model = all[0].model;
-    // the threads of all engines: what the page runs at once
-    this.backend = { ...all[0].backend, threads: all.reduce((n, c) => n + c.backend.threads, 0), engines: all.length };
+    // the threads of all engines: what the page runs at once; with several, each engine's own
+    // reason (its `threads: 1`) would misread as the page's
+    const threads = all.reduce((n, c) => n + c.backend.threads, 0);
+    const threadsReason = all.length > 1 ? `${all.length} single-threaded engines side by side, one per core` : all[0].backend.threadsReason;
+    this.backend = { ...all[0].backend, threads, threadsReason, engines: all.length };
   }
 
   /**

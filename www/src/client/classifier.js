@@ -27,25 +27,41 @@ const KEY = Symbol('create');
 // classifiers, the ones a crash restarts included, start without measuring again
 let measuredCores;
 
-// How long a worker may take to start its wasm runtime (compile, thread pool) before it is
-// taken for hung and replaced (worker-queue.js). Firefox ESR 153 blocks, now and then (2 in 25
-// fresh pages here), in the worker's `new Worker()` for a thread of the pool (wasm-bindgen-rayon
-// spawns them from our worker), so the worker's start never settles. The replacement takes the
-// model's Web Lock from it (worker.js); a third attempt, if the second hangs too, starts no
-// pool at all: one thread rather than none. A slow device compiles in seconds, not this.
+// When a starting worker is taken for hung and replaced (worker-queue.js). Firefox ESR 153
+// blocks, now and then (2 in 25 fresh pages here, more on a loaded machine), in the worker's
+// `new Worker()` for a thread of the pool (wasm-bindgen-rayon spawns them from our worker), so
+// the worker's start never settles. The replacement takes the model's Web Lock from it
+// (worker.js); a third attempt, if the second hangs too, starts no pool at all: one thread
+// rather than none.
+// - START_TIMEOUT_MS: the longest the worker may go without a sign of progress (a download
+//   event, a stage begun): a slow network is not a hang, and a slow device compiles in
+//   seconds, not this.
+// - POOL_START_TIMEOUT_MS: the thread pool's start, told apart (the worker says when it
+//   begins), normally well under a second: the hang is caught in seconds, not half a minute.
 export const START_TIMEOUT_MS = 30_000;
+export const POOL_START_TIMEOUT_MS = 8_000;
 
-/** `promise`, or a WORKER_CRASHED rejection if it has not settled within `ms`. */
-function within(promise, ms) {
+/**
+ * `promise` (the worker's init), or a WORKER_CRASHED rejection marked `hung` if the worker
+ * goes quiet: `alive(stage)` restarts the clock, `alive('pool')` gives the pool's start its own
+ * shorter one.
+ */
+function watched(startInit, quietMs, poolMs) {
   let timer;
-  const late = new Promise((_, reject) => {
+  let fail;
+  const late = new Promise((_, reject) => (fail = reject));
+  const arm = (ms, what) => {
+    clearTimeout(timer);
     timer = setTimeout(() => {
-      const err = new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker did not start its wasm runtime within ${ms / 1000} s`);
-      err.hung = true; // worker-queue.js tries a fresh worker once
-      reject(err);
+      const err = new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker ${what} within ${ms / 1000} s`);
+      err.hung = true; // worker-queue.js tries a fresh worker
+      fail(err);
     }, ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  };
+  const quiet = () => arm(quietMs, 'did not start its wasm runtime: no progress');
+  quiet();
+  const alive = (stage) => (stage === 'pool' ? arm(poolMs, 'did not start its thread pool') : quiet());
+  return Promise.race([startInit(alive), late]).finally(() => clearTimeout(timer));
 }
 
 export class ImageClassifier {
@@ -139,21 +155,33 @@ export class ImageClassifier {
  * ImageClassifier.create with the worker factory as a parameter, for tests to pass a fake.
  * @param {() => Worker} spawn
  */
-export async function createClassifier(options, spawn, { startTimeoutMs = START_TIMEOUT_MS } = {}) {
+export async function createClassifier(options, spawn, { startTimeoutMs = START_TIMEOUT_MS, poolStartTimeoutMs = POOL_START_TIMEOUT_MS } = {}) {
   const { threads = 'auto', relaxedSimd = true, cache = true, cacheRuntime = false, onProgress } = options;
   if (typeof cacheRuntime !== 'boolean') throw new EffnetError(ErrorCode.BAD_OPTIONS, `cacheRuntime must be true or false, not ${cacheRuntime}`);
   const { entry, url } = locateModel(options, HOST);
   const queue = new WorkerQueue(spawn, async (call, { replacesHung, attempt }) => {
     const last = attempt === START_ATTEMPTS && threads !== 1;
-    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-    // both in flight at once: the worker fetches the model while its wasm compiles
-    // one progress for both (shared/progress.js): the worker adds up the wasm's and the model's bytes
-    const init = call((api) => api.init(last ? 1 : threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress));
-    const load = call((api) => api.load(entry, url.href, cache, { stealLock: replacesHung }));
-    init.catch(() => {});
-    load.catch(() => {});
-    const backend = await within(init, startTimeoutMs);
-    if (last) backend.threadsReason = `two threaded starts hung (over ${startTimeoutMs / 1000} s each): this worker runs without a thread pool`;
+    let init;
+    let load;
+    const backend = await watched(
+      (alive) => {
+        // every event is a sign of progress: a slow download is not a hang
+        const progress = Comlink.proxy((e) => {
+          alive('progress');
+          return onProgress?.(e);
+        });
+        // both in flight at once: the worker fetches the model while its wasm compiles
+        // one progress for both (shared/progress.js): the worker adds up the wasm's and the model's bytes
+        init = call((api) => api.init(last ? 1 : threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress, Comlink.proxy(alive)));
+        load = call((api) => api.load(entry, url.href, cache, { stealLock: replacesHung }));
+        init.catch(() => {});
+        load.catch(() => {});
+        return init;
+      },
+      startTimeoutMs,
+      poolStartTimeoutMs,
+    );
+    if (last) backend.threadsReason = 'two threaded starts hung (a thread pool that did not start): this worker runs without one';
     measuredCores ??= backend.cores ?? undefined;
     return { backend, load: await load };
   });

@@ -51,7 +51,7 @@ export class WorkerQueue {
   #disposed = false;
   /** what `boot` returned for the current worker */
   booted;
-  /** @type {{reason: string, during: 'start' | 'call', retried: boolean}[]} workers replaced after a crash, a trap or a hung start */
+  /** @type {{reason: string, during: 'start' | 'call', retried: boolean, hung?: true}[]} workers replaced after a crash, a trap or a hung start (`hung`) */
   restarts = [];
 
   /**
@@ -80,7 +80,7 @@ export class WorkerQueue {
       } catch (e) {
         if (e.code !== ErrorCode.WORKER_CRASHED) throw e;
         if (e.hung) {
-          this.restarts.push({ reason: e.message, during: 'start', retried: attempt < START_ATTEMPTS });
+          this.restarts.push({ reason: e.message, during: 'start', retried: attempt < START_ATTEMPTS, hung: true });
           if (attempt === START_ATTEMPTS) throw e;
           attempt++;
         } else {

@@ -56,9 +56,11 @@ async function threadsUnavailable() {
  *   (worker/cores.js), to skip measuring again; cacheRuntime: keep the wasm in the Cache API,
  *   checked against its build's integrity.json (worker/wasm-bytes.js)
  * @param {(e: object) => unknown} [onProgress] the wasm download's progress
+ * @param {(stage: string) => unknown} [onStage] told 'pool' (awaited) before the thread pool
+ *   starts and 'pool-ready' after: the client times that stage on its own (client/classifier.js)
  * @returns {Promise<{wasm: object, backend: {simd: boolean, relaxedSimd: boolean, threads: number, build: string, cores: number|null, threadsReason: string|null}}>}
  */
-export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores: known, cacheRuntime = false } = {}, onProgress) {
+export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores: known, cacheRuntime = false } = {}, onProgress, onStage) {
   if (!(await simd())) {
     throw new EffnetError(ErrorCode.UNSUPPORTED_BROWSER, 'this browser lacks WebAssembly SIMD (simd128), which effnet-wasm requires');
   }
@@ -109,8 +111,11 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   // compiled here rather than streamed: the bytes came through our own reader, for progress
   await wasm.default({ module_or_path: await WebAssembly.compile(bytes) });
   if (useThreads) {
+    // awaited: the client's pool clock runs before the step that may hang (Firefox)
+    await onStage?.('pool');
     await wasm.initThreadPool(n);
     wasm.useThreadPool();
+    Promise.resolve(onStage?.('pool-ready')).catch(() => {}); // a client gone is not this worker's error
   }
   return { wasm, backend: { simd: true, relaxedSimd: relaxed, threads: n, build, cores, threadsReason: reason } };
 }

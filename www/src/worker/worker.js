@@ -61,9 +61,10 @@ const transferred = (r) => {
 };
 
 Comlink.expose({
-  init: guarded(async (threads, options, onProgress) => {
+  // onStage: the client's watchdog (client/classifier.js), told when the thread pool's start begins
+  init: guarded(async (threads, options, onProgress, onStage) => {
     progress = new LoadProgress(onProgress, ['wasm', 'model']);
-    runtime ??= startRuntime(threads, options, progress.for('wasm'));
+    runtime ??= startRuntime(threads, options, progress.for('wasm'), onStage);
     runtime.then((r) => (started = r.wasm), () => {});
     return (await runtime).backend;
   }),
