@@ -34,7 +34,7 @@ onmessage = async ({ data }) => {
       postMessage({ ms: performance.now() - t0 });
     } else if (data.poolStats) {
       // the helpers' counters since the last call (src/warm_pool.rs), null without threads
-      postMessage({ pool: JSON.parse(wasm.poolStats() ?? 'null') });
+      postMessage({ pool: JSON.parse(wasm.poolStats?.() ?? 'null') });
     } else if (data.profile) {
       postMessage({ profile: JSON.parse(clf.profile()) });
     } else if (data.classify) {

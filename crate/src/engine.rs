@@ -12,6 +12,7 @@ pub struct Engine {
     input_shape: Vec<usize>,
     outputs: usize,
     embedding: Option<usize>,
+    tract_products: usize,
 }
 
 /// What one run of the model gives: its scores and, when the manifest names one, the
@@ -133,12 +134,27 @@ impl Engine {
             }
         };
         let plan = model.into_runnable().map_err(|e| bad(format!("{e:#}")))?;
+        use tract_onnx::tract_core::ops::matmul::optimized::OptMatMul;
+        let tract_products = plan
+            .model()
+            .nodes()
+            .iter()
+            .filter(|n| n.op().downcast_ref::<OptMatMul>().is_some())
+            .count();
         Ok(Self {
             plan,
             input_shape: entry.input.shape.clone(),
             outputs,
             embedding,
+            tract_products,
         })
+    }
+
+    /// How many matrix products tract itself runs (`OptMatMul` nodes), after our passes took
+    /// the ones they match: in EfficientNet-Lite with the wasm passes, the stem and the
+    /// classifier only.
+    pub fn tract_products(&self) -> usize {
+        self.tract_products
     }
 
     /// Number of scores the model outputs.

@@ -94,10 +94,26 @@ thread_local! {
 }
 
 /// Runs `f` on this thread, `rayon::current_num_threads() - 1` pool threads helping.
-pub fn run<R>(f: impl FnOnce() -> R) -> R {
+///
+/// `tract_serial`: tract's own matrix products stay on this thread for the run. From here (not
+/// a pool thread) tract hands one to rayon as an injected job: this thread sleeps on a latch
+/// while the helper and a sleeping pool thread, woken, share it, and is woken again at the
+/// end. Lite0's stem took 3.3 ms that way at two threads against 1.7 ms at one (`npm run
+/// bench`'s profile). Worth it where our operators split everything big, and tract runs only
+/// small products (the stem, the classifier); not where tract's products are the model.
+pub fn run<R>(tract_serial: bool, f: impl FnOnce() -> R) -> R {
     let threads = rayon::current_num_threads();
     if !ENABLED.load(SeqCst) || threads < 2 || OWNER.get() {
         return f();
+    }
+    use tract_linalg::multithread as mt;
+    let thresholds = (
+        mt::current_threading_panel_threshold(),
+        mt::current_threading_mac_threshold(),
+    );
+    if tract_serial {
+        mt::set_threading_panel_threshold(usize::MAX);
+        mt::set_threading_mac_threshold(usize::MAX);
     }
     let done = Arc::new(AtomicBool::new(false));
     JOINED.store(false, SeqCst);
@@ -116,15 +132,18 @@ pub fn run<R>(f: impl FnOnce() -> R) -> R {
             }
         });
     }
-    // `done` is set even if `f` panics, so no thread keeps spinning
-    struct Finish(Arc<AtomicBool>);
+    // `done` is set (and tract's thresholds restored) even if `f` panics, so no thread keeps
+    // spinning
+    struct Finish(Arc<AtomicBool>, (usize, usize));
     impl Drop for Finish {
         fn drop(&mut self) {
             self.0.store(true, SeqCst);
             OWNER.set(false);
+            tract_linalg::multithread::set_threading_panel_threshold(self.1 .0);
+            tract_linalg::multithread::set_threading_mac_threshold(self.1 .1);
         }
     }
-    let _finish = Finish(done);
+    let _finish = Finish(done, thresholds);
     OWNER.set(true);
     f()
 }

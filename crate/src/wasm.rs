@@ -186,7 +186,7 @@ impl WasmClassifier {
         let input = self.last_input("infer")?;
         crate::trap::fire_if_armed();
         #[cfg(feature = "threads")]
-        let raw = crate::warm_pool::run(|| self.inner.run(input));
+        let raw = crate::warm_pool::run(self.tract_serial(), || self.inner.run(input));
         #[cfg(not(feature = "threads"))]
         let raw = self.inner.run(input);
         self.raw = raw.map_err(js_error)?;
@@ -260,7 +260,9 @@ impl WasmClassifier {
         let input = self.last_input("profile")?;
         // in the threads build with the pool's helpers awake, as `infer` runs
         #[cfg(feature = "threads")]
-        let times = crate::warm_pool::run(|| profile_with_js_clock(&self.inner, input));
+        let times = crate::warm_pool::run(self.tract_serial(), || {
+            profile_with_js_clock(&self.inner, input)
+        });
         #[cfg(not(feature = "threads"))]
         let times = profile_with_js_clock(&self.inner, input);
         let times = times.map_err(|e| js_error(Error::Inference(e)))?;
@@ -289,6 +291,13 @@ fn profile_with_js_clock(
 }
 
 impl WasmClassifier {
+    /// Whether tract's own matrix products stay on the calling thread during a run
+    /// (`warm_pool::run`): where our operators took all but the stem and the classifier.
+    #[cfg(feature = "threads")]
+    fn tract_serial(&self) -> bool {
+        self.inner.engine().tract_products() <= 2
+    }
+
     fn last_input(&self, step: &str) -> Result<&Input, JsValue> {
         self.input
             .as_ref()
