@@ -49,8 +49,10 @@ export const POOL_START_TIMEOUT_MS = 8_000;
 function watched(startInit, quietMs, poolMs) {
   let timer;
   let fail;
+  let settled = false; // the model's download events go on after init: no clock then
   const late = new Promise((_, reject) => (fail = reject));
   const arm = (ms, what) => {
+    if (settled) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       const err = new EffnetError(ErrorCode.WORKER_CRASHED, `the classifier worker ${what} within ${ms / 1000} s`);
@@ -61,7 +63,10 @@ function watched(startInit, quietMs, poolMs) {
   const quiet = () => arm(quietMs, 'did not start its wasm runtime: no progress');
   quiet();
   const alive = (stage) => (stage === 'pool' ? arm(poolMs, 'did not start its thread pool') : quiet());
-  return Promise.race([startInit(alive), late]).finally(() => clearTimeout(timer));
+  return Promise.race([startInit(alive), late]).finally(() => {
+    settled = true;
+    clearTimeout(timer);
+  });
 }
 
 export class ImageClassifier {
