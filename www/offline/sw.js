@@ -15,7 +15,14 @@ self.addEventListener('install', (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       // past the HTTP cache: the files must be this build's
-      await cache.addAll(PRECACHE.map((name) => new Request(new URL(name, scope), { cache: 'no-cache' })));
+      try {
+        await cache.addAll(PRECACHE.map((name) => new Request(new URL(name, scope), { cache: 'no-cache' })));
+      } catch (e) {
+        // a failed install (a request failed) leaves no half-filled cache behind: the browser
+        // tries this version again at a later navigation or update check
+        await caches.delete(CACHE);
+        throw e;
+      }
       // no waiting for every tab to close: the next reload is the new version (a tab still on
       // the old one fetches what it has not loaded yet from the network)
       await self.skipWaiting();
