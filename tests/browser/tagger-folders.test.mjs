@@ -35,7 +35,9 @@ test('a folder from showDirectoryPicker: XMP sidecars are written next to the ph
       return (await (await dir.getFileHandle(name)).getFile()).text();
     }, name);
   assert.match(await read('astronaut.png.xmp'), /darktable's/, 'the other application\'s sidecar is untouched');
-  // writing again replaces the tagger's own sidecars
+  // writing again replaces the tagger's own sidecars; the first write's "Wrote 2" cleared
+  // first, or the wait would end at once and the read race the write (NotReadableError, CI)
+  await page.evaluate(() => (document.querySelector('#export-status').textContent = ''));
   await page.click('#write-sidecars');
   await page.waitForFunction(() => /^Wrote 2/.test(document.querySelector('#export-status').textContent));
   const file = join(t.work, 'chelsea.png.xmp');
