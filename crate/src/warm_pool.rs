@@ -53,7 +53,7 @@ static JOINED: AtomicBool = AtomicBool::new(false);
 
 /// What the runs so far did, for `npm run bench` (`poolStats`): how soon the helpers joined
 /// and how much of the work they took.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Stats {
     pub runs: usize,
     /// operators split over the threads

@@ -24,8 +24,26 @@ export class LoadProgress {
 
   /** A function reporting `resource`'s events ({ phase, loadedBytes, totalBytes, cached? }). */
   for(resource) {
-    if (!this.#expected.includes(resource)) throw new Error(`LoadProgress: unexpected resource ${resource}`);
+    this.#known(resource);
     return (e) => this.#report(resource, e);
+  }
+
+  #known(resource) {
+    if (!this.#expected.includes(resource)) throw new Error(`LoadProgress: unexpected resource ${resource}`);
+  }
+
+  /** Whether every resource's size is known, so totals can go out. */
+  #allSized() {
+    return this.#expected.every((r) => this.#sizes.has(r));
+  }
+
+  /** The held events then `events`, each with the running total; the last send's result. */
+  #flush(events) {
+    const out = [...this.#held, ...events];
+    this.#held = [];
+    let result;
+    for (const ev of out) result = this.#send({ ...ev, total: this.#total() });
+    return result;
   }
 
   /**
@@ -35,13 +53,10 @@ export class LoadProgress {
    * @param {number} totalBytes
    */
   expect(resource, totalBytes) {
-    if (!this.#expected.includes(resource)) throw new Error(`LoadProgress: unexpected resource ${resource}`);
+    this.#known(resource);
     if (!this.#send || this.#sizes.has(resource) || !(totalBytes > 0)) return;
     this.#sizes.set(resource, { loadedBytes: 0, totalBytes, cached: false });
-    if (this.#expected.some((r) => !this.#sizes.has(r))) return;
-    const out = this.#held;
-    this.#held = [];
-    for (const ev of out) this.#send({ ...ev, total: this.#total() });
+    if (this.#allSized()) this.#flush([]);
   }
 
   #report(resource, e) {
@@ -52,17 +67,13 @@ export class LoadProgress {
     const cached = e.phase === 'download' ? e.cached === true : (last?.cached ?? false);
     this.#sizes.set(resource, { loadedBytes: Math.max(e.loadedBytes, last?.loadedBytes ?? 0), totalBytes: e.totalBytes, cached });
     const event = { ...e, resource };
-    if (this.#expected.some((r) => !this.#sizes.has(r))) {
+    if (!this.#allSized()) {
       const prev = this.#held.at(-1);
       if (prev && prev.resource === resource && prev.phase === 'download' && e.phase === 'download') this.#held.pop();
       this.#held.push(event);
       return undefined;
     }
-    const out = [...this.#held, event];
-    this.#held = [];
-    let result;
-    for (const ev of out) result = this.#send({ ...ev, total: this.#total() });
-    return result;
+    return this.#flush([event]);
   }
 
   /** Every resource's bytes added up; cachedBytes: those read from a cache, not downloaded. */
