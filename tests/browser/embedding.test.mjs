@@ -1,43 +1,23 @@
 // Embeddings in headless chromium, through the harness bundle (webpack; `npm run build:test`
 // first): embed() against timm's pooled features on the four photos in the baseline SIMD
 // build and in the default (relaxed SIMD, two threads) one, and classify's withEmbedding.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from '../../www/serve.mjs';
-import { launch } from '../../tools/chromium.mjs';
+import { harnessInChromium } from './harness-chromium.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 const timm = JSON.parse(await readFile(new URL('../fixtures/embeddings/reference.json', import.meta.url), 'utf8'));
 const PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
-const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` };
 // the issue's bound, per value, for every build: relaxed SIMD's fused multiply-adds round
-// differently, nothing more (the browser test of the four builds holds probabilities to 1e-4 too)
+// differently, nothing more (chromium-only.test.mjs holds the four builds' probabilities to 1e-4 too)
 const MAX_ABS_DIFF = 1e-4;
 
-let server, browser;
-before(async () => {
-  server = await serve({ port: 0, mounts });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function open() {
-  const page = await browser.context.newPage();
-  page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
-  await page.goto(`${server.url}/harness.html`);
-  await page.waitForFunction(() => window.ready === true);
-  return page;
-}
+const h = harnessInChromium();
 
 const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 test("embed in chromium is timm's pooled features within 1e-4, baseline and default builds; withEmbedding is the same vector", async () => {
-  const page = await open();
+  const page = await h.open();
   const runs = await page.evaluate(async (photos) => {
     const out = [];
     for (const create of [{ threads: 1, relaxedSimd: false }, {}]) {
@@ -97,7 +77,7 @@ test("embed in chromium is timm's pooled features within 1e-4, baseline and defa
 });
 
 test('embed with a model whose entry names no embedding: BAD_OPTIONS before the image is read', async () => {
-  const page = await open();
+  const page = await h.open();
   const err = await page.evaluate(async () => {
     const lite0 = effnet.models.find((m) => m.id === 'efficientnet-lite0');
     const { embedding: _, ...output } = lite0.output;

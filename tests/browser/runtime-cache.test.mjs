@@ -8,36 +8,21 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
-import { launch, recordRequests } from '../../tools/chromium.mjs';
+import { harnessInChromium, mounts, repo } from './harness-chromium.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` };
 const manifest = JSON.parse(await readFile(`${repo}/models/manifest.json`, 'utf8'));
 const lite0 = manifest.models.find((m) => m.id === 'efficientnet-lite0');
 const integrity = async (build) => JSON.parse(await readFile(`${repo}/www/pkg/${build}/integrity.json`, 'utf8'));
 
-let isolated, browser, requests, work;
+const h = harnessInChromium();
+let work;
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'effnet-runtime-'));
-  isolated = await serve({ port: 0, mounts });
-  browser = await launch();
-  requests = recordRequests(browser.context);
 });
 after(async () => {
-  await browser?.close();
-  isolated?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-async function open(server) {
-  const page = await browser.context.newPage();
-  page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
-  await page.goto(`${server.url}/harness.html`);
-  await page.waitForFunction(() => window.ready === true);
-  return page;
-}
 
 /** create() with every progress event recorded; the classifier's load, backend and espresso check. */
 const createRecorded = (page, options) =>
@@ -68,7 +53,7 @@ function checkMonotone(events) {
 }
 
 test('a cold start reports the wasm and the model with their bytes, and a total that ends at their sum', async () => {
-  const page = await open(isolated);
+  const page = await h.open();
   assert.equal(await page.evaluate(() => effnet.ModelCache.has('efficientnet-lite0')), false, 'has() on a fresh profile');
   const { events, backend, top } = await createRecorded(page, { model: 'efficientnet-lite0' });
   assert.equal(top, 'espresso');
@@ -92,11 +77,11 @@ test('a cold start reports the wasm and the model with their bytes, and a total 
   await page.close();
 });
 
-const wasmFetches = (since) => requests.slice(since).filter((r) => r.url.endsWith('.wasm')).length;
+const wasmFetches = (since) => h.requests.slice(since).filter((r) => r.url.endsWith('.wasm')).length;
 
 test('cacheRuntime: the first start downloads and keeps the wasm, the next reads it from the Cache API', async () => {
-  const page = await open(isolated);
-  let since = requests.length;
+  const page = await h.open();
+  let since = h.requests.length;
   const first = await createRecorded(page, { cacheRuntime: true });
   assert.equal(first.top, 'espresso');
   assert.equal(wasmFetches(since), 1);
@@ -104,7 +89,7 @@ test('cacheRuntime: the first start downloads and keeps the wasm, the next reads
   const kept = await page.evaluate(async () => (await (await caches.open('effnet-wasm-runtime')).keys()).length);
   assert.equal(kept, 1);
 
-  since = requests.length;
+  since = h.requests.length;
   const second = await createRecorded(page, { cacheRuntime: true });
   assert.equal(second.top, 'espresso');
   assert.equal(wasmFetches(since), 0, 'no wasm request');
@@ -125,11 +110,11 @@ test('cacheRuntime: the first start downloads and keeps the wasm, the next reads
     bytes[bytes.length >> 1] ^= 0xff;
     await cache.put(req, new Response(bytes, { headers: good.headers }));
   });
-  since = requests.length;
+  since = h.requests.length;
   const third = await createRecorded(page, { cacheRuntime: true });
   assert.equal(third.top, 'espresso');
   assert.equal(wasmFetches(since), 1, 'the corrupted copy was downloaded again');
-  since = requests.length;
+  since = h.requests.length;
   await createRecorded(page, { cacheRuntime: true });
   assert.equal(wasmFetches(since), 0, 'and the good copy replaced it');
   await page.close();
@@ -150,7 +135,7 @@ test('cacheRuntime: a served wasm that is not the build recorded is RUNTIME_INTE
   }
   const tampered = await serve({ port: 0, mounts: { ...mounts, '/assets/': assets } });
   try {
-    const page = await open(tampered);
+    const page = await h.open(tampered);
     const err = await page.evaluate(() =>
       effnet.ImageClassifier.create({ cacheRuntime: true }).then(
         () => null,

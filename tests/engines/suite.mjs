@@ -1,9 +1,11 @@
 // The same checks in every browser engine (tests/engines/<engine>.test.mjs each call
 // engineSuite), through the engine-neutral driver tools/browsers.mjs: the library's API on real
-// photos, the cache on reload, typed errors, a real trap replacing the worker, fresh instances
-// without traps, decoded pixels against PIL, the demo and the tagger end to end, and the
-// request log. Every page is served with tools/page-hooks.js, and every test fails on an
-// uncaught error or unhandled rejection in its pages. Needs `npm run build:test`.
+// photos, concurrent calls, the cache on a new page and a corrupted cache entry, typed errors, a
+// real trap replacing the worker, fresh instances without traps, decoded pixels against PIL, the
+// demo and the tagger end to end, and the request log. Every page is served with
+// tools/page-hooks.js, and every test fails on an uncaught error or unhandled rejection in its
+// pages. What only Chromium's driver can check is tests/browser/chromium-only.test.mjs.
+// Needs `npm run build:test`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -84,6 +86,15 @@ export function engineSuite(engine, expect) {
   }
   const modelRequests = () => s.log.filter((r) => r.url.endsWith('.onnx')).length;
 
+  /** A classifier created on `page`, its top label for coffee.png and its `load` (where the model came from). */
+  const classifyCoffee = (page) =>
+    page.evaluate(async () => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      const r = await clf.classify(await fixture('coffee.png'));
+      clf.dispose();
+      return { label: r.categories[0].label, load: clf.load };
+    });
+
   function checkBackend(backend, caps) {
     console.log(`${engine}: backend ${JSON.stringify(backend)}, hardwareConcurrency ${caps.hardwareConcurrency}`);
     assert.equal(backend.simd, true);
@@ -119,6 +130,8 @@ export function engineSuite(engine, expect) {
       return { results, backend, caps: await effnet.capabilities(), phases: [...phases], cached: (await effnet.ModelCache.list()).map((c) => c.id) };
     }, PHOTOS);
     checkBackend(out.backend, out.caps);
+    // served with COOP and COEP: isolated wherever threads are expected (WebKit has no threads either way)
+    if (expect.threads) assert.equal(out.caps.crossOriginIsolated, true);
     assert.deepEqual(out.phases, ['download', 'compile', 'ready']);
     for (const name of PHOTOS) {
       const r = out.results[name];
@@ -130,16 +143,66 @@ export function engineSuite(engine, expect) {
     await done(page);
 
     const again = await harness();
-    const r = await again.evaluate(async () => {
-      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
-      const c = await clf.classify(await fixture('coffee.png'));
-      clf.dispose();
-      return { label: c.categories[0].label, load: clf.load };
-    });
+    const r = await classifyCoffee(again);
     assert.equal(r.label, 'espresso');
     assert.equal(r.load.cached, true);
     assert.equal(modelRequests() - before, 1, 'no second download');
     await done(again);
+  });
+
+  test(`${engine}: concurrent classify calls each get their own image's answer`, async () => {
+    const page = await harness();
+    const out = await page.evaluate(async (photos) => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      const blobs = await Promise.all(photos.map((p) => fixture(p)));
+      // all at once, twice over, interleaved with a failing one
+      const calls = [...blobs, new Blob(['nope']), ...blobs].map((b) => clf.classify(b, { maxResults: 1 }).then(
+        (r) => r.categories[0].index,
+        (e) => e.code,
+      ));
+      const got = await Promise.all(calls);
+      clf.dispose();
+      return got;
+    }, PHOTOS);
+    const want = PHOTOS.map((p) => reference[p].top5[0][0]);
+    assert.deepEqual(out, [...want, 'BAD_IMAGE', ...want]);
+    await done(page);
+  });
+
+  test(`${engine}: a corrupted model in IndexedDB is deleted and fetched again`, async () => {
+    const page = await harness();
+    await page.evaluate(async () => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      clf.dispose();
+    });
+    await page.evaluate(
+      () =>
+        new Promise((ok, fail) => {
+          const req = indexedDB.open('effnet-wasm');
+          req.onerror = () => fail(req.error);
+          req.onsuccess = () => {
+            const tx = req.result.transaction('blobs', 'readwrite');
+            const store = tx.objectStore('blobs');
+            const get = store.get('efficientnet-lite0');
+            get.onsuccess = () => {
+              const bytes = new Uint8Array(get.result.slice(0));
+              bytes[bytes.length >> 1] ^= 0xff; // one flipped byte, same length
+              store.put(bytes.buffer, 'efficientnet-lite0');
+            };
+            tx.oncomplete = () => {
+              req.result.close();
+              ok();
+            };
+            tx.onerror = () => fail(tx.error);
+          };
+        }),
+    );
+    const before = modelRequests();
+    const out = await classifyCoffee(page);
+    assert.equal(out.label, 'espresso');
+    assert.equal(out.load.cached, false);
+    assert.equal(modelRequests() - before, 1, 're-fetched once');
+    await done(page);
   });
 
   test(`${engine}: bad images, unknown models and failed downloads are typed errors`, async () => {
@@ -243,8 +306,9 @@ export function engineSuite(engine, expect) {
       const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', cache: false });
       const r = await clf.classify(await fixture('chelsea.png'));
       clf.dispose();
-      return { backend: r.backend, top: r.categories[0].index };
+      return { backend: r.backend, top: r.categories[0].index, isolated: (await effnet.capabilities()).crossOriginIsolated };
     });
+    assert.equal(out.isolated, false);
     assert.equal(out.backend.threads, 1);
     assert.match(out.backend.threadsReason, /^not cross-origin isolated \(threads need the COOP and COEP headers\)$/);
     assert.equal(out.top, reference['chelsea.png'].top5[0][0]);
