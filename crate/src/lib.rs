@@ -5,6 +5,7 @@
 //! [`engine`] (tract) -> [`postprocess`] (softmax, top-k) -> [`labels`]; [`embedding`] makes
 //! the same run's pooled features the caller's embedding.
 //! [`manifest`] describes each model; [`classifier`] ties the path together.
+//! The wasm build's host glue (JS bindings, trap record, thread pool) is in `wasm/`.
 
 pub mod classifier;
 #[cfg(feature = "decode")]
@@ -19,13 +20,7 @@ pub mod pixels;
 pub mod postprocess;
 pub mod preprocess;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
-mod trap;
-#[cfg(all(feature = "threads", target_arch = "wasm32"))]
-mod warm_pool;
-#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
-#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
-pub mod wasm_decode;
 
 pub use classifier::{Category, Classifier};
 pub use embedding::{EmbedOptions, Embedding};

@@ -10,7 +10,7 @@ const CHUNKS_PER_THREAD: usize = 4;
 /// runs on the rayon pool and the work is worth it, in contiguous chunks that the calling thread
 /// and the other threads take in turn from a shared counter (pthreadpool's balance, without
 /// its per-thread queues): a thread that falls behind takes fewer. The other threads are the
-/// inference's awake helpers ([`crate::warm_pool`]), or else one rayon job per pool thread.
+/// inference's awake helpers ([`crate::wasm::warm_pool`]), or else one rayon job per pool thread.
 pub fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + Sync) {
     #[cfg(feature = "threads")]
     {
@@ -27,7 +27,7 @@ pub fn split(items: usize, macs: usize, run: impl Fn(std::ops::Range<usize>) + S
             let chunks = (threads * CHUNKS_PER_THREAD).min(items);
             let bounds = |i: usize| i * items / chunks;
             // inside an inference: this thread and the pool's awake helpers (warm_pool.rs)
-            if crate::warm_pool::parallel(chunks, &|c| run(bounds(c)..bounds(c + 1))) {
+            if crate::wasm::warm_pool::parallel(chunks, &|c| run(bounds(c)..bounds(c + 1))) {
                 return;
             }
             let next = AtomicUsize::new(0);

@@ -1,8 +1,9 @@
-//! JS bindings (wasm-bindgen). Errors cross as JS `Error`s whose `name` is their stable code
-//! ([`Error::code`]) that the JS library turns into `EffnetError`.
+//! The classifier's binding: a model, its last preprocessed input and its last outputs, stepped
+//! through from JS (preprocess, infer, then categories or embedding).
 
 use wasm_bindgen::prelude::*;
 
+use super::js_error;
 use crate::classifier::Classifier;
 use crate::embedding::{EmbedOptions, Embedding};
 use crate::engine::Outputs;
@@ -11,137 +12,6 @@ use crate::manifest::ModelEntry;
 use crate::pixels::Rgba;
 use crate::postprocess::Filter;
 use crate::preprocess::Input;
-
-#[cfg(feature = "threads")]
-pub use wasm_bindgen_rayon::init_thread_pool;
-
-// failed allocations are noted before the abort that follows them (src/trap.rs)
-#[global_allocator]
-static ALLOCATOR: crate::trap::Recording = crate::trap::Recording;
-
-#[wasm_bindgen(start)]
-fn start() {
-    // a bug becomes a readable message, on the console and for `lastTrap`, instead of a bare
-    // "unreachable executed"
-    crate::trap::install();
-}
-
-/// Why this instance trapped (a panic's message and location, or the allocation that failed),
-/// or undefined if it recorded nothing: the JS library reads it when a call ends in a
-/// `WebAssembly.RuntimeError`. Builds the string without allocating in wasm memory.
-#[wasm_bindgen(js_name = lastTrap)]
-pub fn last_trap() -> Option<js_sys::JsString> {
-    let mut buf = [0u8; 1024];
-    let n = crate::trap::last_into(&mut buf);
-    (n > 0).then(|| js_sys::JsString::from(std::str::from_utf8(&buf[..n]).unwrap_or("trap")))
-}
-
-/// For the tests: makes the next `infer` panic (`"panic"`) or fail to allocate (`"oom"`).
-#[wasm_bindgen(js_name = armTrapForTests)]
-pub fn arm_trap_for_tests(kind: &str) {
-    crate::trap::arm(match kind {
-        "panic" => 1,
-        "oom" => 2,
-        _ => 0,
-    });
-}
-
-fn js_error(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    err.set_name(e.code());
-    err.into()
-}
-
-/// True in the build made with `+atomics` and the rayon pool.
-#[wasm_bindgen(js_name = threadsBuild)]
-pub fn threads_build() -> bool {
-    cfg!(feature = "threads")
-}
-
-/// Makes tract run its matrix products (1x1 convolutions included) on the rayon pool started by
-/// `initThreadPool` (a no-op in the single-threaded build).
-#[wasm_bindgen(js_name = useThreadPool)]
-pub fn use_thread_pool() {
-    #[cfg(feature = "threads")]
-    tract_linalg::multithread::set_default_executor(
-        tract_linalg::multithread::Executor::RayonGlobal,
-    );
-    // Everything tract splits by element count stays on one thread: element-wise ops (ReLU6),
-    // depthwise convolutions, reductions, the packing of activations. Split across the pool,
-    // ReLU6 and the depthwise convolutions took 2.7 and 8.6 ms of a Lite0 run instead of 0.4
-    // and 3.5 (`npm run bench`'s profile, 2 threads). The matrix products, which are where two
-    // threads pay, have thresholds of their own and stay parallel.
-    #[cfg(feature = "threads")]
-    tract_linalg::multithread::set_threading_element_threshold(usize::MAX);
-}
-
-/// Whether models created from now on use our f32 GEMM kernel (default) or tract-linalg's own
-/// (src/kernels/): the benchmark's A/B.
-#[wasm_bindgen(js_name = setOwnGemm)]
-pub fn set_own_gemm(on: bool) {
-    #[cfg(target_feature = "simd128")]
-    crate::kernels::use_own_gemm(on);
-    #[cfg(not(target_feature = "simd128"))]
-    let _ = on;
-}
-
-/// Whether models created from now on use our depthwise convolution, bias and clamp fused
-/// (default), or tract's own (src/kernels/dwconv_op.rs): the benchmark's A/B.
-#[wasm_bindgen(js_name = setOwnDwconv)]
-pub fn set_own_dwconv(on: bool) {
-    crate::kernels::use_own_dwconv(on);
-}
-
-/// Runs the depthwise convolution's per-operation check (src/kernels/dwconv_check.rs) in this
-/// build: JSON, one outcome per case.
-#[wasm_bindgen(js_name = dwconvSelfTest)]
-pub fn dwconv_self_test() -> Result<String, JsValue> {
-    let outcomes = crate::kernels::dwconv_check::check_all()
-        .map_err(|e| js_error(Error::Inference(format!("{e:#}"))))?;
-    Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
-}
-
-/// Whether models created from now on use our 1x1 convolution with its bias, clamp and
-/// residual add fused (default), or tract's matrix product (src/kernels/pointwise_op.rs).
-#[wasm_bindgen(js_name = setOwnPointwise)]
-pub fn set_own_pointwise(on: bool) {
-    crate::kernels::use_own_pointwise(on);
-}
-
-/// Runs the 1x1 convolution's per-operation check (src/kernels/pointwise_check.rs) in this
-/// build: JSON, one outcome per case.
-#[wasm_bindgen(js_name = pointwiseSelfTest)]
-pub fn pointwise_self_test() -> Result<String, JsValue> {
-    let outcomes = crate::kernels::pointwise_check::check_all()
-        .map_err(|e| js_error(Error::Inference(format!("{e:#}"))))?;
-    Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
-}
-
-/// Whether the pool's threads poll for work during an inference instead of sleeping between
-/// operators (default on; `src/warm_pool.rs`). A no-op without threads.
-#[wasm_bindgen(js_name = setWarmPool)]
-pub fn set_warm_pool(on: bool) {
-    #[cfg(feature = "threads")]
-    crate::warm_pool::set_enabled(on);
-    #[cfg(not(feature = "threads"))]
-    let _ = on;
-}
-
-/// What the thread pool's helpers did since the last call, as JSON (`src/warm_pool.rs`
-/// `Stats`), for `npm run bench`; `null` without threads.
-#[wasm_bindgen(js_name = poolStats)]
-pub fn pool_stats() -> Option<String> {
-    #[cfg(feature = "threads")]
-    {
-        let s = crate::warm_pool::take_stats();
-        Some(format!(
-            r#"{{"runs":{},"ops":{},"opsAlone":{},"chunks":{},"helperChunks":{}}}"#,
-            s.runs, s.ops, s.ops_alone, s.chunks, s.helper_chunks
-        ))
-    }
-    #[cfg(not(feature = "threads"))]
-    None
-}
 
 #[wasm_bindgen]
 pub struct WasmClassifier {
@@ -184,9 +54,9 @@ impl WasmClassifier {
     /// Step 2: run the model on the preprocessed input (kept, so that `profile` can rerun it).
     pub fn infer(&mut self) -> Result<(), JsValue> {
         let input = self.last_input("infer")?;
-        crate::trap::fire_if_armed();
+        super::trap::fire_if_armed();
         #[cfg(feature = "threads")]
-        let raw = crate::warm_pool::run(self.tract_serial(), || self.inner.run(input));
+        let raw = super::warm_pool::run(self.tract_serial(), || self.inner.run(input));
         #[cfg(not(feature = "threads"))]
         let raw = self.inner.run(input);
         self.raw = raw.map_err(js_error)?;
@@ -260,7 +130,7 @@ impl WasmClassifier {
         let input = self.last_input("profile")?;
         // in the threads build with the pool's helpers awake, as `infer` runs
         #[cfg(feature = "threads")]
-        let times = crate::warm_pool::run(self.tract_serial(), || {
+        let times = super::warm_pool::run(self.tract_serial(), || {
             profile_with_js_clock(&self.inner, input)
         });
         #[cfg(not(feature = "threads"))]
@@ -307,59 +177,4 @@ impl WasmClassifier {
 
 fn parse_filter(json: &str) -> Result<Filter, JsValue> {
     serde_json::from_str(json).map_err(|e| js_error(Error::Options(e.to_string())))
-}
-
-/// Encoded image bytes (JPEG, PNG, WebP, GIF) -> `{width, height, data}` RGBA, for hosts
-/// without a decoder of their own (Node).
-#[wasm_bindgen(js_name = decodeImage)]
-pub fn decode_image(bytes: &[u8]) -> Result<js_sys::Object, JsValue> {
-    let img = crate::decode::decode_bytes("image", bytes).map_err(js_error)?;
-    pixels_object(&img)
-}
-
-fn pixels_object(img: &crate::decode::DecodedImage) -> Result<js_sys::Object, JsValue> {
-    let out = js_sys::Object::new();
-    js_sys::Reflect::set(&out, &"width".into(), &img.width.into())?;
-    js_sys::Reflect::set(&out, &"height".into(), &img.height.into())?;
-    let data = js_sys::Uint8ClampedArray::from(&img.rgba[..]);
-    js_sys::Reflect::set(&out, &"data".into(), &data)?;
-    Ok(out)
-}
-
-/// Refuses a JPEG/PNG/WebP/GIF file that is cut short, naming `name`, before a browser or
-/// Node's JPEG decoder sees it (they make up the missing part without an error: see
-/// `decode::complete`).
-/// Returns `{"format": "JPEG", "components": 3}` (components: JPEG only), or
-/// `{"format": null}` for bytes of another kind, which this crate does not judge.
-#[wasm_bindgen(js_name = checkImage)]
-pub fn check_image(name: &str, bytes: &[u8]) -> Result<String, JsValue> {
-    use crate::decode::sniff::{jpeg_header, Format};
-    let Some(format) = Format::sniff(bytes) else {
-        return Ok(r#"{"format":null}"#.into());
-    };
-    crate::decode::check_complete(name, bytes).map_err(js_error)?;
-    let components = match format {
-        Format::Jpeg => jpeg_header(bytes).and_then(|h| h.components),
-        _ => None,
-    };
-    Ok(serde_json::json!({ "format": format.name(), "components": components }).to_string())
-}
-
-/// RGBA pixels another decoder made of `bytes` -> `{width, height, data}`, upright by the
-/// file's EXIF orientation.
-#[wasm_bindgen(js_name = orientImage)]
-pub fn orient_image(
-    name: &str,
-    bytes: &[u8],
-    rgba: Vec<u8>,
-    width: u32,
-    height: u32,
-) -> Result<js_sys::Object, JsValue> {
-    let img = crate::decode::DecodedImage {
-        width,
-        height,
-        rgba,
-    };
-    let img = crate::decode::apply_orientation(name, bytes, img).map_err(js_error)?;
-    pixels_object(&img)
 }

@@ -1,7 +1,7 @@
 //! What a wasm trap leaves for JS to read. A panic aborts as `unreachable` and a failed
 //! allocation aborts the same way, so the page sees only a `RuntimeError`: the panic hook and
 //! the allocator below record why, in memory that needs no allocation to write or read, and
-//! `lastTrap()` (src/wasm.rs) hands it to the JS library, which reports it in the
+//! `lastTrap()` (src/wasm/diagnostics.rs) hands it to the JS library, which reports it in the
 //! WORKER_CRASHED error and replaces the instance.
 
 use std::alloc::{GlobalAlloc, Layout, System};
