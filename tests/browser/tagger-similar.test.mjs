@@ -8,14 +8,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ImageClassifier } from 'effnet-wasm';
 import { opfsFolder, repo, search, tagFolder, taggerSession, testPrivacy } from './tagger-fixture.mjs';
 import { pairScores } from '../../www/tagger/duplicates.js';
 
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
-// the embedding (classify withEmbedding) is what Similar, Duplicates and taught tags need
-const embeds = typeof ImageClassifier.prototype.embed === 'function';
-const needsEmbeddings = { skip: !embeds && 'the library gives no embeddings yet (classify withEmbedding)' };
 
 const t = taggerSession({
   async setup(t) {
@@ -59,7 +55,7 @@ async function tagged() {
   return page;
 }
 
-test('Similar: from a photo\'s details, its four near-duplicates come first', needsEmbeddings, async () => {
+test('Similar: from a photo\'s details, its four near-duplicates come first', async () => {
   const page = await tagged();
   for (const src of SOURCES) {
     await page.click(`#grid .photo[data-path="similar/${src}.png"]`);
@@ -77,7 +73,7 @@ test('Similar: from a photo\'s details, its four near-duplicates come first', ne
   await page.close();
 });
 
-test('Duplicates: the groups are the near-duplicates of each photo (pairwise precision and recall)', needsEmbeddings, async () => {
+test('Duplicates: the groups are the near-duplicates of each photo (pairwise precision and recall)', async () => {
   const page = await tagged();
   await page.click('#find-duplicates');
   await page.waitForFunction(() => document.body.dataset.duplicates !== undefined);
@@ -97,7 +93,7 @@ test('Duplicates: the groups are the near-duplicates of each photo (pairwise pre
   await page.close();
 });
 
-test('Teach a tag: picked photos teach it, it finds the others, a rejection and the exports; kept across visits; export and import', needsEmbeddings, async () => {
+test('Teach a tag: picked photos teach it, it finds the others, a rejection and the exports; kept across visits; export and import', async () => {
   const page = await tagged();
   await page.fill('#teach-name', 'Kitty');
   await page.click('#teach-select');
@@ -164,7 +160,7 @@ test('Teach a tag: picked photos teach it, it finds the others, a rejection and 
   await page.close();
 });
 
-test('XMP sidecars carry a taught tag given to a photo as a confirmed tag (exiftool reads it back), and the machine tags apart', needsEmbeddings, async () => {
+test('XMP sidecars carry a taught tag given to a photo as a confirmed tag (exiftool reads it back), and the machine tags apart', async () => {
   const page = await t.openTagger();
   await opfsFolder(page, 'pets', ['chelsea.png', 'coffee.png']);
   await page.evaluate(async () => {

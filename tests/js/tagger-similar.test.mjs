@@ -1,9 +1,8 @@
 // The tagger's similar search, duplicate groups, taught tags, XMP sidecars and person tag
 // (www/tagger/vectors.js, duplicates.js, taught.js, xmp.js, people.js): on real
 // classifications of the fixtures through the Node build of the library, on seeded random
-// vectors where a property must hold for any vector, and, once the library gives embeddings
-// (classify withEmbedding), on the real embeddings of the fixtures' near-duplicates
-// (tools/tagger_photos.py similar). XMP is read back by exiftool.
+// vectors where a property must hold for any vector, and on the real embeddings of the
+// fixtures' near-duplicates (tools/tagger_photos.py similar). XMP is read back by exiftool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -217,9 +216,10 @@ test('person: the worn-clothing classes are the labels they name; astronaut.png 
   assert.equal(searchTerm('dog'), 'dog');
 });
 
-const exiftool = spawnSync('exiftool', ['-ver'], { encoding: 'utf8' });
-
-test('XMP: WordNet paths, machine tags under effnet-wasm|machine, confirmed ones plain; exiftool reads them back', { skip: exiftool.status !== 0 && 'exiftool is missing (apt-get install libimage-exiftool-perl)' }, async () => {
+test('XMP: WordNet paths, machine tags under effnet-wasm|machine, confirmed ones plain; exiftool reads them back', async () => {
+  // a prerequisite (README): missing, this fails rather than skips
+  const exiftool = spawnSync('exiftool', ['-ver'], { encoding: 'utf8' });
+  assert.equal(exiftool.status, 0, `exiftool is missing (apt-get install libimage-exiftool-perl): ${exiftool.error ?? exiftool.stderr}`);
   const paths = tagPaths();
   assert.deepEqual(paths.get('cat'), ['animal', 'mammal', 'cat']);
   assert.deepEqual(paths.get('dog'), ['animal', 'mammal', 'dog']);
@@ -258,12 +258,11 @@ test('XMP: WordNet paths, machine tags under effnet-wasm|machine, confirmed ones
   }
 });
 
-// --- with the real embeddings: once classify gives them (branch embed) ---
+// --- with the real embeddings ---
 
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
-const embeds = typeof clf.embed === 'function';
 
-test('near-duplicates of the fixtures: every pair\'s cosine, the duplicate groups\' precision and recall, Similar ranks the copies first', { skip: !embeds && 'the library gives no embeddings yet (classify withEmbedding)' }, async () => {
+test('near-duplicates of the fixtures: every pair\'s cosine, the duplicate groups\' precision and recall, Similar ranks the copies first', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'effnet-similar-'));
   try {
     const made = spawnSync(join(venv, 'bin/python'), [join(repo, 'tools/tagger_photos.py'), 'similar', dir], { encoding: 'utf8' });
