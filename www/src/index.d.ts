@@ -268,13 +268,26 @@ export interface WorkerRestart {
   hung?: true;
 }
 
+/** Where a classifier's model came from. */
+export interface ModelLoad {
+  /** read from the browser's cache (IndexedDB), not downloaded or read from a file */
+  cached: boolean;
+  /** kept in the cache for the next start (never in Node, nor with `cache: false`, nor where
+   *  the browser's storage refused it) */
+  stored: boolean;
+  /** the model's size */
+  bytes: number;
+}
+
 export declare class ImageClassifier {
   private constructor();
   static create(options?: CreateOptions): Promise<ImageClassifier>;
   readonly model: ModelEntry;
   readonly backend: Backend;
+  /** how the current worker (Node: the process) obtained the model */
+  readonly load: ModelLoad;
   /** each worker replaced after it crashed, trapped or hung starting; `retried`: the call (or
-   *  the start) ran again in the fresh worker, so nothing was lost */
+   *  the start) ran again in the fresh worker, so nothing was lost. Always empty in Node (no worker) */
   readonly restarts: WorkerRestart[];
   classify(source: ImageSource, options?: ClassifyOptions): Promise<Classification>;
   /** the pooled features before the classifier head, from one inference */

@@ -88,7 +88,7 @@ export class ImageClassifier {
     return this.#entry;
   }
 
-  /** @type {{simd: boolean, relaxedSimd: boolean, threads: number, build: string}} the current worker's */
+  /** @returns {import('../index.d.ts').Backend} the current worker's */
   get backend() {
     return this.#queue.booted?.backend;
   }
@@ -115,7 +115,7 @@ export class ImageClassifier {
   }
 
   /**
-   * @param {ImageBitmapSource | ImageData | Blob | {data: Uint8ClampedArray, width: number, height: number}} source
+   * @param {import('../index.d.ts').ImageSource} source
    * @param {import('../index.d.ts').ClassifyOptions} [options]
    */
   async classify(source, options = {}) {

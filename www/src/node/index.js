@@ -29,7 +29,24 @@ const HOST = { base: (where) => toUrl(String(where).replace(/\/?$/, '/')), packa
 
 export class ImageClassifier {
   #session;
+  #entry;
+  #load;
   backend = { simd: true, relaxedSimd: false, threads: 1, build: 'simd', cores: null, threadsReason: 'Node runs the single-threaded build' };
+
+  /** The manifest entry of the loaded model. */
+  get model() {
+    return this.#entry;
+  }
+
+  /** How the model was obtained: `{ cached, stored, bytes }`; Node has no cache, so never cached nor stored. */
+  get load() {
+    return { ...this.#load };
+  }
+
+  /** Workers replaced after a crash: Node runs in the process, with no worker to replace, so none. */
+  get restarts() {
+    return [];
+  }
 
   /** @param {{model?: string|object, modelBaseUrl?: string|URL, modelPath?: string|URL, onProgress?: Function}} options */
   static async create(options = {}) {
@@ -40,8 +57,9 @@ export class ImageClassifier {
     const onProgress = new LoadProgress(options.onProgress, ['model']).for('model');
     const data = await readModel(url, located.entry, onProgress);
     const clf = new ImageClassifier();
-    clf.model = located.entry;
+    clf.#entry = located.entry;
     clf.#session = await ModelSession.open(wasm, located.entry, data, { source: url.href, onProgress });
+    clf.#load = { cached: false, stored: false, bytes: data.byteLength };
     return clf;
   }
 
