@@ -1,5 +1,5 @@
 // The tagger's similar search, duplicate groups, taught tags, XMP sidecars and person tag
-// (www/tagger/vectors.js, duplicates.js, taught.js, xmp.js, people.js): on real
+// (www/tagger/vectors.js, duplicates.js, taught.js, xmp.js; the person row of tags.js's table): on real
 // classifications of the fixtures through the Node build of the library, on seeded random
 // vectors where a property must hold for any vector, and on the real embeddings of the
 // fixtures' near-duplicates (tools/tagger_photos.py similar). XMP is read back by exiftool.
@@ -15,8 +15,7 @@ import { VectorIndex, bytesPerVector, cosine, dot, jsDots, quantize } from '../.
 import { DUPLICATE_THRESHOLD, duplicateGroups, pairScores } from '../../www/tagger/duplicates.js';
 import { TAUGHT_THRESHOLD, applyTag, fromFile, judge, teach, toFile } from '../../www/tagger/taught.js';
 import { MACHINE_ROOT, escapeXml, isOurs, pathOf, tagPaths, xmpSidecar } from '../../www/tagger/xmp.js';
-import { PERSON_CLASSES, PERSON_THRESHOLD, personScore, searchTerm, withPerson } from '../../www/tagger/people.js';
-import { deriveTags, categoriesNeeded } from '../../www/tagger/tags.js';
+import { TAG_TABLE, deriveTags, categoriesNeeded, inferredTag, searchTerm } from '../../www/tagger/tags.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(repo, 'tests/fixtures');
@@ -199,21 +198,26 @@ test('taught tags file: vectors and names only, read back the same; a bad file n
   bad(edit((d) => (d.tags[0].name = ' ')), 'tags[0].name: a taught tag needs a name');
 });
 
-test('person: the worn-clothing classes are the labels they name; astronaut.png is a person, the unrelated fixtures are not', async () => {
-  const labels = (await readFile(join(repo, 'models/labels/imagenet-1k.tsv'), 'utf8')).trim().split('\n').map((l) => l.split('\t')[1].split(', ')[0]);
-  for (const [i, name] of Object.entries(PERSON_CLASSES)) assert.equal(labels[i], name, `class ${i}`);
+test('person: an inferred row of the tag table; astronaut.png is a person, the unrelated fixtures are not', async () => {
+  const person = inferredTag('person');
+  const classes = TAG_TABLE.classes.flatMap((tags, i) => (tags.includes('person') ? [i] : []));
+  const personScore = (p) => Math.min(1, classes.reduce((s, i) => s + p[i], 0));
   const photos = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', ...(await readdir(join(fixtures, 'similar'))).map((f) => `similar/${f}`)];
   const scores = {};
   for (const p of photos) scores[p] = personScore(await probabilities(join(fixtures, p)));
-  console.log(`person scores (threshold ${PERSON_THRESHOLD}): ${Object.entries(scores).map(([p, s]) => `${p} ${s.toFixed(3)}`).join(', ')}`);
-  assert.ok(scores['astronaut.png'] >= PERSON_THRESHOLD, `astronaut.png: ${scores['astronaut.png']}`);
+  console.log(`person scores (threshold ${person.threshold}): ${Object.entries(scores).map(([p, s]) => `${p} ${s.toFixed(3)}`).join(', ')}`);
+  assert.ok(scores['astronaut.png'] >= person.threshold, `astronaut.png: ${scores['astronaut.png']}`);
   // camera.jpg is a man with a camera on a tripod: not asserted either way (what the classes make of a coat)
-  for (const p of photos.filter((p) => !['astronaut.png', 'similar/camera.jpg'].includes(p))) assert.ok(scores[p] < PERSON_THRESHOLD, `${p}: ${scores[p]}`);
+  for (const p of photos.filter((p) => !['astronaut.png', 'similar/camera.jpg'].includes(p))) assert.ok(scores[p] < person.threshold, `${p}: ${scores[p]}`);
   const r = await clf.classify(await bytes(join(fixtures, 'astronaut.png')), { maxResults: categoriesNeeded(0.2, 5), withProbabilities: true });
-  const tags = withPerson(deriveTags(r.categories, r.probabilities), r.probabilities);
+  const tags = deriveTags(r.categories, r.probabilities);
   assert.deepEqual(tags.find((t) => t.tag === 'person'), { tag: 'person', score: scores['astronaut.png'], kind: 'inferred' });
+  // its own threshold, not the caller's: below it at any threshold, above it with none of the coarse tags
+  assert.ok(!deriveTags(r.categories, r.probabilities, { threshold: 0.01 }).some((t) => t.tag === 'person' && t.score < person.threshold));
+  assert.ok(deriveTags(r.categories, r.probabilities, { threshold: 0.99 }).some((t) => t.tag === 'person'));
   assert.equal(searchTerm('People'), 'person');
   assert.equal(searchTerm('dog'), 'dog');
+  assert.equal(inferredTag('dog'), undefined);
 });
 
 test('XMP: WordNet paths, machine tags under effnet-wasm|machine, confirmed ones plain; exiftool reads them back', async () => {

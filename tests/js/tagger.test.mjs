@@ -1,7 +1,7 @@
 // The tagger's pure parts (www/tagger/tags.js, export.js, folder.js) on real classifications:
 // the fixture photos through the Node build of the library and the real Lite0 model; the
-// runner (runner.js) with a stand-in classifier and store.js's in-memory fallback (Node has no
-// IndexedDB).
+// runner (runner.js) with a stand-in classifier into a library on store.js's in-memory store
+// (Node has no IndexedDB).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,9 @@ import { categoriesNeeded, deriveTags, filterRecords, tagCounts, shortLabel, TAG
 import { cell, toCSV, toJSON, sidecar, sidecarName, writeSidecars } from '../../www/tagger/export.js';
 import { fileKey, isImageName } from '../../www/tagger/folder.js';
 import { partition, run } from '../../www/tagger/runner.js';
-import * as store from '../../www/tagger/store.js';
+import { openStore } from '../../www/tagger/store.js';
+import { MemoryStore } from '../../www/tagger/memory-store.js';
+import { Library } from '../../www/tagger/library.js';
 
 const clf = await ImageClassifier.create({ model: 'efficientnet-lite0' });
 const photoBytes = async (name) => new Uint8Array(await readFile(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -189,20 +191,20 @@ const photo = (path, size = 10) => ({ file: { name: path.split('/').pop(), size,
 const MODEL = { id: 'm', sha256: 'ab'.repeat(32) };
 
 test('resume: a photo that failed for a passing reason is classified again; an undecodable one is not', async () => {
-  await store.clear();
+  const { store, unavailable } = await openStore();
+  assert.ok(unavailable && store instanceof MemoryStore, 'Node has no IndexedDB: the in-memory store stands in');
+  const library = new Library(store);
   const entries = ['r/ok.jpg', 'r/corrupt.jpg', 'r/crashed.jpg', 'r/inference.jpg', 'r/new.jpg'].map((p) => photo(p));
   const stored = (e, extra) => store.put({ key: fileKey(e), path: e.path, name: e.file.name, model: MODEL, tags: [], ...extra });
   await stored(entries[0], { label: 'dog' });
   await stored(entries[1], { error: { code: 'BAD_IMAGE', message: 'not an image' } });
   await stored(entries[2], { error: { code: 'WORKER_CRASHED', message: 'the worker died' } });
   await stored(entries[3], { error: { code: 'INFERENCE', message: 'out of memory' } });
-  const { known, todo } = await partition(entries, MODEL);
-  assert.ok(store.unavailable, 'Node has no IndexedDB: the in-memory store stands in');
+  const { known, todo } = await partition(library, entries, MODEL);
   assert.deepEqual(known.map((r) => r.path), ['r/ok.jpg', 'r/corrupt.jpg']);
   assert.deepEqual(todo.map((e) => e.path), ['r/crashed.jpg', 'r/inference.jpg', 'r/new.jpg']);
   // the corrupt file replaced (another size): classified again
-  assert.deepEqual((await partition([photo('r/corrupt.jpg', 11)], MODEL)).todo.length, 1);
-  await store.clear();
+  assert.deepEqual((await partition(library, [photo('r/corrupt.jpg', 11)], MODEL)).todo.length, 1);
 });
 
 /** A stand-in classifier: `outcome(name)` is a result or an error, after `ms(name)`. */
@@ -223,58 +225,71 @@ function fakeClassifier(outcome, ms = () => 1) {
 const effnetError = (code) => Object.assign(new Error(`failed: ${code}`), { code });
 
 test('run: a fatal error (DISPOSED) stops every lane; the run ends only when they all have', async () => {
-  await store.clear();
+  const library = new Library(new MemoryStore());
   // p1 fails while p0 is still in flight in the other lane
   const clf = fakeClassifier((name) => (name === 'p1.jpg' ? effnetError('DISPOSED') : 'dog'), (name) => (name === 'p1.jpg' ? 5 : 40));
   const todo = Array.from({ length: 12 }, (_, i) => photo(`f/p${i}.jpg`));
-  await assert.rejects(run(clf, todo), { code: 'DISPOSED' });
+  await assert.rejects(run(clf, todo, library), { code: 'DISPOSED' });
   const atEnd = clf.calls.length;
   await new Promise((r) => setTimeout(r, 150));
   assert.deepEqual(clf.calls, ['p0.jpg', 'p1.jpg'], 'nothing is classified after the fatal error');
   assert.equal(clf.calls.length, atEnd);
-  assert.equal((await store.allRecords()).length, 1, 'only the photo in flight beside it was stored');
-  await store.clear();
+  assert.equal(library.all().length, 1, 'only the photo in flight beside it was kept');
 });
 
 test('run: a passing failure is recorded with its code and the run goes on', async () => {
-  await store.clear();
+  const store = new MemoryStore();
+  const library = new Library(store);
   const clf = fakeClassifier((name) => (name === 'p1.jpg' ? effnetError('WORKER_CRASHED') : 'dog'));
   const todo = Array.from({ length: 4 }, (_, i) => photo(`g/p${i}.jpg`));
-  const res = await run(clf, todo);
+  const res = await run(clf, todo, library);
   assert.deepEqual(res, { done: 4, failed: 1, cancelled: false, stored: true });
-  const crashed = (await store.allRecords()).find((r) => r.path === 'g/p1.jpg');
+  const crashed = (await store.all()).find((r) => r.path === 'g/p1.jpg');
   assert.equal(crashed.error.code, 'WORKER_CRASHED');
-  await store.clear();
+  assert.equal(library.get(crashed.key), crashed);
 });
 
-test('run: where the classifier gives embeddings they are asked for and stored quantised; a record without one is tagged again', async () => {
-  await store.clear();
-  const asked = [];
+const EMBEDDING = { name: 'embedding', size: 32 };
+
+/** A stand-in that, like the real classifier, has embed() whatever its model, and refuses
+ * withEmbedding (BAD_OPTIONS) when the model's manifest entry has no embedding output. */
+function embeddingClassifier(embedding) {
   const clf = fakeClassifier(() => 'dog');
   const classify = clf.classify;
+  clf.model = { ...clf.model, output: { ...clf.model.output, ...(embedding && { embedding }) } };
   clf.embed = async () => ({});
+  clf.asked = [];
   clf.classify = async (file, options) => {
-    asked.push(options.withEmbedding);
+    clf.asked.push(options.withEmbedding);
+    if (options.withEmbedding && !embedding) throw effnetError('BAD_OPTIONS');
     const r = await classify(file, options);
-    return { ...r, embedding: { floatEmbedding: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), headIndex: 0, headName: 'embedding' } };
+    return options.withEmbedding ? { ...r, embedding: { floatEmbedding: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), headIndex: 0, headName: 'embedding' } } : r;
   };
+  return clf;
+}
+
+test('run: where the model has an embedding output it is asked for and stored quantised; a record without one is tagged again', async () => {
+  const store = new MemoryStore();
+  const library = new Library(store);
+  const clf = embeddingClassifier(EMBEDDING);
   const todo = [photo('e/p0.jpg')];
-  await run(clf, todo);
-  assert.deepEqual(asked, [true]);
-  const [r] = await store.allRecords();
+  await run(clf, todo, library);
+  assert.deepEqual(clf.asked, [true]);
+  const [r] = await store.all();
   assert.ok(r.embedding.q instanceof Int8Array && r.embedding.q.length === 32);
   assert.equal(Math.max(...r.embedding.q.map(Math.abs)), 127);
-  assert.deepEqual((await partition(todo, MODEL, { needEmbedding: true })).known.length, 1);
+  assert.deepEqual((await partition(library, todo, MODEL, { needEmbedding: true })).known.length, 1);
   // a version-1 record (no embedding): kept as it is without embeddings, tagged again with them
   await store.put({ ...r, embedding: undefined });
-  assert.equal((await partition(todo, MODEL)).known.length, 1);
-  assert.equal((await partition(todo, MODEL, { needEmbedding: true })).todo.length, 1);
-  // a classifier without embeddings is not asked for any
-  const plain = fakeClassifier(() => 'dog');
-  let opts;
-  const c2 = plain.classify;
-  plain.classify = async (f, o) => ((opts = o), c2(f, o));
-  await run(plain, [photo('e/p1.jpg')]);
-  assert.equal(opts.withEmbedding, undefined);
-  await store.clear();
+  assert.equal((await partition(library, todo, MODEL)).known.length, 1);
+  assert.equal((await partition(library, todo, MODEL, { needEmbedding: true })).todo.length, 1);
+});
+
+test('run: a model without an embedding output (its classifier still has embed()) tags every photo, asking for none', async () => {
+  const library = new Library(new MemoryStore());
+  const clf = embeddingClassifier(null);
+  const res = await run(clf, [photo('n/p0.jpg'), photo('n/p1.jpg')], library);
+  assert.deepEqual(clf.asked, [undefined, undefined]);
+  assert.deepEqual(res, { done: 2, failed: 0, cancelled: false, stored: true });
+  assert.deepEqual(library.all().map((r) => [r.label, r.error?.code, r.embedding]), [['dog', undefined, undefined], ['dog', undefined, undefined]]);
 });

@@ -79,3 +79,24 @@ def test_a_wrong_synset_is_refused(tmp_path, monkeypatch):
 def test_missing_wordnet_says_what_to_install(tmp_path):
     with pytest.raises(FileNotFoundError, match="apt-get install wordnet-base"):
         wordnet_tags.build(tmp_path)
+
+
+def test_person_is_an_inferred_row_of_what_people_wear(generated, labels):
+    person = next(t for t in generated["tags"] if t["tag"] == "person")
+    assert person["kind"] == "inferred" and person["threshold"] == 0.15
+    assert "people" in person["words"] and person["note"] and person["about"]
+    # the three kinds of person WordNet files under "person", and what people wear
+    for name in ("ballplayer, baseball player", "groom, bridegroom", "scuba diver", "suit, suit of clothes", "cowboy hat, ten-gallon hat", "bikini, two-piece"):
+        assert "person" in tags_of(generated, labels, name), name
+    # photographed on their own as often: not a sign of a person
+    for name in ("running shoe", "sock", "mitten", "seat belt, seatbelt"):
+        assert "person" not in tags_of(generated, labels, name), name
+    assert sum("person" in c for c in generated["classes"]) == 52
+    # only the inferred rows carry a kind: the WordNet tags are coarse
+    assert [t["tag"] for t in generated["tags"] if "kind" in t] == ["person"]
+
+
+def test_an_inferred_tag_needs_its_row(monkeypatch):
+    monkeypatch.setattr(wordnet_tags, "INFERRED", {"ghost": {"threshold": 0.5, "words": [], "about": "", "note": ""}})
+    with pytest.raises(ValueError, match="INFERRED tags \\['ghost'\\] have no TAGS row"):
+        wordnet_tags.build()

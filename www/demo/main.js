@@ -5,6 +5,7 @@ import { registerOffline } from '../offline/register.js';
 import { ModelSlot } from './model-slot.js';
 import { addCard } from './results.js';
 import { Webcam } from './webcam.js';
+import { dropZone } from '../ui/drop-zone.js';
 import './index.html';
 import '../theme.css';
 import './style.css';
@@ -170,16 +171,7 @@ function setup() {
 
   $('files').addEventListener('change', (e) => classifyFiles(e.target.files).finally(() => (e.target.value = '')));
   const drop = $('drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    classifyFiles(e.dataTransfer.files);
-  });
+  dropZone(drop, (data) => classifyFiles(data.files));
   drop.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();

@@ -1,5 +1,6 @@
 // One result card per image: the picture, its top-5 as labelled bars, timings or an error.
 import { scoreBar } from '../score-bars.js';
+import { photoCard } from '../ui/photo-card.js';
 
 const ms = (t) => `${t.toFixed(1)} ms`;
 
@@ -8,21 +9,6 @@ const ms = (t) => `${t.toFixed(1)} ms`;
  * and returns functions to fill it in.
  */
 export function addCard(list, name, url, after = null) {
-  const li = document.createElement('li');
-  li.className = 'card';
-  li.setAttribute('aria-busy', 'true');
-  if (url) {
-    const img = document.createElement('img');
-    img.src = url;
-    img.alt = name;
-    img.decoding = 'async';
-    img.onload = () => url.startsWith('blob:') && URL.revokeObjectURL(url);
-    img.onerror = () => {
-      img.remove(); // not displayable: the card says why
-      if (url.startsWith('blob:')) URL.revokeObjectURL(url);
-    };
-    li.append(img);
-  }
   const body = document.createElement('div');
   body.className = 'card-body';
   const title = document.createElement('h3');
@@ -31,7 +17,17 @@ export function addCard(list, name, url, after = null) {
   status.className = 'muted';
   status.textContent = 'Classifying…';
   body.append(title, status);
-  li.append(body);
+  const li = photoCard({ picture: !!url, src: url, alt: name, parts: [body] });
+  li.setAttribute('aria-busy', 'true');
+  const img = li.querySelector('img');
+  if (img) {
+    img.decoding = 'async';
+    img.onload = () => url.startsWith('blob:') && URL.revokeObjectURL(url);
+    img.onerror = () => {
+      img.remove(); // not displayable: the card says why
+      if (url.startsWith('blob:')) URL.revokeObjectURL(url);
+    };
+  }
   if (after) after.after(li);
   else list.prepend(li);
 

@@ -47,11 +47,6 @@ export class Engines {
     return new Engines(all);
   }
 
-  /** Whether the engines give embeddings (classify's withEmbedding); runner.embeds looks for this. */
-  get embed() {
-    return typeof this.#all[0].embed === 'function' ? (source, options) => this.#all[0].embed(source, options) : undefined;
-  }
-
   /** On the engine with the fewest photos in flight. */
   async classify(source, options) {
     const i = this.#busy.indexOf(Math.min(...this.#busy));

@@ -1,18 +1,17 @@
 // One tagging run: classify every entry that has no stored result, 2 at a time per engine
 // (www/tagger/engines.js; each engine queues them for its worker, so the next photo's bytes
-// are on their way while one is classified), store each result as it comes, report progress.
-// Cancel stops starting new photos; a failed photo is stored with its reason and the run goes
-// on; so does a result IndexedDB would not take (it stays in the page only).
+// are on their way while one is classified), hand each result to the library as it comes
+// (library.js: it shows and stores it), report progress. Cancel stops starting new photos; a
+// failed photo is kept with its reason and the run goes on; so does a result the store would
+// not take (it stays in the page only).
 import { DEFAULT_THRESHOLD, TAG_TABLE, categoriesNeeded, deriveTags, shortLabel } from './tags.js';
 import { fileKey } from './folder.js';
 import { makeThumb, WIDTH as THUMB_WIDTH } from './thumbs.js';
 import { decodeParam } from './params.js';
-import * as store from './store.js';
 import { quantize } from './vectors.js';
-import { withPerson } from './people.js';
 
-/** Whether the classifier gives embeddings (classify's withEmbedding): the similar search needs them. */
-export const embeds = (clf) => typeof clf.embed === 'function';
+/** Whether the model gives embeddings (its manifest entry's output.embedding): Similar, Duplicates and taught tags need them. */
+export const embeds = (model) => !!model.output?.embedding;
 
 /** A rate and time left from the last `window` completions (seconds), as a progress bar shows. */
 export class Rate {
@@ -42,9 +41,10 @@ export const modelInfo = (clf) => ({ id: clf.model.id, sha256: clf.model.sha256 
 export const retryable = (r) => !!r.error && r.error.code !== 'BAD_IMAGE';
 
 /** Splits entries into already-tagged records (same file, same model) and the ones to classify.
- * With `needEmbedding`, a record stored without an embedding (tagged before there were any) is classified again. */
-export async function partition(entries, model, { needEmbedding = false } = {}) {
-  const found = await store.getMany(entries.map(fileKey));
+ * With `needEmbedding`, a record stored without an embedding (tagged before there were any) is classified again.
+ * @param {import('./library.js').Library} library */
+export async function partition(library, entries, model, { needEmbedding = false } = {}) {
+  const found = await library.stored(entries.map(fileKey));
   const known = [];
   const todo = [];
   for (const [i, e] of entries.entries()) {
@@ -59,19 +59,20 @@ export async function partition(entries, model, { needEmbedding = false } = {}) 
 /**
  * @param {import('effnet-wasm').ImageClassifier} clf
  * @param {{file: File, path: string}[]} todo
+ * @param {import('./library.js').Library} library where the results go
  * @param {{signal?: AbortSignal, concurrency?: number, threshold?: number,
- *          onResult?: (record: object) => void, onProgress?: (p: {done: number, total: number, failed: number, perSecond: number|null, secondsLeft: number|null}) => void,
+ *          onProgress?: (p: {done: number, total: number, failed: number, perSecond: number|null, secondsLeft: number|null}) => void,
  *          onStoreError?: (e: Error) => void}} o  onStoreError is called once, for the first result that could not be stored
  */
-export async function run(clf, todo, { signal, concurrency = 2 * (clf.engines ?? 1), threshold = DEFAULT_THRESHOLD, onResult, onProgress, onStoreError } = {}) {
+export async function run(clf, todo, library, { signal, concurrency = 2 * (clf.engines ?? 1), threshold = DEFAULT_THRESHOLD, onProgress, onStoreError } = {}) {
   const model = modelInfo(clf);
   // the top 5 a record keeps and the fine labels; the coarse tags sum the probability vector.
   // JPEGs decode at the size the model needs (decode: 'fast': a 12-MP photo at 1/8), and the
   // thumbnail comes from the pixels the worker decoded, not from a second decode.
   // and the embedding, for Similar, Duplicates and taught tags (kept quantised: vectors.js)
   const options = { maxResults: categoriesNeeded(threshold, 5), withProbabilities: true, decode: decodeParam, thumbnailWidth: THUMB_WIDTH };
-  if (embeds(clf)) options.withEmbedding = true;
-  // the WordNet tags (and the person tag, from ImageNet's clothing classes) are per ImageNet-1k class: another label set gets its fine labels only
+  if (embeds(clf.model)) options.withEmbedding = true;
+  // the table's tags (WordNet's, and the inferred ones such as "person") are per ImageNet-1k class: another label set gets its fine labels only
   const imagenet = clf.model.output?.labels === TAG_TABLE.labels;
   const tagTable = imagenet ? TAG_TABLE : { tags: [], classes: [] };
   const rate = new Rate();
@@ -93,8 +94,7 @@ export async function run(clf, todo, { signal, concurrency = 2 * (clf.engines ??
       const r = await clf.classify(file, options);
       const thumb = r.thumbnail ?? (await makeThumb(file));
       const top5 = r.categories.slice(0, 5).map((c) => ({ index: c.index, label: c.label, score: c.score }));
-      const derived = deriveTags(r.categories, r.probabilities, { threshold, tagTable });
-      const tags = imagenet ? withPerson(derived, r.probabilities) : derived;
+      const tags = deriveTags(r.categories, r.probabilities, { threshold, tagTable });
       const embedding = r.embedding?.floatEmbedding ? quantize(r.embedding.floatEmbedding) : undefined;
       record = { ...base, top5, label: shortLabel(top5[0].label), tags, thumb, timing: r.timing, taggedAt: Date.now(), ...(embedding && { embedding }) };
     } catch (e) {
@@ -103,14 +103,13 @@ export async function run(clf, todo, { signal, concurrency = 2 * (clf.engines ??
       record = { ...base, error: { code: e.code ?? 'BAD_IMAGE', message: e.message }, tags: [], taggedAt: Date.now() };
     }
     try {
-      await store.put(record);
+      await library.add(record);
     } catch (e) {
       // quota, private mode, a closed database: the result still counts, in this page only
       if (!storeError) onStoreError?.((storeError = e));
     }
     done++;
     rate.tick();
-    onResult?.(record, entry);
     report();
   }
 

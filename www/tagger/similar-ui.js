@@ -1,24 +1,25 @@
-// The page's "Similar photos" (from a photo's details) and "Find duplicates": both read the
-// collection's quantised embeddings (vectors.js) and show photos in strips (strip.js).
+// The page's "Similar photos" (from a photo's details) and "Find duplicates", views of the
+// library: both read the collection's quantised embeddings (library.vectors) and show photos
+// in strips (strip.js). Cleared with the library.
 import { Strip } from './strip.js';
 import { duplicateGroups, DUPLICATE_THRESHOLD } from './duplicates.js';
-
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+import { plural } from '../ui/plural.js';
 
 /**
- * @param {{grid: import('./grid.js').Grid, vectors: () => import('./vectors.js').VectorIndex, $: (id: string) => HTMLElement}} o
+ * @param {{library: import('./library.js').Library, details: import('./details.js').Details, $: (id: string) => HTMLElement}} o
+ * @returns {{show: (record: object) => void, liveUrls: number}}
  */
-export function similarUI({ grid, vectors, $ }) {
+export function similarUI({ library, details, $ }) {
   const similar = new Strip($('similar'));
   let groups = []; // the duplicate groups' strips
-  const open = (r) => ({ label: 'Details', aria: `Details of ${r.name}`, onClick: () => grid.open(r) });
+  const open = (r) => ({ label: 'Details', aria: `Details of ${r.name}`, onClick: () => details.open(r) });
 
   function showSimilar(record) {
-    const index = vectors();
+    const index = library.vectors();
     const query = index.get(record.key);
     if (!query) return;
     const hits = index.search(query, { k: 12, exclude: record.key });
-    similar.fill(hits.map((h) => ({ record: grid.records.get(h.key), score: h.score, actions: [open(grid.records.get(h.key))] })));
+    similar.fill(hits.map((h) => ({ record: library.get(h.key), score: h.score, actions: [open(library.get(h.key))] })));
     $('similar-h').textContent = `Photos similar to ${record.name}`;
     $('similar-status').textContent = `The ${plural(hits.length, 'closest photo')} of ${index.size - 1}, most alike first (the cosine similarity of their embeddings: 100% is the same picture).`;
     $('similar-box').hidden = false;
@@ -34,9 +35,9 @@ export function similarUI({ grid, vectors, $ }) {
 
   function findDuplicates() {
     clearDuplicates();
-    const index = vectors();
+    const index = library.vectors();
     const found = duplicateGroups(index);
-    const without = [...grid.records.values()].filter((r) => !r.error && !r.embedding).length;
+    const without = library.tagged().filter((r) => !r.embedding).length;
     const missing = without ? ` ${plural(without, 'photo')} tagged before similar search existed ${without === 1 ? 'is' : 'are'} not compared: tag ${without === 1 ? 'it' : 'them'} again.` : '';
     $('duplicates-status').textContent = `${found.length ? plural(found.length, 'group') : 'No groups'} of near-identical photos among ${plural(index.size, 'photo')} (cosine ≥ ${DUPLICATE_THRESHOLD}).${missing}`;
     $('duplicates').append(
@@ -53,7 +54,7 @@ export function similarUI({ grid, vectors, $ }) {
         const index2 = index.get(g.keys[0]);
         strip.fill(
           g.keys.map((k) => {
-            const r = grid.records.get(k);
+            const r = library.get(k);
             const v = index.get(k);
             // each photo's likeness to the group's first one
             let d = 0;
@@ -75,16 +76,17 @@ export function similarUI({ grid, vectors, $ }) {
     delete document.body.dataset.similar;
   });
   $('find-duplicates').addEventListener('click', findDuplicates);
-  grid.onSimilar = showSimilar;
+  library.addEventListener('reset', ({ cause }) => {
+    if (cause !== 'clear') return;
+    similar.clear();
+    $('similar-box').hidden = true;
+    clearDuplicates();
+    $('duplicates-status').textContent = '';
+  });
   return {
+    show: showSimilar,
     get liveUrls() {
       return similar.liveUrls + groups.reduce((n, s) => n + s.liveUrls, 0);
-    },
-    clear() {
-      similar.clear();
-      $('similar-box').hidden = true;
-      clearDuplicates();
-      $('duplicates-status').textContent = '';
     },
   };
 }

@@ -3,6 +3,7 @@
 // The strip owns its thumbnails' object URLs and revokes them when it is refilled or cleared,
 // so none outlives its card (the page's leak check counts them).
 import { pct } from '../score-bars.js';
+import { photoCard } from '../ui/photo-card.js';
 
 export class Strip {
   /** @param {HTMLElement} list a <ul> */
@@ -28,26 +29,11 @@ export class Strip {
     this.clear();
     this.list.append(
       ...items.map(({ record: r, score, note, actions = [] }) => {
-        const li = document.createElement('li');
-        li.className = 'card';
+        const url = r.thumb ? URL.createObjectURL(r.thumb) : undefined;
+        if (url) this.urls.push(url);
+        const li = photoCard({ src: url, width: 120, height: 90, parts: [{ className: 'name', text: r.name }, { className: 'score', text: note ?? pct(score) }] });
         li.dataset.path = r.path;
         li.dataset.score = String(score);
-        const img = document.createElement('img');
-        img.alt = '';
-        img.width = 120;
-        img.height = 90;
-        if (r.thumb) {
-          const url = URL.createObjectURL(r.thumb);
-          this.urls.push(url);
-          img.src = url;
-        }
-        const name = document.createElement('span');
-        name.className = 'name';
-        name.textContent = r.name;
-        const s = document.createElement('span');
-        s.className = 'score';
-        s.textContent = note ?? pct(score);
-        li.append(img, name, s);
         if (actions.length) {
           const row = document.createElement('span');
           row.className = 'actions';

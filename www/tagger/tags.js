@@ -1,9 +1,20 @@
-// Tags for one classified photo, from its categories and the WordNet table
-// (models/labels/imagenet-1k-tags.json, made by models/tool/wordnet_tags.py). Pure: no DOM.
+// Tags for one classified photo, from its categories and the tag table
+// (models/labels/imagenet-1k-tags.json, made by models/tool/wordnet_tags.py: the WordNet tags
+// and the inferred ones, such as "person", with their own threshold, search words and note).
+// Pure: no DOM.
 import table from '../../models/labels/imagenet-1k-tags.json' with { type: 'json' };
-import { searchTerm } from './people.js';
 
 export const TAG_TABLE = table;
+
+/** A search word -> the tag it means ("people" -> "person"), from the table's inferred rows. */
+const WORDS = new Map(table.tags.flatMap((t) => (t.words ?? []).map((w) => [w, t.tag])));
+const INFERRED = new Map(table.tags.filter((t) => t.kind === 'inferred').map((t) => [t.tag, t]));
+
+/** The search a query means: a tag's search word searches that tag. */
+export const searchTerm = (q) => WORDS.get(q.trim().toLowerCase()) ?? q;
+
+/** An inferred tag's row (its `note` and `about`: how far to trust it), or undefined. */
+export const inferredTag = (tag) => INFERRED.get(tag.trim().toLowerCase());
 
 /** A tag is kept when the probability it gets reaches this. */
 export const DEFAULT_THRESHOLD = 0.2;
@@ -25,11 +36,13 @@ export function categoriesNeeded(threshold = DEFAULT_THRESHOLD, atLeast = 1) {
  * The photo's tags, best first.
  * - fine: the ImageNet label of each category scoring >= threshold (the top-1 always), e.g. "Samoyed";
  * - coarse: each curated WordNet tag whose classes together score >= threshold, e.g. "dog", "animal":
- *   its score is the summed probability of every class that carries it.
+ *   its score is the summed probability of every class that carries it;
+ * - inferred: a table row of that kind ("person", from what people wear), scored the same way
+ *   against its own threshold.
  * @param {{index: number, label: string, score: number}[]} categories the best ones, at least
  *   `categoriesNeeded(threshold)` of them (or all)
  * @param {ArrayLike<number>} probabilities every class's probability, by index (`withProbabilities`)
- * @returns {{tag: string, score: number, kind: 'label' | 'coarse'}[]}
+ * @returns {{tag: string, score: number, kind: 'label' | 'coarse' | 'inferred'}[]}
  */
 export function deriveTags(categories, probabilities, { threshold = DEFAULT_THRESHOLD, tagTable = table } = {}) {
   const sorted = [...categories].sort((a, b) => b.score - a.score);
@@ -46,14 +59,14 @@ export function deriveTags(categories, probabilities, { threshold = DEFAULT_THRE
   for (let i = 0; i < probabilities.length; i++) {
     for (const tag of tagTable.classes[i] ?? []) mass.set(tag, (mass.get(tag) ?? 0) + probabilities[i]);
   }
-  for (const { tag } of tagTable.tags) {
-    const score = Math.min(1, mass.get(tag) ?? 0);
-    if (score >= threshold && !seen.has(tag)) out.push({ tag, score, kind: 'coarse' });
+  for (const row of tagTable.tags) {
+    const score = Math.min(1, mass.get(row.tag) ?? 0);
+    if (score >= (row.threshold ?? threshold) && !seen.has(row.tag)) out.push({ tag: row.tag, score, kind: row.kind ?? 'coarse' });
   }
   return out.sort((a, b) => b.score - a.score);
 }
 
-/** A record's tags and the taught tags the page gave it (record.taught, set by main.js from taught.js). */
+/** A record's tags and the taught tags the library gave it (record.taught, library.js from taught.js). */
 const tagsOf = (r) => (r.taught?.length ? [...(r.tags ?? []), ...r.taught] : (r.tags ?? []));
 
 /** Every tag present in `records` with how many photos have it, most frequent first. */
@@ -65,8 +78,8 @@ export function tagCounts(records) {
 
 /**
  * Records matching `query` (case-insensitive): a tag equal to it, or, when no record has
- * such a tag, a tag with a word starting with it ("sam" finds "Samoyed"). A person word
- * ("people", "man"...) searches the person tag (people.js).
+ * such a tag, a tag with a word starting with it ("sam" finds "Samoyed"). A tag's search word
+ * ("people", "man"...) searches that tag ("person").
  * Sorted by the matching tag's score (no query: by the best tag's score), best first.
  */
 export function filterRecords(records, query, { order = 'desc' } = {}) {

@@ -1,0 +1,33 @@
+// The classifier's start, as the page shows it: one bar for what it downloads (the wasm engine
+// and the model), then which model and how many threads; the reason where it fails.
+import { Engines } from './engines.js';
+import { LoadBar } from '../load-bar.js';
+import { plural } from '../ui/plural.js';
+
+/**
+ * @param {{$: (id: string) => HTMLElement, messages: import('./messages.js').Messages}} o
+ * @returns {Promise<Engines>}
+ */
+export async function loadModel({ $, messages }) {
+  const status = $('model-status');
+  const bar = $('model-progress');
+  const progress = new LoadBar(bar, status);
+  bar.hidden = false;
+  try {
+    const clf = await Engines.create({
+      cacheRuntime: true, // the wasm kept too: the page works offline (www/offline/)
+      onProgress: (e) => progress.update(e),
+    });
+    const t = clf.backend.threads;
+    const why = clf.backend.threadsReason ? ` (${clf.backend.threadsReason})` : '';
+    status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(t, 'thread')}${why}.`;
+    document.body.dataset.model = 'ready';
+    bar.hidden = true;
+    return clf;
+  } catch (e) {
+    bar.hidden = true;
+    status.textContent = 'The model could not be loaded.';
+    messages.error(`The model could not be loaded: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,38 @@
+// The page's search, a view of the library: the tag box with type-ahead over the tags present,
+// the order, the line saying how many photos are shown, and an inferred tag's note ("person"
+// is a guess: the page says how far to trust it) while it is searched.
+import { inferredTag, searchTerm } from './tags.js';
+import { plural } from '../ui/plural.js';
+
+/**
+ * @param {{library: import('./library.js').Library, grid: import('./grid.js').Grid, $: (id: string) => HTMLElement}} o
+ * @returns {{refresh: () => void}}
+ */
+export function searchUI({ library, grid, $ }) {
+  let tagListTimer = 0;
+  /** The count line now; the type-ahead list (a pass over every record) at most 5 times a second. */
+  function refresh() {
+    const ok = library.tagged().length;
+    $('shown').textContent = grid.query
+      ? `${plural(Number($('grid').dataset.shown), 'photo')} tagged “${grid.query}” of ${ok}.`
+      : `${plural(ok, 'photo')} tagged.`;
+    // a throttle, not a debounce: results arriving faster than every 200 ms must not hold it off
+    if (tagListTimer) return;
+    tagListTimer = setTimeout(() => {
+      tagListTimer = 0;
+      $('tag-list').replaceChildren(...library.tagCounts().map(([tag, n]) => new Option(`${plural(n, 'photo')}`, tag)));
+    }, 200);
+  }
+
+  $('search').addEventListener('input', () => {
+    grid.filter($('search').value, $('sort').value);
+    const note = inferredTag(searchTerm($('search').value))?.note;
+    $('person-note').textContent = note ?? '';
+    $('person-note').hidden = !note;
+    refresh();
+  });
+  $('sort').addEventListener('change', () => grid.filter($('search').value, $('sort').value));
+  // after the grid's own listeners (registered first), so the count line reads its new count
+  for (const type of ['add', 'reset', 'taught']) library.addEventListener(type, refresh);
+  return { refresh };
+}
