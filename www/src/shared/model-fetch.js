@@ -2,10 +2,11 @@
 // in the browser from IndexedDB first (shared/model-cache.js). The caller's `open`
 // (ModelSession.open: the sha256 check, then the compile) takes the bytes either way, and only
 // bytes it accepted are stored. Concurrent loads of one model, across tabs too, share one
-// download through a Web Lock.
+// download through a Web Lock whose holder must stay alive (shared/live-lock.js).
 import { ErrorCode, toEffnetError } from './errors.js';
 import { streamFetch } from './stream-fetch.js';
 import { ModelCache, readCopy, store } from './model-cache.js';
+import { withLiveLock } from './live-lock.js';
 
 /** Streams `url` into one buffer, reporting progress; the size must be `expected` when known. */
 export function download(url, expected, onProgress) {
@@ -15,12 +16,6 @@ export function download(url, expected, onProgress) {
     fetchCode: ErrorCode.MODEL_FETCH,
     integrityCode: ErrorCode.MODEL_INTEGRITY,
   });
-}
-
-// steal: a worker that hung starting (Firefox, client/classifier.js) still holds the lock once
-// it is terminated, and a request that waits would wait for ever; its replacement takes it
-function withLock(name, fn, { steal = false } = {}) {
-  return globalThis.navigator?.locks ? navigator.locks.request(name, { steal }, fn) : fn();
 }
 
 /**
@@ -41,7 +36,9 @@ export async function fetchModel(entry, url, { cache = true, onProgress, stealLo
     const { value, data } = await fresh();
     return { value, cached: false, stored: false, bytes: data.byteLength };
   }
-  return withLock(`effnet-wasm:model:${entry.id}`, async () => {
+  // steal: a worker that hung starting (Firefox, client/classifier.js) still holds the lock once
+  // it is terminated; its replacement takes it
+  return withLiveLock(`effnet-wasm:model:${entry.id}`, async () => {
     const hit = await readCopy(entry).catch(() => null);
     if (hit) {
       onProgress?.({ phase: 'download', loadedBytes: hit.byteLength, totalBytes: hit.byteLength, cached: true });
