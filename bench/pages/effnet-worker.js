@@ -16,13 +16,11 @@ onmessage = async ({ data }) => {
         // for the A/B figure: tract driven from this thread, the pool left to sleep between ops
         if (data.warmPool === false) wasm.setWarmPool(false);
       }
-      // for the A/B figure: tract-linalg's own GEMM kernel instead of ours
-      wasm.setOwnGemm(data.ownGemm !== false);
-      // for the A/B figure: tract's depthwise convolution instead of ours
-      wasm.setOwnDwconv(data.ownDwconv !== false);
-      wasm.setOwnPointwise(data.ownPointwise !== false);
+      // for the A/B figures: tract-linalg's own GEMM kernel, tract's depthwise and 1x1
+      // convolutions, instead of ours
+      const kernels = { gemm: data.ownGemm !== false, dwconv: data.ownDwconv !== false, pointwise: data.ownPointwise !== false };
       const t0 = performance.now();
-      clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model));
+      clf = new wasm.WasmClassifier(JSON.stringify(data.entry), new Uint8Array(data.model), JSON.stringify(kernels));
       const createMs = performance.now() - t0;
       pixels = data.pixels;
       clf.preprocess(pixels.data, pixels.width, pixels.height);
@@ -33,7 +31,7 @@ onmessage = async ({ data }) => {
       clf.infer();
       postMessage({ ms: performance.now() - t0 });
     } else if (data.poolStats) {
-      // the helpers' counters since the last call (src/warm_pool.rs), null without threads
+      // the helpers' counters since the last call (crate/src/wasm/warm_pool.rs), null without threads
       postMessage({ pool: JSON.parse(wasm.poolStats?.() ?? 'null') });
     } else if (data.profile) {
       postMessage({ profile: JSON.parse(clf.profile()) });

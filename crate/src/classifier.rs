@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::embedding::{EmbedOptions, Embedding};
 use crate::engine::{Engine, Outputs};
 use crate::error::{Error, Result};
+use crate::kernels::KernelChoice;
 use crate::labels::Labels;
 use crate::manifest::ModelEntry;
 use crate::pixels::Rgba;
@@ -34,9 +35,18 @@ impl Classifier {
 
     /// Loads without the checksum (the caller verified it, or the model is the user's own).
     pub fn new_unverified(entry: ModelEntry, model_bytes: &[u8]) -> Result<Self> {
+        Self::with_kernels(entry, model_bytes, &KernelChoice::default())
+    }
+
+    /// Loads without the checksum, running our kernels as `kernels` chooses.
+    pub fn with_kernels(
+        entry: ModelEntry,
+        model_bytes: &[u8],
+        kernels: &KernelChoice,
+    ) -> Result<Self> {
         entry.validate()?;
         let labels = Labels::builtin(&entry.output.labels)?;
-        let engine = Engine::load(&entry, model_bytes)?;
+        let engine = Engine::load(&entry, model_bytes, kernels)?;
         if engine.outputs() != labels.len() {
             return Err(Error::Model {
                 model: entry.id.clone(),

@@ -1,9 +1,13 @@
 //! tract: an ONNX model, its input fixed to the manifest's shape, optimised and made runnable.
 
 use std::sync::Arc;
+use tract_onnx::pb::GraphProto;
 use tract_onnx::prelude::*;
+use tract_onnx::tract_core::internal::{ensure, format_err};
+use tract_onnx::tract_core::ops::matmul::optimized::OptMatMul;
 
 use crate::error::{Error, Result};
+use crate::kernels::KernelChoice;
 use crate::manifest::ModelEntry;
 use crate::preprocess::Input;
 
@@ -35,112 +39,37 @@ pub fn declares_output(bytes: &[u8], name: &str) -> bool {
 }
 
 impl Engine {
-    /// Parses, checks and optimises the model. Never panics on bad bytes: a model tract
-    /// cannot read, or whose input/output does not match the manifest, is an `Error::Model`.
-    pub fn load(entry: &ModelEntry, bytes: &[u8]) -> Result<Self> {
-        let bad = |reason: String| Error::Model {
+    /// Parses, checks and optimises the model, with our kernels as `kernels` chooses. Never
+    /// panics on bad bytes: a model tract cannot read, or whose input/output does not match
+    /// the manifest, is an `Error::Model`.
+    pub fn load(entry: &ModelEntry, bytes: &[u8], kernels: &KernelChoice) -> Result<Self> {
+        Self::build(entry, bytes, kernels).map_err(|e| Error::Model {
             model: entry.id.clone(),
-            reason,
-        };
+            reason: format!("{e:#}"),
+        })
+    }
+
+    fn build(entry: &ModelEntry, bytes: &[u8], kernels: &KernelChoice) -> TractResult<Self> {
         let onnx = tract_onnx::onnx();
         let proto = onnx
             .proto_model_for_read(&mut &bytes[..])
-            .map_err(|e| bad(format!("cannot parse the ONNX protobuf ({e})")))?;
+            .map_err(|e| format_err!("cannot parse the ONNX protobuf ({e})"))?;
         let graph = proto
             .graph
             .as_ref()
-            .ok_or_else(|| bad("the file has no graph".into()))?;
-        let inputs: Vec<&str> = graph
-            .input
-            .iter()
-            .map(|i| i.name.as_str())
-            .filter(|n| !graph.initializer.iter().any(|t| t.name == *n))
-            .collect();
-        if inputs != [entry.input.name.as_str()] {
-            return Err(bad(format!(
-                "its inputs are {inputs:?}, the manifest expects one named '{}'",
-                entry.input.name
-            )));
-        }
-        let mut model = onnx
-            .model_for_proto_model(&proto)
-            .map_err(|e| bad(format!("{e:#}")))?;
-        // the plan computes the scores (the graph's first output, as before) and the
-        // manifest's embedding output if it names one; any other output is dropped
-        let mut wanted = vec![*model
-            .outputs
-            .first()
-            .ok_or_else(|| bad("the graph has no output".into()))?];
-        if let Some(emb) = &entry.output.embedding {
-            let names: Vec<&str> = graph.output.iter().map(|o| o.name.as_str()).collect();
-            let at = names.iter().position(|n| *n == emb.name).ok_or_else(|| {
-                bad(format!(
-                    "the manifest names embedding output '{}', the graph's outputs are {names:?}",
-                    emb.name
-                ))
-            })?;
-            wanted.push(model.outputs[at]);
-        }
-        model
-            .select_output_outlets(&wanted)
-            .map_err(|e| bad(format!("{e:#}")))?;
+            .ok_or_else(|| format_err!("the file has no graph"))?;
+        check_inputs(graph, entry)?;
+        let mut model = onnx.model_for_proto_model(&proto)?;
+        select_outputs(&mut model, graph, entry)?;
         let model = model
-            .with_input_fact(0, f32::fact(&entry.input.shape).into())
-            .and_then(|m| m.into_typed())
-            .and_then(|m| m.into_decluttered())
-            .and_then(|mut m| {
-                // our depthwise convolutions (src/kernels/dwconv_op.rs), in the layout declutter
-                // chose for them (channel-last in wasm, NCHW natively)
-                crate::kernels::dwconv_op::rewrite(&mut m)?;
-                // and our 1x1 convolutions with their epilogue (src/kernels/pointwise_op.rs),
-                // in the wasm builds
-                crate::kernels::pointwise_op::rewrite(&mut m)?;
-                m.into_optimized()
-            })
-            .map_err(|e| bad(format!("{e:#}")))?;
-        let out_fact = model
-            .output_fact(0)
-            .map_err(|e| bad(format!("{e:#}")))?
-            .clone();
-        let out_shape = out_fact
-            .shape
-            .as_concrete()
-            .ok_or_else(|| bad("its output shape is not static".into()))?
-            .to_vec();
-        let outputs: usize = out_shape.iter().product();
-        if out_fact.datum_type != f32::datum_type()
-            || out_shape.iter().filter(|d| **d != 1).count() > 1
-        {
-            return Err(bad(format!(
-                "its output is {:?} {out_shape:?}, expected f32 scores [1, N]",
-                out_fact.datum_type
-            )));
-        }
-        let embedding = match &entry.output.embedding {
-            None => None,
-            Some(emb) => {
-                let fact = model.output_fact(1).map_err(|e| bad(format!("{e:#}")))?;
-                let size = fact
-                    .shape
-                    .as_concrete()
-                    .map(|s| s.iter().product::<usize>());
-                if fact.datum_type != f32::datum_type() || size != Some(emb.size) {
-                    return Err(bad(format!(
-                        "its embedding output '{}' is {:?} {:?}, the manifest says f32 [1, {}]",
-                        emb.name, fact.datum_type, fact.shape, emb.size
-                    )));
-                }
-                Some(emb.size)
-            }
-        };
-        let plan = model.into_runnable().map_err(|e| bad(format!("{e:#}")))?;
-        use tract_onnx::tract_core::ops::matmul::optimized::OptMatMul;
-        let tract_products = plan
-            .model()
-            .nodes()
-            .iter()
-            .filter(|n| n.op().downcast_ref::<OptMatMul>().is_some())
-            .count();
+            .with_input_fact(0, f32::fact(&entry.input.shape).into())?
+            .into_typed()?
+            .into_decluttered()?;
+        let model = kernels.optimize(model)?;
+        let outputs = score_count(&model)?;
+        let embedding = embedding_size(&model, entry)?;
+        let plan = model.into_runnable()?;
+        let tract_products = count_tract_products(&plan);
         Ok(Self {
             plan,
             input_shape: entry.input.shape.clone(),
@@ -194,10 +123,95 @@ impl Engine {
     }
 }
 
+/// The graph's one input (its initializers aside) must be the manifest's.
+fn check_inputs(graph: &GraphProto, entry: &ModelEntry) -> TractResult<()> {
+    let inputs: Vec<&str> = graph
+        .input
+        .iter()
+        .map(|i| i.name.as_str())
+        .filter(|n| !graph.initializer.iter().any(|t| t.name == *n))
+        .collect();
+    ensure!(
+        inputs == [entry.input.name.as_str()],
+        "its inputs are {inputs:?}, the manifest expects one named '{}'",
+        entry.input.name
+    );
+    Ok(())
+}
+
+/// Keeps the scores (the graph's first output) and the manifest's embedding output if it
+/// names one; any other output is dropped.
+fn select_outputs(
+    model: &mut InferenceModel,
+    graph: &GraphProto,
+    entry: &ModelEntry,
+) -> TractResult<()> {
+    let mut wanted = vec![*model
+        .outputs
+        .first()
+        .ok_or_else(|| format_err!("the graph has no output"))?];
+    if let Some(emb) = &entry.output.embedding {
+        let names: Vec<&str> = graph.output.iter().map(|o| o.name.as_str()).collect();
+        let at = names.iter().position(|n| *n == emb.name).ok_or_else(|| {
+            format_err!(
+                "the manifest names embedding output '{}', the graph's outputs are {names:?}",
+                emb.name
+            )
+        })?;
+        wanted.push(model.outputs[at]);
+    }
+    model.select_output_outlets(&wanted)?;
+    Ok(())
+}
+
+/// How many scores the first output holds: f32, one axis other than 1.
+fn score_count(model: &TypedModel) -> TractResult<usize> {
+    let fact = model.output_fact(0)?;
+    let shape = fact
+        .shape
+        .as_concrete()
+        .ok_or_else(|| format_err!("its output shape is not static"))?;
+    ensure!(
+        fact.datum_type == f32::datum_type() && shape.iter().filter(|d| **d != 1).count() <= 1,
+        "its output is {:?} {shape:?}, expected f32 scores [1, N]",
+        fact.datum_type
+    );
+    Ok(shape.iter().product())
+}
+
+/// The embedding's size, if the manifest names one: the second output must be f32 of it.
+fn embedding_size(model: &TypedModel, entry: &ModelEntry) -> TractResult<Option<usize>> {
+    let Some(emb) = &entry.output.embedding else {
+        return Ok(None);
+    };
+    let fact = model.output_fact(1)?;
+    let size = fact
+        .shape
+        .as_concrete()
+        .map(|s| s.iter().product::<usize>());
+    ensure!(
+        fact.datum_type == f32::datum_type() && size == Some(emb.size),
+        "its embedding output '{}' is {:?} {:?}, the manifest says f32 [1, {}]",
+        emb.name,
+        fact.datum_type,
+        fact.shape,
+        emb.size
+    );
+    Ok(Some(emb.size))
+}
+
+/// The matrix products tract runs itself (`OptMatMul` nodes).
+fn count_tract_products(plan: &TypedRunnableModel) -> usize {
+    plan.model()
+        .nodes()
+        .iter()
+        .filter(|n| n.op().downcast_ref::<OptMatMul>().is_some())
+        .count()
+}
+
 /// An operator's kind for the profile: its name, and for a matrix product the kernel(s) it
 /// runs, e.g. `OptMatMul(effnet_wasm_f32_4x8)`.
 fn op_kind(op: &dyn Op) -> String {
-    use tract_onnx::tract_core::ops::matmul::optimized::OptMatMul;
     match op.downcast_ref::<OptMatMul>() {
         Some(mm) => {
             let kernels: Vec<&str> = mm.mmm.iter().map(|k| k.name()).collect();

@@ -29,23 +29,31 @@ const logitsOf = (clf) =>
     return clf.output();
   });
 
-/** Logits for each photo, and the kernels the model's matrix products ran. */
-function run(entry, bytes, own) {
-  wasm.setOwnGemm(own);
-  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes);
+/**
+ * Each photo's logits with the kernels `kernels` chooses (the constructor's JSON; undefined:
+ * the build's default), and the model's profile.
+ */
+function runWith(entry, bytes, kernels) {
+  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes, kernels && JSON.stringify(kernels));
   try {
-    const logits = logitsOf(clf);
-    const kernels = new Set(
-      JSON.parse(clf.profile())
-        .map((t) => /^OptMatMul\((.*)\)$/.exec(t.op)?.[1])
-        .filter(Boolean)
-        .flatMap((k) => k.split(',')),
-    );
-    return { logits, kernels: [...kernels].sort() };
+    return { logits: logitsOf(clf), profile: JSON.parse(clf.profile()) };
   } finally {
     clf.free();
-    wasm.setOwnGemm(true);
   }
+}
+
+/** Logits for each photo, and the kernels the model's matrix products ran. */
+function run(entry, bytes, own) {
+  // ours is the default: no argument, so a load with tract's kernel before must leave nothing
+  // behind
+  const { logits, profile } = runWith(entry, bytes, own ? undefined : { gemm: false });
+  const kernels = new Set(
+    profile
+      .map((t) => /^OptMatMul\((.*)\)$/.exec(t.op)?.[1])
+      .filter(Boolean)
+      .flatMap((k) => k.split(',')),
+  );
+  return { logits, kernels: [...kernels].sort() };
 }
 
 function assertSameBits(a, b, what) {
@@ -116,15 +124,8 @@ test('depthwise convolution, per operation: every kernel path equals tract\'s bi
 
 /** Logits per photo with our depthwise convolution or tract's, and the profile's op names. */
 function runDw(entry, bytes, own) {
-  wasm.setOwnDwconv(own);
-  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes);
-  try {
-    const logits = logitsOf(clf);
-    return { logits, ops: JSON.parse(clf.profile()).map((t) => `${t.op} ${t.nodes}`) };
-  } finally {
-    clf.free();
-    wasm.setOwnDwconv(true);
-  }
+  const { logits, profile } = runWith(entry, bytes, { dwconv: own });
+  return { logits, ops: profile.map((t) => `${t.op} ${t.nodes}`) };
 }
 
 test('every real f32 model: our depthwise convolution gives tract\'s logits bit for bit', async () => {
@@ -161,15 +162,8 @@ test('1x1 convolution, per operation: every tile and epilogue equals tract\'s bi
 
 /** Logits per photo with our 1x1 convolution or tract's, and the profile's ops. */
 function runPw(entry, bytes, own) {
-  wasm.setOwnPointwise(own);
-  const clf = new wasm.WasmClassifier(JSON.stringify(entry), bytes);
-  try {
-    const logits = logitsOf(clf);
-    return { logits, ops: JSON.parse(clf.profile()).map((t) => ({ op: t.op, nodes: t.nodes })) };
-  } finally {
-    clf.free();
-    wasm.setOwnPointwise(true);
-  }
+  const { logits, profile } = runWith(entry, bytes, { pointwise: own });
+  return { logits, ops: profile.map((t) => ({ op: t.op, nodes: t.nodes })) };
 }
 
 test('every real f32 model: our 1x1 convolution gives tract\'s logits bit for bit', async () => {
@@ -186,5 +180,13 @@ test('every real f32 model: our 1x1 convolution gives tract\'s logits bit for bi
     assert.ok(pw >= 30, `${entry.id}: ${pw} pointwise ops`);
     assert.ok(count(ours, /^OptMatMulPack$/) <= 1, `${entry.id}: packing left only for the stem`);
     PHOTOS.forEach((p, i) => assertSameBits(ours.logits[i], tract.logits[i], `${entry.id} ${p}`));
+  }
+});
+
+test('a kernel choice the binding does not know is refused (BAD_OPTIONS), before any load', async () => {
+  const lite0 = manifest.models.find((m) => m.id === 'efficientnet-lite0');
+  const bytes = await readFile(`${repo}/models/${lite0.file}`);
+  for (const kernels of ['{"gemm":false,"depthwise":false}', '{"gemm":"no"}', 'tract']) {
+    assert.throws(() => new wasm.WasmClassifier(JSON.stringify(lite0), bytes, kernels), { name: 'BAD_OPTIONS' }, kernels);
   }
 });

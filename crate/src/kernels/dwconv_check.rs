@@ -10,12 +10,11 @@
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::cnn::conv::{Conv, KernelFormat};
 use tract_onnx::tract_core::ops::cnn::{PaddingSpec, PoolSpec};
-use tract_onnx::tract_core::ops::math::{max, min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
-use super::check::{bits_differ, max_diff, ops, run};
+use super::check::{check_each, compare, values, wire_relu6};
 use super::dwconv_f32::{reference, Geometry};
-use super::dwconv_op::replace_depthwise;
+use super::dwconv_op::DepthwisePass;
 
 /// One case: `n` images (0: CHW, no batch axis) of `c` channels, `h x w`, a `k.0 x k.1` kernel.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -111,13 +110,6 @@ pub fn cases() -> Vec<Case> {
     v
 }
 
-/// Deterministic values in about -amp..amp.
-fn values(len: usize, seed: f32, amp: f32) -> Vec<f32> {
-    (0..len)
-        .map(|i| ((i as f32 * 0.618 + seed).sin() * 43758.547).fract() * amp)
-        .collect()
-}
-
 fn build(
     case: &Case,
     input_shape: &[usize],
@@ -152,16 +144,11 @@ fn build(
         group: c,
         q_params: None,
     };
-    let mut y = m.wire_node("dw", conv, &[x, k, b])?;
+    let mut y = m.wire_node("dw", conv, &[x, k, b])?[0];
     if case.clamp {
-        // as tract-onnx translates Clip(0, 6): a Max then a Min by constants of the input's rank
-        let ones = vec![1; input_shape.len()];
-        let lo = m.add_const("lo", Tensor::from_shape(&ones, &[0f32])?)?;
-        let hi = m.add_const("hi", Tensor::from_shape(&ones, &[6f32])?)?;
-        y = m.wire_node("max", max(), &[y[0], lo])?;
-        y = m.wire_node("min", min(), &[y[0], hi])?;
+        y = wire_relu6(&mut m, y)?;
     }
-    m.select_output_outlets(&y)?;
+    m.select_output_outlets(&[y])?;
     Ok(m)
 }
 
@@ -182,11 +169,6 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     let input = values(n * c * case.h * case.w, 0.3, 10.0);
     let kernel = values(c * kh * kw, 1.7, 1.0);
     let bias = values(c, 2.9, 1.0);
-    let model = build(case, &input_shape, &kernel, &bias)?.into_decluttered()?;
-    let tract = model.clone().into_optimized()?;
-    let mut ours = model;
-    replace_depthwise(&mut ours)?;
-    let ours = ours.into_optimized()?;
     // the same values, in the case's layout
     let to_last = |planes: &[f32], hw: usize| -> Vec<f32> {
         (0..planes.len())
@@ -201,15 +183,7 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     } else {
         input.clone()
     };
-    let x = Tensor::from_shape(&input_shape, &x_data)?;
-    let feed = tvec!(x.into_tvalue());
-    let (t, o) = (run(&tract, feed.clone())?, run(&ours, feed)?);
-    ensure!(
-        t.len() == o.len(),
-        "{case:?}: {} outputs from tract, {} from ours",
-        t.len(),
-        o.len()
-    );
+    let feed = tvec!(Tensor::from_shape(&input_shape, &x_data)?.into_tvalue());
     let oh = (case.h + case.pad_before.0 + case.pad_after.0 - kh) / case.stride.0 + 1;
     let ow = (case.w + case.pad_before.1 + case.pad_after.1 - kw) / case.stride.1 + 1;
     let geo = Geometry {
@@ -231,25 +205,11 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     } else {
         r
     };
-    Ok(Outcome {
-        case: case.clone(),
-        outputs: o.len(),
-        max_diff_tract: max_diff(&o, &t),
-        bits_differ_tract: bits_differ(&o, &t),
-        max_diff_reference: if r.len() == o.len() {
-            max_diff(&o, &r)
-        } else {
-            f32::INFINITY
-        },
-        tract_ops: ops(&tract),
-        our_ops: ops(&ours),
-    })
+    let model = build(case, &input_shape, &kernel, &bias)?.into_decluttered()?;
+    compare(case, model, &DepthwisePass, feed, &r)
 }
 
 /// Every case's outcome (an error names the case).
 pub fn check_all() -> TractResult<Vec<Outcome>> {
-    cases()
-        .iter()
-        .map(|c| check(c).with_context(|| format!("{c:?}")))
-        .collect()
+    check_each(cases(), check)
 }

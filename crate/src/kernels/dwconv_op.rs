@@ -9,7 +9,6 @@
 //! with the clamp that follows it when nothing else reads the convolution's output: tract would
 //! otherwise run that clamp as a separate pass over the output (`OptBinChain(Max+Min)`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tract_onnx::tract_core::internal::*;
@@ -17,25 +16,11 @@ use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::cnn::conv::{Conv, KernelFormat};
 use tract_onnx::tract_core::ops::math::{Max, Min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
+use tract_onnx::tract_core::transform::ModelTransform;
 
 use super::dwconv_f32::{dwconv, dwconv_hwc, Geometry, Plan, PlanHwc};
-use super::graph::{const_f32, scalar_const, sole_reader};
+use super::graph::{const_f32, replace_all, scalar_const, sole_reader, Replacement};
 use super::split::split;
-
-/// Whether [`rewrite`] replaces tract's depthwise convolutions; off only to measure against
-/// tract's own.
-static OURS: AtomicBool = AtomicBool::new(true);
-
-/// Use our depthwise convolution (true) or tract's (false) for the models loaded from now on.
-/// The default: ours in wasm and natively.
-pub fn use_own_dwconv(on: bool) {
-    OURS.store(on, Ordering::Relaxed);
-}
-
-/// Whether [`rewrite`] will act.
-pub fn own_dwconv() -> bool {
-    OURS.load(Ordering::Relaxed)
-}
 
 /// The kernel's data layout: tract's choice, kept (channel-last in wasm, NCHW natively).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -182,9 +167,9 @@ fn clamp_step(model: &TypedModel, outlet: OutletId, want_max: bool) -> Option<(u
     Some((node.id, scalar_const(model, other)?))
 }
 
-/// Our operator for the convolution at `node`, if it is one we run, and the node whose output
-/// it replaces (the clamp's last node, or the convolution itself).
-fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<(DwConv, usize)>> {
+/// Our operator for the convolution at `node`, if it is one we run, in place of the clamp's
+/// last node or the convolution itself.
+fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Replacement<DwConv>>> {
     let Some(conv) = node.op_as::<Conv>() else {
         return Ok(None);
     };
@@ -289,36 +274,26 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<(DwConv
         clamp,
         output_shape,
     };
-    Ok(Some((op, last)))
+    Ok(Some(Replacement {
+        node: node.id,
+        op,
+        inputs: tvec!((node.id, 0)),
+        replaces: last,
+    }))
 }
 
-/// [`replace_depthwise`], unless [`use_own_dwconv`] is off.
-pub fn rewrite(model: &mut TypedModel) -> TractResult<usize> {
-    if !own_dwconv() {
-        return Ok(0);
-    }
-    replace_depthwise(model)
-}
+/// The pass: every depthwise convolution of a decluttered model we can run, and the clamp
+/// after it, becomes one [`DwConv`].
+#[derive(Debug)]
+pub struct DepthwisePass;
 
-/// Replaces every depthwise convolution of a decluttered model we can run (and the clamp after
-/// it) with [`DwConv`]; returns how many.
-pub fn replace_depthwise(model: &mut TypedModel) -> TractResult<usize> {
-    let mut found = vec![];
-    for node in &model.nodes {
-        if let Some((op, last)) = candidate(model, node)? {
-            found.push((node.id, op, last));
-        }
+impl ModelTransform for DepthwisePass {
+    fn name(&self) -> StaticName {
+        "effnet-dwconv".into()
     }
-    for (id, op, last) in &found {
-        let node = model.node(*id);
-        let mut patch = TypedModelPatch::new("effnet-dwconv");
-        let x = patch.tap_model(model, node.inputs[0])?;
-        let y = patch.wire_node(format!("{}.effnet_dw", node.name), op.clone(), &[x])?[0];
-        patch.shunt_outside(model, OutletId::new(*last, 0), y)?;
-        patch.apply(model)?;
+
+    fn transform(&self, model: &mut TypedModel) -> TractResult<()> {
+        replace_all(model, "effnet_dw", candidate)?;
+        Ok(())
     }
-    if !found.is_empty() {
-        model.compact()?;
-    }
-    Ok(found.len())
 }

@@ -2,7 +2,7 @@
 //! picks it.
 
 use super::gemm_f32;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 use tract_linalg::isa::{Arch, IsaSet};
@@ -15,14 +15,25 @@ use tract_onnx::prelude::DatumType;
 /// The kernel's name in tract's registry (and in tract's profiles).
 pub const GEMM_4X8: &str = "effnet_wasm_f32_4x8";
 
-/// Whether the tier picks our kernel; read when a model is optimised, so it applies to models
-/// loaded afterwards. Off only to measure against tract's own kernel.
-static OURS: AtomicBool = AtomicBool::new(true);
+thread_local! {
+    /// Whether the tier picks our kernel. tract-linalg's registry is process-wide and asks its
+    /// tiers without saying which model they serve, so a model's choice is set on this thread
+    /// for the length of its optimisation ([`choosing`]), where tract selects its kernels.
+    static OURS: Cell<bool> = const { Cell::new(true) };
+}
 
-/// Use our f32 GEMM kernel (true, the default) or tract-linalg's own choice (false) for the
-/// models loaded from now on.
-pub fn use_own_gemm(on: bool) {
-    OURS.store(on, Ordering::Relaxed);
+/// `optimize()` (tract's `into_optimized`) with our kernel (`ours`) or tract-linalg's own
+/// choice for its matrix products.
+pub fn choosing<T>(ours: bool, optimize: impl FnOnce() -> T) -> T {
+    /// Puts the choice back, even if `optimize` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OURS.set(self.0);
+        }
+    }
+    let _restore = Restore(OURS.replace(ours));
+    optimize()
 }
 
 static GEMM: LazyLock<DynKernel<4, 8, f32>> = LazyLock::new(|| {
@@ -40,8 +51,7 @@ fn preferred(
     query: &Query,
     _suitable: &[Suitable],
 ) -> Option<&'static str> {
-    let ours = OURS.load(Ordering::Relaxed);
-    (ours && dt == DatumType::F32 && query.n != Some(1)).then_some(GEMM_4X8)
+    (OURS.get() && dt == DatumType::F32 && query.n != Some(1)).then_some(GEMM_4X8)
 }
 
 inventory::submit! {

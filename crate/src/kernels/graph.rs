@@ -1,5 +1,6 @@
-//! Reading a decluttered model, for the passes that put our operators in (`dwconv_op`,
-//! `pointwise_op`): constants, and a value's only reader.
+//! For the passes that put our operators into a decluttered model (`dwconv_op`,
+//! `pointwise_op`): reading it (constants, a value's only reader), and the one driver that
+//! patches each match in.
 
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::cast::Cast;
@@ -42,4 +43,43 @@ pub fn sole_reader(model: &TypedModel, outlet: OutletId) -> Option<InletId> {
         [inlet] => Some(*inlet),
         _ => None,
     }
+}
+
+/// One of our operators found in place of tract's: it reads what the `inputs` inlets read
+/// (each `(node, slot)`), and its output stands for node `replaces`'s.
+pub struct Replacement<O> {
+    pub node: usize,
+    pub op: O,
+    pub inputs: TVec<(usize, usize)>,
+    pub replaces: usize,
+}
+
+/// Puts an operator in for every node of a decluttered model that `find` matches; returns
+/// how many. `label` names the patches and, after the node's name, the new nodes.
+pub fn replace_all<O: TypedOp + Clone>(
+    model: &mut TypedModel,
+    label: &str,
+    find: impl Fn(&TypedModel, &TypedNode) -> TractResult<Option<Replacement<O>>>,
+) -> TractResult<usize> {
+    let mut found = vec![];
+    for node in &model.nodes {
+        found.extend(find(model, node)?);
+    }
+    for r in &found {
+        let mut patch = TypedModelPatch::new(label);
+        // inputs read now: an earlier patch may have rewired them to its own operator
+        let taps = r
+            .inputs
+            .iter()
+            .map(|(node, slot)| patch.tap_model(model, model.node(*node).inputs[*slot]))
+            .collect::<TractResult<TVec<_>>>()?;
+        let name = format!("{}.{label}", model.node(r.node).name);
+        let y = patch.wire_node(name, r.op.clone(), &taps)?[0];
+        patch.shunt_outside(model, OutletId::new(r.replaces, 0), y)?;
+        patch.apply(model)?;
+    }
+    if !found.is_empty() {
+        model.compact()?;
+    }
+    Ok(found.len())
 }

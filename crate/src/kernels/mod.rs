@@ -1,7 +1,8 @@
 //! Our own kernels: an f32 GEMM kernel for wasm SIMD128, plugged into tract-linalg's kernel
 //! registry, an f32 depthwise convolution (wasm SIMD128, portable elsewhere) that a model
 //! pass puts in place of tract's ([`dwconv_op`]), and a channel-last 1x1 convolution with its
-//! epilogue fused, likewise ([`pointwise_op`], wasm SIMD128 builds only).
+//! epilogue fused, likewise ([`pointwise_op`], by default in the wasm SIMD128 builds only).
+//! A model loads with a [`KernelChoice`]: which of them it runs.
 //!
 //! The GEMM:
 //! tract-linalg collects kernels ([`MmmRoutine`]) and dispatch policies ([`MmmTier`]) with
@@ -23,7 +24,8 @@ macro_rules! madd {
     }};
 }
 
-mod check;
+pub mod check;
+mod choice;
 pub mod dwconv_check;
 pub mod dwconv_f32;
 pub mod dwconv_op;
@@ -36,7 +38,6 @@ pub mod pointwise_check;
 pub mod pointwise_f32;
 pub mod pointwise_op;
 mod split;
-pub use dwconv_op::{own_dwconv, use_own_dwconv};
+pub use choice::KernelChoice;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub use gemm::{use_own_gemm, GEMM_4X8};
-pub use pointwise_op::use_own_pointwise;
+pub use gemm::GEMM_4X8;

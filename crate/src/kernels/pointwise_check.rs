@@ -9,11 +9,11 @@
 
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::einsum::EinSum;
-use tract_onnx::tract_core::ops::math::{add, max, min};
+use tract_onnx::tract_core::ops::math::add;
 
-use super::check::{bits_differ, max_diff, ops, run};
-use super::pointwise_f32::{padded, portable, Io, Layout, Packed, Step};
-use super::pointwise_op::replace_pointwise;
+use super::check::{check_each, compare, values, wire_relu6};
+use super::pointwise_f32::{padded, portable, Io, Layout, Operands, Packed, Step};
+use super::pointwise_op::PointwisePass;
 
 /// One case: `n` images (0: no batch axis) of `h x w` pixels, `k` channels in, `co` out.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -112,13 +112,6 @@ pub fn cases() -> Vec<Case> {
     v
 }
 
-/// Deterministic values in about -amp..amp.
-fn values(len: usize, seed: f32, amp: f32) -> Vec<f32> {
-    (0..len)
-        .map(|i| ((i as f32 * 0.618 + seed).sin() * 43758.547).fract() * amp)
-        .collect()
-}
-
 /// A tensor of `c` channels in `layout`, its axes' letters for the einsum (`p` the channels').
 fn shape(case: &Case, c: usize, layout: Layout, p: char) -> (Vec<usize>, String) {
     let (mut s, mut axes) = match layout {
@@ -147,26 +140,22 @@ fn build(case: &Case, weights: &[f32], bias: &[f32]) -> TractResult<TypedModel> 
         operating_dt: f32::datum_type(),
         q_params: None,
     };
-    let mut y = m.wire_node("pw", op, &[x, k])?;
+    let mut y = m.wire_node("pw", op, &[x, k])?[0];
     let o_axis = ya.find('o').expect("o is in the output");
     if case.bias {
         let mut dims = vec![1; ys.len()];
         dims[o_axis] = case.co;
         let b = m.add_const("b", Tensor::from_shape(&dims, bias)?)?;
-        y = m.wire_node("bias", add(), &[y[0], b])?;
+        y = m.wire_node("bias", add(), &[y, b])?[0];
     }
     if case.clamp {
-        let ones = vec![1; ys.len()];
-        let lo = m.add_const("lo", Tensor::from_shape(&ones, &[0f32])?)?;
-        let hi = m.add_const("hi", Tensor::from_shape(&ones, &[6f32])?)?;
-        y = m.wire_node("max", max(), &[y[0], lo])?;
-        y = m.wire_node("min", min(), &[y[0], hi])?;
+        y = wire_relu6(&mut m, y)?;
     }
     if case.residual {
         let r = m.add_source("r", f32::fact(&ys))?;
-        y = m.wire_node("residual", add(), &[r, y[0]])?;
+        y = m.wire_node("residual", add(), &[r, y])?[0];
     }
-    m.select_output_outlets(&y)?;
+    m.select_output_outlets(&[y])?;
     Ok(m)
 }
 
@@ -183,11 +172,6 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
         vec![0.0; co]
     };
     let res = values(rows * co, 4.1, 2.0);
-    let model = build(case, &weights, &bias)?.into_decluttered()?;
-    let tract = model.clone().into_optimized()?;
-    let mut ours = model;
-    replace_pointwise(&mut ours)?;
-    let ours = ours.into_optimized()?;
     let (xs, ys) = (
         shape(case, k, case.input, 'i').0,
         shape(case, co, case.output, 'o').0,
@@ -197,13 +181,6 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
     if case.residual {
         feed.push(Tensor::from_shape(&ys, &res)?.into_tvalue());
     }
-    let (t, o) = (run(&tract, feed.clone())?, run(&ours, feed)?);
-    ensure!(
-        t.len() == o.len(),
-        "{case:?}: {} outputs from tract, {} from ours",
-        t.len(),
-        o.len()
-    );
     // the reference: the same sums in the same order, one output at a time
     let mut steps = vec![];
     if case.bias {
@@ -222,36 +199,26 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
         output: case.output,
     };
     // image by image: the batch axis comes first in both layouts
+    let packed = Packed::new(&weights, co, k);
     for img in 0..case.n.max(1) {
         let (xo, yo) = (img * io.pixels * k, img * io.pixels * co);
         unsafe {
-            portable(
-                &io,
-                &Packed::new(&weights, co, k),
-                &steps,
-                input.as_ptr().add(xo),
-                res.as_ptr().add(yo),
-                r.as_mut_ptr().add(yo),
-                0..io.pixels,
-                0..co.div_ceil(8),
-            )
+            let operands = Operands {
+                io: &io,
+                w: &packed,
+                steps: &steps,
+                x: input.as_ptr().add(xo),
+                residual: res.as_ptr().add(yo),
+                out: r.as_mut_ptr().add(yo),
+            };
+            portable(&operands, 0..io.pixels, 0..co.div_ceil(8))
         };
     }
-    Ok(Outcome {
-        case: case.clone(),
-        outputs: o.len(),
-        max_diff_tract: max_diff(&o, &t),
-        bits_differ_tract: bits_differ(&o, &t),
-        max_diff_reference: max_diff(&o, &r),
-        tract_ops: ops(&tract),
-        our_ops: ops(&ours),
-    })
+    let model = build(case, &weights, &bias)?.into_decluttered()?;
+    compare(case, model, &PointwisePass, feed, &r)
 }
 
 /// Every case's outcome (an error names the case).
 pub fn check_all() -> TractResult<Vec<Outcome>> {
-    cases()
-        .iter()
-        .map(|c| check(c).with_context(|| format!("{c:?}")))
-        .collect()
+    check_each(cases(), check)
 }

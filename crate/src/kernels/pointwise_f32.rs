@@ -100,33 +100,35 @@ pub fn padded(v: &[f32]) -> Vec<f32> {
     p
 }
 
+/// One product: where it reads and writes, its packed weights and epilogue, and its buffers.
+/// `x` holds `io.pixels * w.k` floats, `out` (and `residual`, if a step reads it)
+/// `io.pixels * w.co`.
+#[derive(Clone, Copy)]
+pub struct Operands<'a> {
+    pub io: &'a Io,
+    pub w: &'a Packed,
+    pub steps: &'a [Step],
+    pub x: *const f32,
+    pub residual: *const f32,
+    pub out: *mut f32,
+}
+
 /// The output rows (pixels) `rows` of the product, in the output channels of `panels` (of 8).
 ///
 /// # Safety
-/// `x` holds `io.pixels * w.k` floats, `out` (and `residual`, if a step reads it)
-/// `io.pixels * w.co`; `rows` is within `io.pixels`, `panels` within `w.panels()`; the
-/// blocks given to concurrent calls do not overlap.
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn pointwise(
-    io: &Io,
-    w: &Packed,
-    steps: &[Step],
-    x: *const f32,
-    residual: *const f32,
-    out: *mut f32,
-    rows: Range<usize>,
-    panels: Range<usize>,
-) {
+/// The buffers are as [`Operands`] says; `rows` is within `io.pixels`, `panels` within
+/// `w.panels()`; the blocks given to concurrent calls do not overlap.
+pub unsafe fn pointwise(p: &Operands, rows: Range<usize>, panels: Range<usize>) {
     if rows.is_empty() {
         return;
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     unsafe {
-        simd::pointwise(io, w, steps, x, residual, out, rows, panels)
+        simd::pointwise(p, rows, panels)
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     unsafe {
-        portable(io, w, steps, x, residual, out, rows, panels)
+        portable(p, rows, panels)
     }
 }
 
@@ -138,17 +140,15 @@ pub unsafe fn pointwise(
     all(target_arch = "wasm32", target_feature = "simd128"),
     allow(dead_code)
 )]
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn portable(
-    io: &Io,
-    w: &Packed,
-    steps: &[Step],
-    x: *const f32,
-    residual: *const f32,
-    out: *mut f32,
-    rows: Range<usize>,
-    panels: Range<usize>,
-) {
+pub unsafe fn portable(p: &Operands, rows: Range<usize>, panels: Range<usize>) {
+    let Operands {
+        io,
+        w,
+        steps,
+        x,
+        residual,
+        out,
+    } = *p;
     let (k, co) = (w.k, w.co);
     let ((xr, xk), (yr, yc)) = (io.x_strides(k), io.y_strides(co));
     for r in rows {
@@ -173,23 +173,21 @@ pub unsafe fn portable(
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
-    use super::{Io, Layout, Packed, Step};
+    use super::{Layout, Operands, Step};
     use std::arch::wasm32::*;
     use std::ops::Range;
 
     /// # Safety
     /// As [`super::pointwise`].
-    #[allow(clippy::too_many_arguments)]
-    pub unsafe fn pointwise(
-        io: &Io,
-        w: &Packed,
-        steps: &[Step],
-        x: *const f32,
-        residual: *const f32,
-        out: *mut f32,
-        rows: Range<usize>,
-        panels: Range<usize>,
-    ) {
+    pub unsafe fn pointwise(p: &Operands, rows: Range<usize>, panels: Range<usize>) {
+        let Operands {
+            io,
+            w,
+            steps,
+            x,
+            residual,
+            out,
+        } = *p;
         let (k, co) = (w.k, w.co);
         let (xr, xk) = io.x_strides(k);
         let zero = f32x4_splat(0.0);

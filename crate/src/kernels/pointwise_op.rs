@@ -10,26 +10,17 @@
 //! before) becomes one [`PwConv`]: one pass over the activations, no packing of them at run
 //! time, one store.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::ops::math::{Add, Max, Min};
+use tract_onnx::tract_core::transform::ModelTransform;
 
-use super::graph::{const_f32, scalar_const, sole_reader};
-use super::pointwise_f32::{padded, pointwise, Io, Layout, Packed, Step};
+use super::graph::{const_f32, replace_all, scalar_const, sole_reader, Replacement};
+use super::pointwise_f32::{padded, pointwise, Io, Layout, Operands, Packed, Step};
 use super::split::split;
-
-/// Whether [`rewrite`] replaces tract's pointwise products (in the wasm SIMD128 builds; tract's
-/// native kernels are faster than our portable loop); off only to measure against tract's.
-static OURS: AtomicBool = AtomicBool::new(true);
-
-/// Use our pointwise convolution (true) or tract's (false) for the models loaded from now on.
-pub fn use_own_pointwise(on: bool) {
-    OURS.store(on, Ordering::Relaxed);
-}
 
 /// A 1x1 convolution of f32 data, in either layout, with its epilogue.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,16 +104,15 @@ impl EvalOp for PwConv {
         // halves are then even; pointers cross to the pool's threads as addresses
         let (blocks, panels) = (rows.div_ceil(4), self.weights.panels());
         let run = |rows: std::ops::Range<usize>, panels: std::ops::Range<usize>| unsafe {
-            pointwise(
-                &self.io,
-                &self.weights,
-                &self.steps,
-                xp as *const f32,
-                residual as *const f32,
-                op as *mut f32,
-                rows,
-                panels,
-            )
+            let operands = Operands {
+                io: &self.io,
+                w: &self.weights,
+                steps: &self.steps,
+                x: xp as *const f32,
+                residual: residual as *const f32,
+                out: op as *mut f32,
+            };
+            pointwise(&operands, rows, panels)
         };
         if blocks >= panels {
             split(blocks, self.macs(), |b| {
@@ -224,11 +214,9 @@ fn step_of(
     Some((Step::Residual, Some((node.id, 1 - slot))))
 }
 
-/// A product we run: the op, the node whose output it replaces, the residual's inlet.
-type Found = (PwConv, usize, Option<(usize, usize)>);
-
-/// Our operator for the einsum at `node`, if it is a 1x1 convolution.
-fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Found>> {
+/// Our operator for the einsum at `node`, if it is a 1x1 convolution, in place of the last
+/// step of its epilogue; it reads the activations, then the residual if it adds one.
+fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Replacement<PwConv>>> {
     let Some(op) = node.op_as::<EinSum>() else {
         return Ok(None);
     };
@@ -328,42 +316,28 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Found>>
         steps,
         output_shape: ys.into(),
     };
-    Ok(Some((op, last, residual)))
+    let mut inputs = tvec!((node.id, 0));
+    inputs.extend(residual);
+    Ok(Some(Replacement {
+        node: node.id,
+        op,
+        inputs,
+        replaces: last,
+    }))
 }
 
-/// [`replace_pointwise`] in the wasm SIMD128 builds, unless [`use_own_pointwise`] is off.
-pub fn rewrite(model: &mut TypedModel) -> TractResult<usize> {
-    if !cfg!(all(target_arch = "wasm32", target_feature = "simd128"))
-        || !OURS.load(Ordering::Relaxed)
-    {
-        return Ok(0);
-    }
-    replace_pointwise(model)
-}
+/// The pass: every 1x1 convolution of a decluttered model we can run, and the steps after it,
+/// becomes one [`PwConv`].
+#[derive(Debug)]
+pub struct PointwisePass;
 
-/// Replaces every 1x1 convolution of a decluttered model we can run (and the
-/// steps after it) with [`PwConv`]; returns how many.
-pub fn replace_pointwise(model: &mut TypedModel) -> TractResult<usize> {
-    let mut found = vec![];
-    for node in &model.nodes {
-        if let Some(f) = candidate(model, node)? {
-            found.push((node.id, f));
-        }
+impl ModelTransform for PointwisePass {
+    fn name(&self) -> StaticName {
+        "effnet-pointwise".into()
     }
-    for (id, (op, last, residual)) in &found {
-        // inputs read now: an earlier patch may have rewired them to its own operator
-        let mut patch = TypedModelPatch::new("effnet-pointwise");
-        let mut taps = tvec!(patch.tap_model(model, model.node(*id).inputs[0])?);
-        if let Some((node, slot)) = residual {
-            taps.push(patch.tap_model(model, model.node(*node).inputs[*slot])?);
-        }
-        let name = format!("{}.effnet_pw", model.node(*id).name);
-        let y = patch.wire_node(name, op.clone(), &taps)?[0];
-        patch.shunt_outside(model, OutletId::new(*last, 0), y)?;
-        patch.apply(model)?;
+
+    fn transform(&self, model: &mut TypedModel) -> TractResult<()> {
+        replace_all(model, "effnet_pw", candidate)?;
+        Ok(())
     }
-    if !found.is_empty() {
-        model.compact()?;
-    }
-    Ok(found.len())
 }

@@ -8,6 +8,7 @@ use crate::classifier::Classifier;
 use crate::embedding::{EmbedOptions, Embedding};
 use crate::engine::Outputs;
 use crate::error::Error;
+use crate::kernels::KernelChoice;
 use crate::manifest::ModelEntry;
 use crate::pixels::Rgba;
 use crate::postprocess::Filter;
@@ -24,11 +25,22 @@ pub struct WasmClassifier {
 #[wasm_bindgen]
 impl WasmClassifier {
     /// `entry`: a manifest entry as JSON. The bytes' size and sha256 are checked in JS
-    /// (www/src/shared/model-session.js) before they get here.
+    /// (www/src/shared/model-session.js) before they get here. `kernels`: which of our
+    /// kernels the model runs, JSON `{gemm, dwconv, pointwise}` (each true: ours, false:
+    /// tract's; one left out, or no argument: this build's default), for the benchmark's A/B.
     #[wasm_bindgen(constructor)]
-    pub fn new(entry: &str, model: &[u8]) -> Result<WasmClassifier, JsValue> {
+    pub fn new(
+        entry: &str,
+        model: &[u8],
+        kernels: Option<String>,
+    ) -> Result<WasmClassifier, JsValue> {
         let entry = ModelEntry::from_json(entry).map_err(js_error)?;
-        let inner = Classifier::new_unverified(entry, model).map_err(js_error)?;
+        let kernels = match kernels {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| js_error(Error::Options(format!("kernels: {e}"))))?,
+            None => KernelChoice::default(),
+        };
+        let inner = Classifier::with_kernels(entry, model, &kernels).map_err(js_error)?;
         Ok(Self {
             inner,
             input: None,

@@ -1,5 +1,6 @@
 //! What the tests and the benchmark ask of a build beside classifying: the trap record, the
-//! kernels' per-operation checks, the kernel and pool switches, the pool's counters.
+//! kernels' per-operation checks, the pool's switch and counters. (Which kernels a model runs
+//! is an argument of `WasmClassifier`'s constructor.)
 
 use wasm_bindgen::prelude::*;
 
@@ -26,23 +27,6 @@ pub fn arm_trap_for_tests(kind: &str) {
     });
 }
 
-/// Whether models created from now on use our f32 GEMM kernel (default) or tract-linalg's own
-/// (src/kernels/): the benchmark's A/B.
-#[wasm_bindgen(js_name = setOwnGemm)]
-pub fn set_own_gemm(on: bool) {
-    #[cfg(target_feature = "simd128")]
-    crate::kernels::use_own_gemm(on);
-    #[cfg(not(target_feature = "simd128"))]
-    let _ = on;
-}
-
-/// Whether models created from now on use our depthwise convolution, bias and clamp fused
-/// (default), or tract's own (src/kernels/dwconv_op.rs): the benchmark's A/B.
-#[wasm_bindgen(js_name = setOwnDwconv)]
-pub fn set_own_dwconv(on: bool) {
-    crate::kernels::use_own_dwconv(on);
-}
-
 /// Runs the depthwise convolution's per-operation check (src/kernels/dwconv_check.rs) in this
 /// build: JSON, one outcome per case.
 #[wasm_bindgen(js_name = dwconvSelfTest)]
@@ -50,13 +34,6 @@ pub fn dwconv_self_test() -> Result<String, JsValue> {
     let outcomes = crate::kernels::dwconv_check::check_all()
         .map_err(|e| js_error(Error::Inference(format!("{e:#}"))))?;
     Ok(serde_json::to_string(&outcomes).expect("plain structs serialise"))
-}
-
-/// Whether models created from now on use our 1x1 convolution with its bias, clamp and
-/// residual add fused (default), or tract's matrix product (src/kernels/pointwise_op.rs).
-#[wasm_bindgen(js_name = setOwnPointwise)]
-pub fn set_own_pointwise(on: bool) {
-    crate::kernels::use_own_pointwise(on);
 }
 
 /// Runs the 1x1 convolution's per-operation check (src/kernels/pointwise_check.rs) in this

@@ -10,7 +10,7 @@ use crate::{resolve, ModelArgs};
 #[derive(clap::Args)]
 pub struct BenchArgs {
     #[command(flatten)]
-    model: ModelArgs,
+    pub model: ModelArgs,
     /// Timed inference runs (after the warm-up)
     #[arg(long, default_value_t = 30)]
     runs: usize,

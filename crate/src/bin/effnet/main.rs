@@ -35,6 +35,9 @@ pub struct ModelArgs {
     /// For an .onnx path the manifest does not list: use this model's preprocessing and labels
     #[arg(long)]
     pub like: Option<String>,
+    /// Which of our kernels the model runs (from the global --tract-dwconv)
+    #[arg(skip)]
+    pub kernels: effnet::kernels::KernelChoice,
 }
 
 #[derive(Subcommand)]
@@ -101,9 +104,22 @@ enum Command {
     },
 }
 
+impl Command {
+    /// The model every command loads.
+    fn model_args_mut(&mut self) -> &mut ModelArgs {
+        match self {
+            Command::Classify { model, .. }
+            | Command::Embed { model, .. }
+            | Command::RunTensor { model, .. }
+            | Command::Profile { model, .. } => model,
+            Command::Bench(args) => &mut args.model,
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    effnet::kernels::use_own_dwconv(!cli.tract_dwconv);
+    let mut cli = Cli::parse();
+    cli.command.model_args_mut().kernels.dwconv = !cli.tract_dwconv;
     let result = match cli.command {
         Command::Classify {
             model,

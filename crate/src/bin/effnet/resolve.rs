@@ -75,8 +75,7 @@ pub fn model(args: &ModelArgs) -> Result<(ModelEntry, Vec<u8>, bool), Error> {
 pub fn classifier(args: &ModelArgs) -> Result<Classifier, Error> {
     let (entry, bytes, verify) = model(args)?;
     if verify {
-        Classifier::new(entry, &bytes)
-    } else {
-        Classifier::new_unverified(entry, &bytes)
+        entry.verify(&bytes)?;
     }
+    Classifier::with_kernels(entry, &bytes, &args.kernels)
 }
