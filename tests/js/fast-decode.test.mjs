@@ -1,31 +1,50 @@
-// decode: 'fast' in Node and in the real wasm build (www/src/shared/fast-decode.js ->
-// decodeJpegScaled, crate/src/decode/scaled/): PIL draft's pixels and the probabilities of
-// its reference (tests/fixtures/jpeg/draft/, see make_jpeg_fixtures.py), what it leaves to
-// the exact path, and its errors.
+// decode: 'fast' in Node and in the real wasm build (www/src/shared/open-image.js ->
+// openImage, crate/src/decode/): PIL draft's pixels and the probabilities of its reference
+// (tests/fixtures/jpeg/draft/, see make_jpeg_fixtures.py), what it leaves to the host's
+// decoder, and its errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ImageClassifier, ErrorCode, EffnetError, models } from 'effnet-wasm';
 import * as wasm from '../../www/pkg/simd/effnet.js';
-import { decodeFast, minShortSide } from '../../www/src/shared/fast-decode.js';
+import { openImage } from '../../www/src/shared/open-image.js';
 
 const fixture = async (name) => new Uint8Array(await readFile(new URL(`../fixtures/${name}`, import.meta.url)));
 wasm.initSync({ module: await readFile(new URL('../../www/pkg/simd/effnet_bg.wasm', import.meta.url)) });
 const draft = JSON.parse(await readFile(new URL('../fixtures/jpeg/draft/draft.json', import.meta.url), 'utf8'));
 const entry = (id) => models.find((m) => m.id === id);
+// the scaled pixels, or null where the host's decoder (here: a JPEG decoder) gets the bytes
+const decodeFast = (name, bytes, preprocess) => openImage(wasm, name, bytes, { preprocess, hostFormats: ['JPEG'] }).pixels ?? null;
 
-test("the resize targets are the reference's (floor(size / cropPct)) and the crate's", () => {
-  for (const c of Object.values(draft)) {
-    for (const [id, m] of Object.entries(c.models)) assert.equal(minShortSide(entry(id).preprocess), m.target, id);
-  }
-  assert.equal(minShortSide(entry('efficientnet-b7').preprocess), 632); // tests/rust/jpeg_scaled.rs
+test("the crate takes the short side from the model's preprocess, for either resize mode", async () => {
+  const big = await fixture('jpeg/draft/chelsea-2301x2048-420-restarts.jpg');
+  // Lite0 resizes the short side to floor(224 / 0.875) = 256: 2048 / 8
+  assert.deepEqual(dims(decodeFast('big.jpg', big, entry('efficientnet-lite0').preprocess)), [288, 256]);
+  // B7's TF crop needs a short side of 600 + 32 (tests/rust/jpeg_scaled.rs): 1/2, not 1/4
+  assert.deepEqual(dims(decodeFast('big.jpg', big, entry('efficientnet-b7').preprocess)), [1151, 1024]);
 });
+
+test("what the crate leaves to the host is the same bytes, read once, or a view of them", async () => {
+  const small = await fixture('jpeg/chelsea-420.jpg');
+  const left = openImage(wasm, 'small.jpg', small, { preprocess: entry('efficientnet-lite0').preprocess, hostFormats: ['JPEG'] });
+  assert.equal(left.format, 'JPEG');
+  assert.equal(left.components, 3);
+  assert.equal(left.stream, small);
+  // a kind of file the crate does not read is not judged: the host's decoder may know it
+  const bmp = new Uint8Array([0x42, 0x4d, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(openImage(wasm, 'x.bmp', bmp, { hostFormats: ['JPEG'] }), { format: null, components: undefined, stream: bmp });
+  // a format the host does not decode is decoded by the crate: pixels
+  const png = openImage(wasm, 'chelsea.png', await fixture('chelsea.png'), { hostFormats: ['JPEG'] });
+  assert.deepEqual(dims(png.pixels), [451, 300]);
+});
+
+const dims = (px) => [px.width, px.height];
 
 test("the wasm build's scaled decode gives PIL draft's pixels, upright", async () => {
   let compared = 0;
   for (const [name, c] of Object.entries(draft)) {
     for (const [id, m] of Object.entries(c.models)) {
-      const px = decodeFast(wasm, name, await fixture(`jpeg/draft/${name}.jpg`), entry(id).preprocess);
+      const px = decodeFast(name, await fixture(`jpeg/draft/${name}.jpg`), entry(id).preprocess);
       if (m.reduction === 1) {
         assert.equal(px, null, `${name} ${id}: nothing to reduce`);
         continue;
@@ -82,7 +101,7 @@ test("what 'fast' leaves (PNG, a JPEG too small to reduce, CMYK) is decoded as '
 test('a JPEG cut short is BAD_IMAGE naming the file; a bad decode option is BAD_OPTIONS', async () => {
   const whole = await fixture('jpeg/draft/chelsea-780x520-420-progressive.jpg');
   assert.throws(
-    () => decodeFast(wasm, 'holiday.jpg', whole.subarray(0, (whole.length * 2) / 3), entry('efficientnet-lite0').preprocess),
+    () => decodeFast('holiday.jpg', whole.subarray(0, (whole.length * 2) / 3), entry('efficientnet-lite0').preprocess),
     (e) => e instanceof EffnetError && e.code === ErrorCode.BAD_IMAGE && /holiday\.jpg: the JPEG file is truncated/.test(e.message),
   );
   const clf = await ImageClassifier.create({ model: 'efficientnet-lite0' });

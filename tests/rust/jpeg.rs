@@ -64,11 +64,7 @@ fn probabilities_are_those_of_pils_pixels() {
                         .unwrap(),
                 )
                 .unwrap();
-            let diff = ours
-                .iter()
-                .zip(&theirs)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0f32, f32::max);
+            let diff = common::max_abs_diff(&ours, &theirs);
             println!("{id} {case}: max |p - p(PIL pixels)| = {diff:.1e}");
             assert_eq!(diff, 0.0, "{id} {case}");
         }

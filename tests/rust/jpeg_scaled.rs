@@ -6,6 +6,8 @@
 mod common;
 
 use effnet::decode::scaled::{self, JpegError};
+use effnet::decode::{self, DecodedImage, Opened};
+use effnet::manifest::Preprocess;
 
 fn draft_json() -> serde_json::Value {
     let text = std::fs::read_to_string(common::fixture("jpeg/draft/draft.json")).unwrap();
@@ -16,8 +18,20 @@ fn bytes(case: &str) -> Vec<u8> {
     std::fs::read(common::fixture(&format!("jpeg/draft/{case}.jpg"))).unwrap()
 }
 
+fn preprocess(id: &str) -> Preprocess {
+    common::manifest().model(id).unwrap().preprocess.clone()
+}
+
 fn target(id: &str) -> u32 {
-    scaled::min_short_side(&common::manifest().model(id).unwrap().preprocess)
+    preprocess(id).min_short_side()
+}
+
+/// The scaled decode alone, after the path's checks: `None` where the full decode follows.
+fn scaled_only(name: &str, b: &[u8], min_short: u32) -> effnet::Result<Option<DecodedImage>> {
+    let Opened::Image { format, bytes } = decode::open(name, b)? else {
+        panic!("{name}: not a container");
+    };
+    scaled::decode(name, format, bytes, min_short)
 }
 
 #[test]
@@ -72,7 +86,7 @@ fn draft_pixels_are_pils() {
                 r,
                 "{case} {id}: PIL's reduction"
             );
-            let ours = scaled::decode_scaled(case, &jpeg, n).unwrap();
+            let ours = scaled_only(case, &jpeg, n).unwrap();
             if r == 1 {
                 assert!(
                     ours.is_none(),
@@ -107,10 +121,10 @@ fn probabilities_are_the_draft_references() {
     let json = draft_json();
     for id in ["efficientnet-lite0", "efficientnet-lite1"] {
         let clf = common::classifier(id);
-        let n = target(id);
+        let p = preprocess(id);
         for (case, c) in json.as_object().unwrap() {
             let m = &c["models"][id];
-            let img = scaled::decode_bytes_fast(case, &bytes(case), n).unwrap();
+            let img = decode::decode_bytes_fast(case, &bytes(case), &p).unwrap();
             let want: Vec<u64> = m["decoded"]
                 .as_array()
                 .unwrap()
@@ -125,17 +139,7 @@ fn probabilities_are_the_draft_references() {
             let p = clf
                 .probabilities(&clf.preprocess(&img.rgba().unwrap()).unwrap())
                 .unwrap();
-            let refp: Vec<f32> = m["probs"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_f64().unwrap() as f32)
-                .collect();
-            let diff = p
-                .iter()
-                .zip(&refp)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0f32, f32::max);
+            let diff = common::max_abs_diff(&p, &common::floats(&m["probs"]));
             let top = p
                 .iter()
                 .enumerate()
@@ -162,11 +166,12 @@ fn probabilities_are_the_draft_references() {
 #[test]
 fn what_it_leaves_goes_to_the_full_decoder() {
     // a PNG, and a JPEG too small to reduce: None, and the fast call is the full decode
+    let lite0 = preprocess("efficientnet-lite0");
     for f in ["chelsea.png", "jpeg/chelsea-420.jpg"] {
         let b = std::fs::read(common::fixture(f)).unwrap();
-        assert!(scaled::decode_scaled(f, &b, 256).unwrap().is_none(), "{f}");
-        let fast = scaled::decode_bytes_fast(f, &b, 256).unwrap();
-        let full = effnet::decode::decode_bytes(f, &b).unwrap();
+        assert!(scaled_only(f, &b, 256).unwrap().is_none(), "{f}");
+        let fast = decode::decode_bytes_fast(f, &b, &lite0).unwrap();
+        let full = decode::decode_bytes(f, &b).unwrap();
         assert_eq!(
             (fast.width, fast.height, fast.rgba),
             (full.width, full.height, full.rgba),
@@ -182,7 +187,8 @@ fn what_it_leaves_goes_to_the_full_decoder() {
 #[test]
 fn a_truncated_jpeg_is_an_error_naming_the_file() {
     let whole = bytes("chelsea-780x520-420-progressive");
-    let e = scaled::decode_scaled("cut.jpg", &whole[..whole.len() * 2 / 3], 256)
+    let cut = &whole[..whole.len() * 2 / 3];
+    let e = decode::decode_bytes_fast("cut.jpg", cut, &preprocess("efficientnet-lite0"))
         .err()
         .expect("an error");
     assert!(matches!(e, effnet::Error::Decode { .. }), "{e:?}");

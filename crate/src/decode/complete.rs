@@ -6,17 +6,12 @@
 //! container's own end is checked before any decoding, on every host: natively, in Node, and
 //! in the browser's worker (through wasm).
 
-use super::sniff::{jpeg_header, Format};
+use super::format::Format;
+use super::sniff::jpeg_header;
 
 /// `Err(reason)` if `bytes` (of a sniffed `format`) end before the image does.
 pub fn check(format: Format, bytes: &[u8]) -> Result<(), String> {
-    let whole = match format {
-        Format::Jpeg => jpeg_has_end(bytes),
-        Format::Png => png_has_end(bytes),
-        Format::Gif => gif_has_end(bytes),
-        Format::WebP => webp_has_end(bytes),
-    };
-    if whole {
+    if (format.spec().is_whole)(bytes) {
         Ok(())
     } else {
         Err(format!(
@@ -31,7 +26,7 @@ pub fn check(format: Format, bytes: &[u8]) -> Result<(), String> {
 /// hold one (a coded FF is always followed by 00 or a restart marker), so a file cut anywhere
 /// in its scans has none; an EXIF thumbnail's EOI comes before the first SOS. Data after the
 /// EOI (some cameras append more) is allowed, as decoders ignore it.
-fn jpeg_has_end(b: &[u8]) -> bool {
+pub(super) fn jpeg_has_end(b: &[u8]) -> bool {
     let Some(sos) = jpeg_header(b).map(|h| h.first_scan) else {
         return false;
     };
@@ -42,7 +37,7 @@ fn jpeg_has_end(b: &[u8]) -> bool {
 
 /// An IEND chunk, found by walking the chunks by their lengths (a cut inside IDAT leaves
 /// none). Anything after IEND is ignored, as decoders do.
-fn png_has_end(b: &[u8]) -> bool {
+pub(super) fn png_has_end(b: &[u8]) -> bool {
     let mut i = 8;
     while let Some(head) = b.get(i..i + 8) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
@@ -59,12 +54,12 @@ fn png_has_end(b: &[u8]) -> bool {
 }
 
 /// The trailer byte (3B) closes a GIF; encoders write it last.
-fn gif_has_end(b: &[u8]) -> bool {
+pub(super) fn gif_has_end(b: &[u8]) -> bool {
     b.len() > 13 && b.last() == Some(&0x3B)
 }
 
 /// The RIFF header states the file's length; a shorter file was cut.
-fn webp_has_end(b: &[u8]) -> bool {
+pub(super) fn webp_has_end(b: &[u8]) -> bool {
     if b.len() < 12 {
         return false;
     }

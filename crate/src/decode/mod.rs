@@ -1,22 +1,29 @@
-//! Image files -> RGBA8, upright (EXIF orientation applied), for hosts without a decoder of
-//! their own: the CLI, and Node given encoded bytes. Browsers decode in the page.
+//! Image files -> RGBA8, upright (EXIF orientation applied): one path for `decode: 'exact'`
+//! and `'fast'`, on every host.
 //!
-//! A file whose end is missing is refused before decoding ([`complete`]). Natively, JPEGs
-//! are decoded by libjpeg-turbo's algorithms ([`libjpeg`]: the same pixels as PIL and as
-//! Chromium); everything else, and JPEGs in wasm, by the `image` crate.
+//! [`open`] reads what the bytes are ([`format`], the one place a format is registered),
+//! refuses a file whose end is missing ([`complete`]) and unwraps a container to the image it
+//! holds. With a short side to keep (`'fast'`), a JPEG is then decoded at 1/2, 1/4 or 1/8
+//! ([`scaled`]); otherwise, or where that gives up, the full decode follows on the same bytes:
+//! here, natively, JPEGs by libjpeg-turbo's algorithms ([`libjpeg`]: the same pixels as PIL
+//! and as Chromium) and everything else, and JPEGs in wasm, by the `image` crate. A JS host
+//! takes the path's first half through wasm and decodes what is left with its own decoder.
 
 pub mod complete;
+pub mod format;
 #[cfg(not(target_arch = "wasm32"))]
 mod libjpeg;
 pub mod scaled;
 pub mod sniff;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 use std::io::Cursor;
 
 use crate::error::{Error, Result};
+use crate::manifest::Preprocess;
 use crate::pixels::{MAX_PIXELS, MAX_SIDE};
-use sniff::Format;
+use format::{Content, Format};
 
 /// Decoded pixels that own their buffer; borrow them as [`crate::Rgba`].
 pub struct DecodedImage {
@@ -31,57 +38,104 @@ impl DecodedImage {
     }
 }
 
-pub fn decode_file(path: &str) -> Result<DecodedImage> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_string(),
-        source,
-    })?;
-    decode_bytes(path, &bytes)
+/// What [`open`] found.
+pub enum Opened<'a> {
+    /// An image of `format` for a decoder: the bytes given, or a stream embedded in them.
+    Image { format: Format, bytes: &'a [u8] },
+    /// Pixels a container's module decoded, upright.
+    Pixels(DecodedImage),
 }
 
-/// `Err` naming `name` if `bytes` are not one of the formats we read, or are cut short.
-pub fn check_complete(name: &str, bytes: &[u8]) -> Result<Format> {
-    let format = Format::sniff(bytes).ok_or_else(|| {
-        decode_error(
-            name,
-            "not an image this build can read (JPEG, PNG, WebP or GIF)",
-        )
-    })?;
-    complete::check(format, bytes).map_err(|e| decode_error(name, e))?;
-    Ok(format)
-}
+/// Containers nest this deep at most (a preview inside a preview...): a loop is refused.
+const MAX_NESTING: usize = 4;
 
-/// `name` only labels errors.
-pub fn decode_bytes(name: &str, bytes: &[u8]) -> Result<DecodedImage> {
-    let format = check_complete(name, bytes)?;
-    let mut decoder = open(name, bytes)?;
-    let orientation = decoder.orientation().map_err(|e| decode_error(name, e))?;
-    // what libjpeg refuses (arithmetic coding, say) the `image` crate may still read
-    let mut img = match decode_own(format, bytes) {
-        Ok(Some(rgba)) => DynamicImage::ImageRgba8(rgba),
-        Ok(None) | Err(_) => {
-            DynamicImage::from_decoder(decoder).map_err(|e| decode_error(name, e))?
+/// `bytes` sniffed, checked whole and unwrapped to their image; `Err` naming `name` if they are
+/// not a format this build reads, are cut short, or a container cannot be opened.
+pub fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Opened<'a>> {
+    let mut bytes = bytes;
+    for _ in 0..MAX_NESTING {
+        let format = Format::sniff(bytes).ok_or_else(|| {
+            let all = Format::all_names();
+            decode_error(name, format!("not an image this build can read ({all})"))
+        })?;
+        complete::check(format, bytes).map_err(|e| decode_error(name, e))?;
+        match (format.spec().open)(bytes).map_err(|e| decode_error(name, e))? {
+            Content::Image => return Ok(Opened::Image { format, bytes }),
+            Content::Embedded(inner) => bytes = inner,
+            Content::Pixels(img) => return Ok(Opened::Pixels(img)),
         }
+    }
+    Err(decode_error(name, "containers nested too deep"))
+}
+
+pub fn decode_file(path: &str) -> Result<DecodedImage> {
+    decode_bytes(path, &read(path)?)
+}
+
+/// `decode: 'exact'`; `name` only labels errors.
+pub fn decode_bytes(name: &str, bytes: &[u8]) -> Result<DecodedImage> {
+    decode_opened(name, open(name, bytes)?, None)
+}
+
+/// `decode: 'fast'` for a model with preprocessing `p`: a JPEG at the largest reduction that
+/// keeps the short side its resize works from ([`Preprocess::min_short_side`]).
+pub fn decode_file_fast(path: &str, p: &Preprocess) -> Result<DecodedImage> {
+    decode_bytes_fast(path, &read(path)?, p)
+}
+
+/// [`decode_file_fast`] of bytes; `name` only labels errors.
+pub fn decode_bytes_fast(name: &str, bytes: &[u8], p: &Preprocess) -> Result<DecodedImage> {
+    decode_opened(name, open(name, bytes)?, Some(p.min_short_side()))
+}
+
+/// The path after [`open`]: the scaled decode if `min_short` asks for it and it applies, else
+/// the full decode, of the same bytes.
+pub fn decode_opened(name: &str, opened: Opened, min_short: Option<u32>) -> Result<DecodedImage> {
+    let (format, bytes) = match opened {
+        Opened::Pixels(img) => return Ok(img),
+        Opened::Image { format, bytes } => (format, bytes),
     };
-    img.apply_orientation(orientation);
-    Ok(owned(img))
+    if let Some(n) = min_short {
+        if let Some(img) = scaled::decode(name, format, bytes, n)? {
+            return Ok(img);
+        }
+    }
+    decode_full(name, format, bytes)
 }
 
 /// Pixels that another decoder made of `bytes` (Node's JPEG decoder), turned upright by the
 /// file's EXIF orientation.
 pub fn apply_orientation(name: &str, bytes: &[u8], img: DecodedImage) -> Result<DecodedImage> {
-    let orientation = open(name, bytes)?
-        .orientation()
-        .map_err(|e| decode_error(name, e))?;
+    let orientation = orientation(name, &mut open_decoder(name, bytes)?)?;
     let (w, h) = (img.width, img.height);
     let rgba = image::RgbaImage::from_raw(w, h, img.rgba).ok_or_else(|| Error::Image {
         width: w,
         height: h,
         reason: "the RGBA buffer is not width x height x 4 bytes".into(),
     })?;
-    let mut img = DynamicImage::ImageRgba8(rgba);
-    img.apply_orientation(orientation);
-    Ok(owned(img))
+    Ok(upright(DynamicImage::ImageRgba8(rgba), orientation))
+}
+
+fn read(path: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_string(),
+        source,
+    })
+}
+
+fn decode_full(name: &str, format: Format, bytes: &[u8]) -> Result<DecodedImage> {
+    let mut decoder = open_decoder(name, bytes)?;
+    let orientation = orientation(name, &mut decoder)?;
+    // what libjpeg refuses (arithmetic coding, say) the `image` crate may still read
+    let img = match decode_own(format, bytes) {
+        Ok(Some(own)) => image::RgbaImage::from_raw(own.width, own.height, own.rgba)
+            .map(DynamicImage::ImageRgba8)
+            .expect("libjpeg gave width x height RGBA pixels"),
+        Ok(None) | Err(_) => {
+            DynamicImage::from_decoder(decoder).map_err(|e| decode_error(name, e))?
+        }
+    };
+    Ok(upright(img, orientation))
 }
 
 fn decode_error(name: &str, reason: impl ToString) -> Error {
@@ -92,7 +146,7 @@ fn decode_error(name: &str, reason: impl ToString) -> Error {
 }
 
 /// The `image` crate's decoder for `bytes`, within our size limits.
-fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<impl ImageDecoder + 'a> {
+fn open_decoder<'a>(name: &str, bytes: &'a [u8]) -> Result<impl ImageDecoder + 'a> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| decode_error(name, e))?;
@@ -104,7 +158,12 @@ fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<impl ImageDecoder + 'a> {
     reader.into_decoder().map_err(|e| decode_error(name, e))
 }
 
-fn owned(img: DynamicImage) -> DecodedImage {
+fn orientation(name: &str, decoder: &mut impl ImageDecoder) -> Result<Orientation> {
+    decoder.orientation().map_err(|e| decode_error(name, e))
+}
+
+fn upright(mut img: DynamicImage, orientation: Orientation) -> DecodedImage {
+    img.apply_orientation(orientation);
     let rgba = img.into_rgba8();
     let (width, height) = rgba.dimensions();
     DecodedImage {
@@ -114,19 +173,16 @@ fn owned(img: DynamicImage) -> DecodedImage {
     }
 }
 
-/// Our own decoder for `format`, where there is one: natively, JPEGs.
+/// Our own full decoder for `format`, where there is one: natively, JPEGs.
 #[cfg(not(target_arch = "wasm32"))]
-fn decode_own(
-    format: Format,
-    bytes: &[u8],
-) -> std::result::Result<Option<image::RgbaImage>, String> {
+fn decode_own(format: Format, bytes: &[u8]) -> std::result::Result<Option<DecodedImage>, String> {
     match format {
-        Format::Jpeg => libjpeg::decode(bytes),
+        Format::Jpeg => libjpeg::decode(bytes, |_, _| 1),
         _ => Ok(None),
     }
 }
 
 #[cfg(target_arch = "wasm32")]
-fn decode_own(_: Format, _: &[u8]) -> std::result::Result<Option<image::RgbaImage>, String> {
+fn decode_own(_: Format, _: &[u8]) -> std::result::Result<Option<DecodedImage>, String> {
     Ok(None)
 }

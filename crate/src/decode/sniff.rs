@@ -1,33 +1,37 @@
-//! What an encoded image is, from its bytes, without decoding it.
+//! What an encoded image is, from its bytes, without decoding it: the built-in formats'
+//! signatures ([`super::format`] registers them) and a JPEG's header.
 
-/// What a file is, from its first bytes, if it is one of the formats we read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Jpeg,
-    Png,
-    Gif,
-    WebP,
+pub fn is_jpeg(b: &[u8]) -> bool {
+    b.starts_with(&[0xFF, 0xD8, 0xFF])
 }
 
-impl Format {
-    pub fn sniff(bytes: &[u8]) -> Option<Format> {
-        match bytes {
-            [0xFF, 0xD8, 0xFF, ..] => Some(Format::Jpeg),
-            [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1A, b'\n', ..] => Some(Format::Png),
-            [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(Format::Gif),
-            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(Format::WebP),
-            _ => None,
-        }
-    }
+pub fn is_png(b: &[u8]) -> bool {
+    b.starts_with(b"\x89PNG\r\n\x1A\n")
+}
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Jpeg => "JPEG",
-            Format::Png => "PNG",
-            Format::Gif => "GIF",
-            Format::WebP => "WebP",
-        }
-    }
+pub fn is_gif(b: &[u8]) -> bool {
+    matches!(b, [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..])
+}
+
+pub fn is_webp(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..
+        ]
+    )
 }
 
 /// What a JPEG's header segments say, up to its first scan.
@@ -82,15 +86,6 @@ pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_by_their_first_bytes() {
-        assert_eq!(Format::sniff(b"\xFF\xD8\xFF\xE0"), Some(Format::Jpeg));
-        assert_eq!(Format::sniff(b"\x89PNG\r\n\x1a\n...."), Some(Format::Png));
-        assert_eq!(Format::sniff(b"GIF87a"), Some(Format::Gif));
-        assert_eq!(Format::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(Format::WebP));
-        assert_eq!(Format::sniff(b"This is a text file"), None);
-    }
 
     #[test]
     fn a_jpeg_header_gives_its_first_scan_and_component_count() {

@@ -32,6 +32,22 @@ pub enum Resize {
     CenterCropThenResize { crop_padding: u32 },
 }
 
+impl Preprocess {
+    /// The short side the resize works from, the one rule both decode paths and the resize
+    /// share: shortSideThenCenterCrop resizes the short side to floor(size / cropPct) (timm's
+    /// scale_size, 256 for Lite0); centerCropThenResize crops exactly `size` from a short side
+    /// of size + cropPadding. A decoder that keeps the short side at least this keeps the
+    /// resize a downscale.
+    pub fn min_short_side(&self) -> u32 {
+        match self.resize {
+            Resize::ShortSideThenCenterCrop { crop_pct } => {
+                (self.size as f64 / crop_pct).floor() as u32
+            }
+            Resize::CenterCropThenResize { crop_padding } => self.size + crop_padding,
+        }
+    }
+}
+
 /// The JSON form. Each mode's parameter is optional here and required by the conversion;
 /// `null` counts as absent, as in www/src/shared/model-entry.js.
 #[derive(Deserialize, Serialize)]

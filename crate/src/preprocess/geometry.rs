@@ -7,10 +7,9 @@ use crate::manifest::{Preprocess, Resize};
 pub fn plan(src_w: u32, src_h: u32, p: &Preprocess) -> (Rect, Window) {
     let size = p.size as usize;
     match p.resize {
-        Resize::ShortSideThenCenterCrop { crop_pct } => {
-            // torchvision's `Resize(n)` then `CenterCrop(size)`, as timm's eval transform applies them.
-            // timm: scale_size = math.floor(img_size / crop_pct)
-            let short = (p.size as f64 / crop_pct).floor() as u64;
+        Resize::ShortSideThenCenterCrop { .. } => {
+            // torchvision's `Resize(n)` then `CenterCrop(size)`, as timm's eval transform applies them
+            let short = p.min_short_side() as u64;
             let (w, h) = (src_w as u64, src_h as u64);
             // torchvision: the long side is int(short * long / short_side), a float truncated
             let (out_w, out_h) = if w <= h {

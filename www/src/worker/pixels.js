@@ -1,7 +1,14 @@
-// Image payloads -> RGBA pixels, inside the worker (OffscreenCanvas, createImageBitmap).
+// Image payloads -> RGBA pixels, inside the worker: a Blob's bytes are read once and go
+// through the crate's half of the decode path (shared/open-image.js: checked whole, a JPEG
+// scaled for decode 'fast', PNGs decoded), and what it leaves to createImageBitmap.
 import { EffnetError, ErrorCode } from '../shared/errors.js';
+import { openImage } from '../shared/open-image.js';
 
 const BITMAP_OPTIONS = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
+// The rest, PNG included, the crate decodes, as PIL does: Firefox's createImageBitmap
+// premultiplies a translucent pixel and divides it back (199,100,50 at alpha 128 comes out
+// 201,101,51), even with premultiplyAlpha: 'none' (docs/exactness.md, per engine).
+const BROWSER_FORMATS = ['JPEG', 'WebP', 'GIF'];
 
 /**
  * The JPEG without its ICC profile (APP2 "ICC_PROFILE" segments), or the same bytes if it has
@@ -44,12 +51,12 @@ function fromBitmap(bitmap) {
 
 /**
  * @param {{kind: 'rgba', data, width, height} | {kind: 'bitmap', bitmap} | {kind: 'blob', blob, name?}} p
- * @param {(name: string, bytes: Uint8Array) => string} checkImage throws if the bytes are a
- *   JPEG/PNG/WebP/GIF cut short: Firefox and WebKit decode those without an error, filling the
- *   missing part white or transparent (crate/src/decode/complete.rs); returns the format as JSON
- * @param {(bytes: Uint8Array) => {data, width, height}} [decodePng] the crate's own PNG decoder
+ * @param {object} wasm the crate's wasm module
+ * @param {{preprocess?: object | null, timing?: {readMs?: number}}} [o] preprocess: the loaded
+ *   model's for decode 'fast' (null: 'exact'); with it, timing.readMs gets the time reading the
+ *   blob took
  */
-export async function toPixels(p, checkImage, decodePng) {
+export async function toPixels(p, wasm, { preprocess = null, timing = {} } = {}) {
   switch (p.kind) {
     case 'rgba':
       return { data: p.data, width: p.width, height: p.height };
@@ -57,24 +64,21 @@ export async function toPixels(p, checkImage, decodePng) {
       return fromBitmap(p.bitmap);
     case 'blob': {
       const what = p.name ? `'${p.name}'` : `the ${p.blob.type || 'untyped'} blob`;
+      const t0 = performance.now();
       const bytes = new Uint8Array(await p.blob.arrayBuffer());
-      let format;
+      if (preprocess) timing.readMs = performance.now() - t0;
+      let opened;
       try {
-        format = JSON.parse(checkImage(p.name || 'image', bytes)).format;
+        // Firefox and WebKit decode a file cut short without an error, filling the missing
+        // part white or transparent (crate/src/decode/complete.rs): the crate refuses it first
+        opened = openImage(wasm, p.name || 'image', bytes, { preprocess, hostFormats: BROWSER_FORMATS });
       } catch (e) {
-        throw new EffnetError(ErrorCode.BAD_IMAGE, e.message, { cause: e });
+        throw e.code === ErrorCode.BAD_IMAGE ? e : new EffnetError(ErrorCode.BAD_IMAGE, e.message, { cause: e });
       }
-      // PNGs are decoded by the crate, as PIL decodes them: Firefox's createImageBitmap
-      // premultiplies a translucent pixel and divides it back (199,100,50 at alpha 128 comes out
-      // 201,101,51), even with premultiplyAlpha: 'none' (docs/exactness.md, per engine)
-      if (format === 'PNG' && decodePng) {
-        try {
-          return decodePng(bytes);
-        } catch (e) {
-          throw new EffnetError(ErrorCode.BAD_IMAGE, `${what}: ${e.message.replace(/^image: /, '')}`, { cause: e });
-        }
-      }
-      const blob = format === 'JPEG' ? new Blob([withoutIccProfile(bytes)], { type: 'image/jpeg' }) : p.blob;
+      if (opened.pixels) return opened.pixels;
+      const { format, stream } = opened;
+      const blob =
+        format === 'JPEG' ? new Blob([withoutIccProfile(stream)], { type: 'image/jpeg' }) : stream === bytes ? p.blob : new Blob([stream]);
       let bitmap;
       try {
         bitmap = await createImageBitmap(blob, BITMAP_OPTIONS);

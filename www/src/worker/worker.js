@@ -7,7 +7,6 @@ import { ModelSession } from '../shared/model-session.js';
 import { LoadProgress } from '../shared/progress.js';
 import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
-import { fastPixels } from './fast-pixels.js';
 import { thumbnail } from './thumbnail.js';
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
@@ -27,13 +26,6 @@ const guarded = (fn) => async (...args) => {
   }
 };
 
-const pixels = (wasm, payload) =>
-  toPixels(
-    payload,
-    (name, bytes) => wasm.checkImage(name, bytes),
-    (bytes) => wasm.decodeImage(bytes),
-  );
-
 const loaded = () => {
   if (!session) throw new EffnetError(ErrorCode.INFERENCE, 'no model is loaded in this worker');
   return session;
@@ -44,8 +36,7 @@ async function withPixels(payload, decode, run) {
   const { wasm } = await runtime;
   const t0 = performance.now();
   const read = {};
-  const fast = decode === 'fast' ? await fastPixels(payload, wasm, preprocess, read) : null;
-  const px = fast ?? (await pixels(wasm, payload));
+  const px = await toPixels(payload, wasm, { preprocess: decode === 'fast' ? preprocess : null, timing: read });
   const r = run(px, performance.now() - t0 - (read.readMs ?? 0));
   if (read.readMs !== undefined) {
     r.timing.readMs = read.readMs;
@@ -112,7 +103,7 @@ Comlink.expose({
   armTrapForTests: guarded(async (kind) => (await runtime).wasm.armTrapForTests(kind)),
   // for the tests: the RGBA pixels a payload becomes, to compare with PIL's in each engine
   pixelsForTests: guarded(async (payload) => {
-    const px = await pixels((await runtime).wasm, payload);
+    const px = await toPixels(payload, (await runtime).wasm);
     return { width: px.width, height: px.height, data: Array.from(px.data) };
   }),
 });

@@ -1,7 +1,6 @@
 //! `effnet classify`: every image is attempted; failures are reported and counted.
 
-use effnet::decode::decode_file;
-use effnet::decode::scaled::{decode_file_fast, min_short_side};
+use effnet::decode::{decode_file, decode_file_fast};
 use effnet::postprocess::Filter;
 use effnet::{Category, Classifier, Error, Rgba};
 use serde::Serialize;
@@ -34,7 +33,7 @@ pub fn with_pixels<T>(
 ) -> Result<T, Error> {
     let img = match decode {
         Decode::Exact => decode_file(path)?,
-        Decode::Fast => decode_file_fast(path, min_short_side(&clf.entry().preprocess))?,
+        Decode::Fast => decode_file_fast(path, &clf.entry().preprocess)?,
     };
     f(&img.rgba()?).map_err(|e| match e {
         // name the file, not just its size

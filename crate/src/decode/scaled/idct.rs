@@ -61,7 +61,6 @@ fn islow(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
     const F2_053: i64 = 16819;
     const F2_562: i64 = 20995;
     const F3_072: i64 = 25172;
-    let mut ws = [0i32; 64];
 
     // even and odd parts of an 8-point IDCT on s[0..8] -> 8 values before descaling
     #[inline(always)]
@@ -106,32 +105,7 @@ fn islow(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
         ]
     }
 
-    for col in 0..8 {
-        if (1..8).all(|r| c[r * 8 + col] == 0) {
-            let dc = (deq(c, q, col) << PASS1_BITS) as i32;
-            for r in 0..8 {
-                ws[r * 8 + col] = dc;
-            }
-            continue;
-        }
-        let s: [i64; 8] = std::array::from_fn(|r| deq(c, q, r * 8 + col));
-        let o = pass(s);
-        for r in 0..8 {
-            ws[r * 8 + col] = descale(o[r], CONST_BITS - PASS1_BITS) as i32;
-        }
-    }
-    for row in 0..8 {
-        let w = &ws[row * 8..row * 8 + 8];
-        let dst = &mut out[row * stride..row * stride + 8];
-        if w[1..].iter().all(|&v| v == 0) {
-            dst.fill(limit(descale(w[0] as i64, PASS1_BITS + 3)));
-            continue;
-        }
-        let o = pass(std::array::from_fn(|i| w[i] as i64));
-        for i in 0..8 {
-            dst[i] = limit(descale(o[i], CONST_BITS + PASS1_BITS + 3));
-        }
-    }
+    two_passes(c, q, out, stride, &[1, 2, 3, 4, 5, 6, 7], 0, pass);
 }
 
 fn idct_4x4(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
@@ -145,12 +119,11 @@ fn idct_4x4(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
     const F1_847: i64 = 15137;
     const F2_172: i64 = 17799;
     const F2_562: i64 = 20995;
-    let mut ws = [0i32; 32]; // 4 rows of 8
 
-    // s: the terms 0, 1, 2, 3, 5, 6, 7 of an 8-point line (4 unused) -> 4 values, undescaled
+    // the terms 0, 1, 2, 3, 5, 6, 7 of an 8-point line (4 unused) -> 4 values
     #[inline(always)]
-    fn pass(s0: i64, s: [i64; 8]) -> [i64; 4] {
-        let tmp0 = s0;
+    fn pass(s: [i64; 8]) -> [i64; 4] {
+        let tmp0 = s[0] << (CONST_BITS + 1);
         let tmp2 = s[2] * F1_847 + s[6] * -F0_765;
         let tmp10 = tmp0 + tmp2;
         let tmp12 = tmp0 - tmp2;
@@ -160,36 +133,7 @@ fn idct_4x4(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
         [tmp10 + t2, tmp12 + t0, tmp12 - t0, tmp10 - t2]
     }
 
-    for col in 0..8 {
-        if col == 4 {
-            continue;
-        }
-        if [1, 2, 3, 5, 6, 7].iter().all(|&r| c[r * 8 + col] == 0) {
-            let dc = (deq(c, q, col) << PASS1_BITS) as i32;
-            for r in 0..4 {
-                ws[r * 8 + col] = dc;
-            }
-            continue;
-        }
-        let s: [i64; 8] = std::array::from_fn(|r| deq(c, q, r * 8 + col));
-        let o = pass(s[0] << (CONST_BITS + 1), s);
-        for r in 0..4 {
-            ws[r * 8 + col] = descale(o[r], CONST_BITS - PASS1_BITS + 1) as i32;
-        }
-    }
-    for row in 0..4 {
-        let w = &ws[row * 8..row * 8 + 8];
-        let dst = &mut out[row * stride..row * stride + 4];
-        if [1, 2, 3, 5, 6, 7].iter().all(|&i| w[i] == 0) {
-            dst.fill(limit(descale(w[0] as i64, PASS1_BITS + 3)));
-            continue;
-        }
-        let s: [i64; 8] = std::array::from_fn(|i| w[i] as i64);
-        let o = pass(s[0] << (CONST_BITS + 1), s);
-        for i in 0..4 {
-            dst[i] = limit(descale(o[i], CONST_BITS + PASS1_BITS + 3 + 1));
-        }
-    }
+    two_passes(c, q, out, stride, &[1, 2, 3, 5, 6, 7], 1, pass);
 }
 
 fn idct_2x2(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
@@ -197,36 +141,55 @@ fn idct_2x2(c: &[i16; 64], q: &[u16; 64], out: &mut [u8], stride: usize) {
     const F0_850: i64 = 6967;
     const F1_272: i64 = 10426;
     const F3_624: i64 = 29692;
-    let mut ws = [0i32; 16]; // 2 rows of 8
 
+    // the terms 0, 1, 3, 5, 7 of an 8-point line -> 2 values
     #[inline(always)]
-    fn odd(s7: i64, s5: i64, s3: i64, s1: i64) -> i64 {
-        s7 * -F0_720 + s5 * F0_850 + s3 * -F1_272 + s1 * F3_624
+    fn pass(s: [i64; 8]) -> [i64; 2] {
+        let tmp10 = s[0] << (CONST_BITS + 2);
+        let tmp0 = s[7] * -F0_720 + s[5] * F0_850 + s[3] * -F1_272 + s[1] * F3_624;
+        [tmp10 + tmp0, tmp10 - tmp0]
     }
 
-    for col in [0, 1, 3, 5, 7] {
-        if [1, 3, 5, 7].iter().all(|&r| c[r * 8 + col] == 0) {
+    two_passes(c, q, out, stride, &[1, 3, 5, 7], 2, pass);
+}
+
+/// The two passes of every size (jidctint.c, jidctred.c): each column the IDCT reads into a
+/// workspace of N rows, then each row into N pixels, with libjpeg's shortcut for a line whose
+/// `ac` terms (the ones the IDCT reads besides 0) are all zero. `pass` maps an 8-point line to
+/// N values, scaled by `extra` bits more than the 8x8 IDCT's.
+#[inline(always)]
+fn two_passes<const N: usize>(
+    c: &[i16; 64],
+    q: &[u16; 64],
+    out: &mut [u8],
+    stride: usize,
+    ac: &[usize],
+    extra: u32,
+    pass: impl Fn([i64; 8]) -> [i64; N],
+) {
+    let mut ws = [[0i32; 8]; N];
+    for col in std::iter::once(0).chain(ac.iter().copied()) {
+        if ac.iter().all(|&r| c[r * 8 + col] == 0) {
             let dc = (deq(c, q, col) << PASS1_BITS) as i32;
-            ws[col] = dc;
-            ws[8 + col] = dc;
+            for row in &mut ws {
+                row[col] = dc;
+            }
             continue;
         }
-        let d = |r: usize| deq(c, q, r * 8 + col);
-        let tmp10 = d(0) << (CONST_BITS + 2);
-        let tmp0 = odd(d(7), d(5), d(3), d(1));
-        ws[col] = descale(tmp10 + tmp0, CONST_BITS - PASS1_BITS + 2) as i32;
-        ws[8 + col] = descale(tmp10 - tmp0, CONST_BITS - PASS1_BITS + 2) as i32;
+        let o = pass(std::array::from_fn(|r| deq(c, q, r * 8 + col)));
+        for (row, v) in ws.iter_mut().zip(o) {
+            row[col] = descale(v, CONST_BITS - PASS1_BITS + extra) as i32;
+        }
     }
-    for row in 0..2 {
-        let w = &ws[row * 8..row * 8 + 8];
-        let dst = &mut out[row * stride..row * stride + 2];
-        if [1, 3, 5, 7].iter().all(|&i| w[i] == 0) {
+    for (i, w) in ws.iter().enumerate() {
+        let dst = &mut out[i * stride..i * stride + N];
+        if ac.iter().all(|&j| w[j] == 0) {
             dst.fill(limit(descale(w[0] as i64, PASS1_BITS + 3)));
             continue;
         }
-        let tmp10 = (w[0] as i64) << (CONST_BITS + 2);
-        let tmp0 = odd(w[7] as i64, w[5] as i64, w[3] as i64, w[1] as i64);
-        dst[0] = limit(descale(tmp10 + tmp0, CONST_BITS + PASS1_BITS + 3 + 2));
-        dst[1] = limit(descale(tmp10 - tmp0, CONST_BITS + PASS1_BITS + 3 + 2));
+        let o = pass(w.map(i64::from));
+        for (d, v) in dst.iter_mut().zip(o) {
+            *d = limit(descale(v, CONST_BITS + PASS1_BITS + 3 + extra));
+        }
     }
 }

@@ -460,23 +460,24 @@ fn decode_scan(
                             continue;
                         }
                         let bi = byy * c.bwp + bxx;
-                        let b: &mut [i16; 64] =
-                            (&mut c.coefs[bi * 64..bi * 64 + 64]).try_into().unwrap();
-                        let nz = &mut c.nonzero[bi];
+                        let blk = Block {
+                            coefs: (&mut c.coefs[bi * 64..bi * 64 + 64]).try_into().unwrap(),
+                            nonzero: &mut c.nonzero[bi],
+                        };
                         match (scan.ss == 0, scan.ah == 0) {
                             (true, true) => {
                                 bits.ensure(32);
                                 let t = bits.decode(dc_t[k])?;
                                 preds[k] = preds[k].wrapping_add(bits.receive_extend(t as u32));
-                                b[0] = preds[k].wrapping_shl(scan.al) as i16;
+                                blk.coefs[0] = preds[k].wrapping_shl(scan.al) as i16;
                             }
                             (true, false) => {
                                 if bits.bits(1) != 0 {
-                                    b[0] |= 1 << scan.al;
+                                    blk.coefs[0] |= 1 << scan.al;
                                 }
                             }
-                            (false, true) => ac_first(bits, ac_t[k], b, nz, scan, &mut eobrun)?,
-                            (false, false) => ac_refine(bits, ac_t[k], b, nz, scan, &mut eobrun)?,
+                            (false, true) => ac_first(bits, ac_t[k], blk, scan, &mut eobrun)?,
+                            (false, false) => ac_refine(bits, ac_t[k], blk, scan, &mut eobrun)?,
                         }
                     }
                 }
@@ -545,11 +546,42 @@ fn sequential_block(
     Ok(has_ac)
 }
 
+/// A progressive block's coefficients and which of them (by zigzag index) are nonzero so far.
+struct Block<'a> {
+    coefs: &'a mut [i16; 64],
+    nonzero: &'a mut u64,
+}
+
+impl Block<'_> {
+    /// A coefficient that becomes nonzero, at zigzag index `k`.
+    fn set(&mut self, k: usize, v: i16) -> Result<(), JpegError> {
+        if k > 63 {
+            return Err(JpegError::Corrupt("coefficient index past 63"));
+        }
+        self.coefs[NATURAL[k]] = v;
+        *self.nonzero |= 1 << k;
+        Ok(())
+    }
+
+    /// A correction bit for each coefficient already nonzero among `band`'s, in order: one
+    /// more bit (`p1` or `m1`, away from zero) where it is set and the coefficient lacks it.
+    fn refine(&mut self, bits: &mut Bits, band: u64, p1: i16, m1: i16) {
+        let mut m = *self.nonzero & band;
+        while m != 0 {
+            let z = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let c = &mut self.coefs[NATURAL[z]];
+            if bits.bits(1) != 0 && (*c & p1) == 0 {
+                *c = c.wrapping_add(if *c >= 0 { p1 } else { m1 });
+            }
+        }
+    }
+}
+
 fn ac_first(
     bits: &mut Bits,
     t: &Huffman,
-    b: &mut [i16; 64],
-    nz: &mut u64,
+    mut blk: Block,
     scan: &Scan,
     eobrun: &mut u32,
 ) -> Result<(), JpegError> {
@@ -577,11 +609,7 @@ fn ac_first(
         k += r;
         // v is 0 for ZRL: sixteen zeros
         if v != 0 {
-            if k > 63 {
-                return Err(JpegError::Corrupt("coefficient index past 63"));
-            }
-            b[NATURAL[k]] = (v << scan.al) as i16;
-            *nz |= 1 << k;
+            blk.set(k, (v << scan.al) as i16)?;
         }
         k += 1;
     }
@@ -593,19 +621,13 @@ fn ac_first(
 fn ac_refine(
     bits: &mut Bits,
     t: &Huffman,
-    b: &mut [i16; 64],
-    nz: &mut u64,
+    mut blk: Block,
     scan: &Scan,
     eobrun: &mut u32,
 ) -> Result<(), JpegError> {
     let p1 = 1i16 << scan.al;
     let m1 = -1i16 << scan.al;
     let mut k = scan.ss;
-    let refine = |bits: &mut Bits, c: &mut i16| {
-        if bits.bits(1) != 0 && (*c & p1) == 0 {
-            *c = c.wrapping_add(if *c >= 0 { p1 } else { m1 });
-        }
-    };
     if *eobrun == 0 {
         while k <= scan.se {
             bits.ensure(32);
@@ -622,7 +644,7 @@ fn ac_refine(
             // past the nonzero terms (a correction bit each, in order) and r zero ones: k
             // ends at the next zero term after those, or past the band
             let band = (u64::MAX >> (63 - scan.se)) & (u64::MAX << k);
-            let mut zeros = !*nz & band;
+            let mut zeros = !*blk.nonzero & band;
             while r > 0 && zeros != 0 {
                 zeros &= zeros - 1;
                 r -= 1;
@@ -637,32 +659,18 @@ fn ac_refine(
             } else {
                 (1 << target) - 1
             };
-            let mut m = *nz & band & below;
-            while m != 0 {
-                let z = m.trailing_zeros() as usize;
-                m &= m - 1;
-                refine(bits, &mut b[NATURAL[z]]);
-            }
+            blk.refine(bits, band & below, p1, m1);
             k = target;
             if value != 0 {
-                if k > 63 {
-                    return Err(JpegError::Corrupt("coefficient index past 63"));
-                }
-                b[NATURAL[k]] = value;
-                *nz |= 1 << k;
+                blk.set(k, value)?;
             }
             k += 1;
         }
     }
     if *eobrun > 0 {
-        // the rest of the band: a correction bit for each nonzero term, in order
+        // the rest of the band
         if k <= scan.se {
-            let mut m = *nz & (u64::MAX >> (63 - scan.se)) & (u64::MAX << k);
-            while m != 0 {
-                let z = m.trailing_zeros() as usize;
-                m &= m - 1;
-                refine(bits, &mut b[NATURAL[z]]);
-            }
+            blk.refine(bits, (u64::MAX >> (63 - scan.se)) & (u64::MAX << k), p1, m1);
         }
         *eobrun -= 1;
     }

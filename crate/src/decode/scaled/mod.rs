@@ -8,21 +8,18 @@
 //! followed by the same resize. The decoder here is pure Rust, so that it runs in wasm too, and
 //! restates libjpeg-turbo's scaled decode: per-component IDCT sizes ([`jpeg`]), its reduced
 //! IDCTs ([`idct`]), upsampling and colour conversion ([`color`]). JPEGs it does not handle
-//! (arithmetic coding, 12-bit, CMYK, RGB-coded) go to libjpeg natively and are left to the full
-//! decoder in wasm.
+//! (arithmetic coding, 12-bit, CMYK, RGB-coded) go to libjpeg natively (`super::libjpeg`) and
+//! are left to the full decoder in wasm.
 
 mod bits;
 mod color;
 mod idct;
 mod jpeg;
-#[cfg(not(target_arch = "wasm32"))]
-mod native;
 
-use crate::error::{Error, Result};
-use crate::manifest::{Preprocess, Resize};
+use crate::error::Result;
 use crate::pixels::{MAX_PIXELS, MAX_SIDE};
 
-use super::sniff::Format;
+use super::format::Format;
 use super::DecodedImage;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,16 +43,6 @@ pub fn reduction(width: u32, height: u32, min_short: u32) -> u32 {
         .into_iter()
         .find(|&r| short >= r * min_short)
         .unwrap_or(1) as u32
-}
-
-/// The short side an image needs for the model's resize to stay a downscale:
-/// floor(size / cropPct) for shortSideThenCenterCrop (256 for Lite0); for
-/// centerCropThenResize, size + cropPadding, the short side whose centred crop is `size`.
-pub fn min_short_side(p: &Preprocess) -> u32 {
-    match p.resize {
-        Resize::ShortSideThenCenterCrop { crop_pct } => (p.size as f64 / crop_pct).floor() as u32,
-        Resize::CenterCropThenResize { crop_padding } => p.size + crop_padding,
-    }
 }
 
 /// A JPEG at 1/`reduction(w, h)`, as stored (no EXIF orientation), or `None` if that is 1.
@@ -102,12 +89,17 @@ fn is_rgb(d: &jpeg::Decoded) -> bool {
     ids == b"RGB"
 }
 
-/// The fast path for encoded bytes: a JPEG decoded at the reduction [`reduction`] picks for
-/// `min_short`, upright by its EXIF orientation. `Ok(None)` when the full decode is the way
-/// (not a JPEG, no reduction to gain, or, in wasm, a JPEG this decoder does not handle); an
-/// error for bytes cut short or too large. `name` only labels errors.
-pub fn decode_scaled(name: &str, bytes: &[u8], min_short: u32) -> Result<Option<DecodedImage>> {
-    if super::check_complete(name, bytes)? != Format::Jpeg {
+/// The scaled decode of an image [`super::open`] found: a JPEG at the reduction [`reduction`]
+/// picks for `min_short`, upright by its EXIF orientation. `Ok(None)` where the full decode is
+/// the way (not a JPEG, no reduction to gain, or, in wasm, a JPEG this decoder does not
+/// handle); an error for a JPEG too large. `name` only labels errors.
+pub fn decode(
+    name: &str,
+    format: Format,
+    bytes: &[u8],
+    min_short: u32,
+) -> Result<Option<DecodedImage>> {
+    if format != Format::Jpeg {
         return Ok(None);
     }
     let pick = |w, h| reduction(w, h, min_short);
@@ -116,7 +108,8 @@ pub fn decode_scaled(name: &str, bytes: &[u8], min_short: u32) -> Result<Option<
         Ok(None) => return Ok(None),
         Err(e @ JpegError::TooLarge { .. }) => return Err(super::decode_error(name, e)),
         #[cfg(not(target_arch = "wasm32"))]
-        Err(_) => match native::decode(bytes, pick) {
+        Err(_) => match super::libjpeg::decode(bytes, pick) {
+            // at 1/1 this is the full decode's own work (the same call), not a second one
             Ok(Some(img)) => img,
             _ => return Ok(None),
         },
@@ -124,21 +117,4 @@ pub fn decode_scaled(name: &str, bytes: &[u8], min_short: u32) -> Result<Option<
         Err(_) => return Ok(None),
     };
     super::apply_orientation(name, bytes, img).map(Some)
-}
-
-/// [`decode_scaled`], or the full decode where it gives `None`.
-pub fn decode_bytes_fast(name: &str, bytes: &[u8], min_short: u32) -> Result<DecodedImage> {
-    match decode_scaled(name, bytes, min_short)? {
-        Some(img) => Ok(img),
-        None => super::decode_bytes(name, bytes),
-    }
-}
-
-/// [`decode_bytes_fast`] of a file.
-pub fn decode_file_fast(path: &str, min_short: u32) -> Result<DecodedImage> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_string(),
-        source,
-    })?;
-    decode_bytes_fast(path, &bytes, min_short)
 }

@@ -1,0 +1,115 @@
+//! The formats the decode path reads, registered here and nowhere else. A format is recognised
+//! by its first bytes, checked whole before any decoder sees it ([`super::complete`]), and
+//! opened: to an image the decoders read (the `image` crate, libjpeg, a browser's), or, for a
+//! container, to pixels its own module made, or to an embedded stream (a camera file's JPEG
+//! preview) that goes round the path again. A new format is one module giving a [`Spec`], and a
+//! variant with its line in [`Format::spec`] and [`Format::ALL`].
+
+use super::{complete, sniff, DecodedImage};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+    WebP,
+    Gif,
+}
+
+/// What a format's module provides.
+pub struct Spec {
+    pub name: &'static str,
+    /// Whether `bytes` start as this format's files do.
+    pub sniff: fn(&[u8]) -> bool,
+    /// Whether the file goes on to the end of its image.
+    pub is_whole: fn(&[u8]) -> bool,
+    /// What a whole file holds; `Err(reason)` if it cannot be opened.
+    pub open: fn(&[u8]) -> Result<Content<'_>, String>,
+}
+
+/// What a file of a format holds.
+pub enum Content<'a> {
+    /// An image of this format, for the decoders.
+    Image,
+    /// Another file inside this one, to be sniffed, checked and decoded in its place.
+    Embedded(&'a [u8]),
+    /// Pixels the format's module decoded itself, upright.
+    Pixels(DecodedImage),
+}
+
+impl Format {
+    /// Sniffed in this order; named in this order where a file is none of them.
+    pub const ALL: [Format; 4] = [Format::Jpeg, Format::Png, Format::WebP, Format::Gif];
+
+    pub fn spec(self) -> &'static Spec {
+        match self {
+            Format::Jpeg => &JPEG,
+            Format::Png => &PNG,
+            Format::WebP => &WEBP,
+            Format::Gif => &GIF,
+        }
+    }
+
+    pub fn sniff(bytes: &[u8]) -> Option<Format> {
+        Self::ALL.into_iter().find(|f| (f.spec().sniff)(bytes))
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// "JPEG, PNG, WebP or GIF": the formats this build reads, for an error.
+    pub fn all_names() -> String {
+        let names = Self::ALL.map(Format::name);
+        let (last, rest) = names.split_last().expect("formats are registered");
+        format!("{} or {last}", rest.join(", "))
+    }
+}
+
+/// The image formats themselves: their decoders live outside this crate's path modules.
+fn an_image(_: &[u8]) -> Result<Content<'_>, String> {
+    Ok(Content::Image)
+}
+
+static JPEG: Spec = Spec {
+    name: "JPEG",
+    sniff: sniff::is_jpeg,
+    is_whole: complete::jpeg_has_end,
+    open: an_image,
+};
+static PNG: Spec = Spec {
+    name: "PNG",
+    sniff: sniff::is_png,
+    is_whole: complete::png_has_end,
+    open: an_image,
+};
+static WEBP: Spec = Spec {
+    name: "WebP",
+    sniff: sniff::is_webp,
+    is_whole: complete::webp_has_end,
+    open: an_image,
+};
+static GIF: Spec = Spec {
+    name: "GIF",
+    sniff: sniff::is_gif,
+    is_whole: complete::gif_has_end,
+    open: an_image,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_their_first_bytes() {
+        assert_eq!(Format::sniff(b"\xFF\xD8\xFF\xE0"), Some(Format::Jpeg));
+        assert_eq!(Format::sniff(b"\x89PNG\r\n\x1a\n...."), Some(Format::Png));
+        assert_eq!(Format::sniff(b"GIF87a"), Some(Format::Gif));
+        assert_eq!(Format::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(Format::WebP));
+        assert_eq!(Format::sniff(b"This is a text file"), None);
+    }
+
+    #[test]
+    fn the_formats_are_named_in_order() {
+        assert_eq!(Format::all_names(), "JPEG, PNG, WebP or GIF");
+    }
+}
