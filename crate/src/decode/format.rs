@@ -65,35 +65,23 @@ impl Format {
     }
 }
 
-/// The image formats themselves: their decoders live outside this crate's path modules.
-fn an_image(_: &[u8]) -> Result<Content<'_>, String> {
-    Ok(Content::Image)
+/// An image format itself: the decoders read it as it is.
+const fn image(name: &'static str, sniff: fn(&[u8]) -> bool, is_whole: fn(&[u8]) -> bool) -> Spec {
+    fn as_is(_: &[u8]) -> Result<Content<'_>, String> {
+        Ok(Content::Image)
+    }
+    Spec {
+        name,
+        sniff,
+        is_whole,
+        open: as_is,
+    }
 }
 
-static JPEG: Spec = Spec {
-    name: "JPEG",
-    sniff: sniff::is_jpeg,
-    is_whole: complete::jpeg_has_end,
-    open: an_image,
-};
-static PNG: Spec = Spec {
-    name: "PNG",
-    sniff: sniff::is_png,
-    is_whole: complete::png_has_end,
-    open: an_image,
-};
-static WEBP: Spec = Spec {
-    name: "WebP",
-    sniff: sniff::is_webp,
-    is_whole: complete::webp_has_end,
-    open: an_image,
-};
-static GIF: Spec = Spec {
-    name: "GIF",
-    sniff: sniff::is_gif,
-    is_whole: complete::gif_has_end,
-    open: an_image,
-};
+static JPEG: Spec = image("JPEG", sniff::is_jpeg, complete::jpeg_has_end);
+static PNG: Spec = image("PNG", sniff::is_png, complete::png_has_end);
+static WEBP: Spec = image("WebP", sniff::is_webp, complete::webp_has_end);
+static GIF: Spec = image("GIF", sniff::is_gif, complete::gif_has_end);
 
 #[cfg(test)]
 mod tests {

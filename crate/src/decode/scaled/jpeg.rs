@@ -374,10 +374,22 @@ fn parse_scan(s: &[u8], f: &Frame) -> Result<Scan, JpegError> {
     Ok(scan)
 }
 
-fn table(t: &[Option<Huffman>; 4], id: usize) -> Result<&Huffman, JpegError> {
-    t[id]
-        .as_ref()
-        .ok_or(JpegError::Corrupt("missing Huffman table"))
+/// The tables a scan's components name in `set`, if the scan uses that kind (`used`).
+fn tables<'a>(
+    set: &'a [Option<Huffman>; 4],
+    ids: &[usize],
+    used: bool,
+) -> Result<Vec<&'a Huffman>, JpegError> {
+    if !used {
+        return Ok(vec![]);
+    }
+    ids.iter()
+        .map(|&id| {
+            set[id]
+                .as_ref()
+                .ok_or(JpegError::Corrupt("missing Huffman table"))
+        })
+        .collect()
 }
 
 fn decode_scan(
@@ -400,22 +412,8 @@ fn decode_scan(
     let mut eobrun = 0u32;
     let mut todo = restart;
     let mut block = [0i16; 64];
-    let dc_t: Vec<&Huffman> = if scan.ss == 0 && scan.ah == 0 {
-        scan.td
-            .iter()
-            .map(|&t| table(dc, t))
-            .collect::<Result<_, _>>()?
-    } else {
-        vec![]
-    };
-    let ac_t: Vec<&Huffman> = if scan.se > 0 {
-        scan.ta
-            .iter()
-            .map(|&t| table(ac, t))
-            .collect::<Result<_, _>>()?
-    } else {
-        vec![]
-    };
+    let dc_t = tables(dc, &scan.td, scan.ss == 0 && scan.ah == 0)?;
+    let ac_t = tables(ac, &scan.ta, scan.se > 0)?;
     for y in 0..my {
         for x in 0..mx {
             if restart > 0 {
