@@ -7,7 +7,7 @@ import { EffnetError, ErrorCode } from './errors.js';
 const DEFAULTS = { maxResults: 5, scoreThreshold: 0, categoryAllowlist: [], categoryDenylist: [], withProbabilities: false, withEmbedding: false, decode: 'exact', thumbnailWidth: 0 };
 // embed(): MediaPipe ImageEmbedder's defaults
 const EMBED_DEFAULTS = { l2Normalize: true, quantize: false, decode: 'exact' };
-// 'fast': a JPEG decoded at 1/2, 1/4 or 1/8 of its size (shared/fast-decode.js); 'exact': in full
+// 'fast': a JPEG decoded at 1/2, 1/4 or 1/8 of its size (shared/open-image.js); 'exact': in full
 const DECODES = ['fast', 'exact'];
 // a JPEG thumbnail made in the worker from the pixels it decoded (no second decode)
 const MAX_THUMBNAIL = 1024;
