@@ -5,7 +5,7 @@ import { EffnetError, ErrorCode } from '../shared/errors.js';
 import { openImage } from '../shared/open-image.js';
 
 const BITMAP_OPTIONS = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
-// The rest, PNG included, the crate decodes, as PIL does: Firefox's createImageBitmap
+// What createImageBitmap decodes here; the rest, PNG included, the crate decodes, as PIL does: Firefox's createImageBitmap
 // premultiplies a translucent pixel and divides it back (199,100,50 at alpha 128 comes out
 // 201,101,51), even with premultiplyAlpha: 'none' (docs/exactness.md, per engine).
 const BROWSER_FORMATS = ['JPEG', 'WebP', 'GIF'];
