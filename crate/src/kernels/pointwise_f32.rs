@@ -141,14 +141,8 @@ pub unsafe fn pointwise(p: &Operands, rows: Range<usize>, panels: Range<usize>) 
     allow(dead_code)
 )]
 pub unsafe fn portable(p: &Operands, rows: Range<usize>, panels: Range<usize>) {
-    let Operands {
-        io,
-        w,
-        steps,
-        x,
-        residual,
-        out,
-    } = *p;
+    let (io, w, steps) = (p.io, p.w, p.steps);
+    let (x, residual, out) = (p.x, p.residual, p.out);
     let (k, co) = (w.k, w.co);
     let ((xr, xk), (yr, yc)) = (io.x_strides(k), io.y_strides(co));
     for r in rows {
@@ -180,14 +174,8 @@ mod simd {
     /// # Safety
     /// As [`super::pointwise`].
     pub unsafe fn pointwise(p: &Operands, rows: Range<usize>, panels: Range<usize>) {
-        let Operands {
-            io,
-            w,
-            steps,
-            x,
-            residual,
-            out,
-        } = *p;
+        let (io, w, steps) = (p.io, p.w, p.steps);
+        let (x, residual, out) = (p.x, p.residual, p.out);
         let (k, co) = (w.k, w.co);
         let (xr, xk) = io.x_strides(k);
         let zero = f32x4_splat(0.0);
