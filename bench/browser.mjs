@@ -41,7 +41,7 @@ const COLD_REPS = Number(process.env.COLD_REPS) || 3;
 const SETTLE_MS = Number(process.env.SETTLE_MS) || 20;
 // the relaxed-SIMD builds take part when built (crate/build-wasm.sh simd-relaxed simd-threads-relaxed)
 // 'simd-threads-relaxed/sleepy': that build with its pool left asleep between operators (the A/B
-// of src/warm_pool.rs); '<build>/tract-gemm': that build with tract-linalg's own GEMM kernel
+// of crate/src/wasm/warm_pool.rs); '<build>/tract-gemm': that build with tract-linalg's own GEMM kernel
 // instead of ours (the A/B of src/kernels/); '<build>/tract-dw': with tract's depthwise
 // convolution instead of ours (the A/B of src/kernels/dwconv_op.rs); '<build>/tract-pw': with
 // tract's matrix products for the 1x1 convolutions (the A/B of src/kernels/pointwise_op.rs)
@@ -205,7 +205,7 @@ try {
     if (pooled.length) say();
     for (const [label, { ours }] of pooled) say(`${label}: ${poolLine(ours.pool)}`);
   };
-  // src/warm_pool.rs's counters over a config's timed runs
+  // crate/src/wasm/warm_pool.rs's counters over a config's timed runs
   const poolLine = (p) =>
     `the helper thread joined after ${(p.opsAlone / p.runs).toFixed(1)} of ${(p.ops / p.runs).toFixed(1)} split operators per run on average ` +
     `(${p.opsAlone} of ${p.ops} in ${p.runs} runs ran on the calling thread alone) and ran ${((100 * p.helperChunks) / p.chunks).toFixed(1)} % of the chunks.`;

@@ -1,7 +1,7 @@
 // Fresh engine instances, one after another, in each browser engine: every instance is a new
 // ImageClassifier (a new worker, a new wasm instance; the model from the IndexedDB cache) that
 // classifies a real photo and is disposed. Counts the traps (WORKER_CRASHED, with the reason
-// crate/src/trap.rs recorded; a trap the library recovered from, by a fresh worker and the call
+// crate/src/wasm/trap.rs recorded; a trap the library recovered from, by a fresh worker and the call
 // run again, is counted too, marked `recovered`) and any other failure, a hang (no answer in
 // 75 s) included. The page is reloaded every 25 instances.
 //   node tools/stress-engines.mjs [--instances 300] [--engines chromium,firefox,webkit] [--json out.json]

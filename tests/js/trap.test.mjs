@@ -1,5 +1,5 @@
 // A Rust panic inside the real wasm build reaches the caller as a typed error with the panic's
-// message, not a bare "unreachable" (crate/src/trap.rs). Its own file: after a trap the
+// message, not a bare "unreachable" (crate/src/wasm/trap.rs). Its own file: after a trap the
 // process's one wasm instance is unusable (in the browser the worker is replaced instead:
 // tests/engines/).
 import { test } from 'node:test';
