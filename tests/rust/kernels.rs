@@ -1,9 +1,13 @@
 //! Our kernels' per-operation checks (crate/src/kernels/*_check.rs) natively, through the
 //! portable paths (the 1x1 convolution's pass runs natively only here);
-//! tests/js/kernels.test.mjs runs the same cases in the wasm build, the SIMD128 paths.
+//! tests/js/kernels.test.mjs runs the same cases in the wasm build, the SIMD128 paths. And
+//! a model's kernel choice, natively.
+
+mod common;
 
 use effnet::kernels::check::Outcome;
-use effnet::kernels::{dwconv_check, pointwise_check};
+use effnet::kernels::{dwconv_check, pointwise_check, KernelChoice};
+use effnet::{Classifier, Rgba};
 use std::fmt::Debug;
 
 /// Prints every case (seen with --nocapture) and checks what each must show: one `op` in
@@ -44,4 +48,36 @@ fn pointwise_convolution_matches_tract() {
         );
     }
     assert!(outcomes.len() >= 9);
+}
+
+/// The operators one lite0 run goes through, loaded with `kernels`.
+fn ops_with(kernels: &KernelChoice) -> Vec<String> {
+    let id = "efficientnet-lite0";
+    let entry = common::manifest().model(id).unwrap().clone();
+    let clf = Classifier::with_kernels(entry, &common::model_bytes(id), kernels).unwrap();
+    let size = clf.entry().preprocess.size;
+    let grey = vec![128u8; (size * size * 4) as usize];
+    let input = clf
+        .preprocess(&Rgba::new(size, size, &grey).unwrap())
+        .unwrap();
+    let times = clf.engine().profile(&input, &|| 0.0).unwrap();
+    times.into_iter().map(|t| t.op).collect()
+}
+
+#[test]
+fn each_model_runs_the_kernels_it_was_loaded_with() {
+    let has = |ops: &[String], op: &str| ops.iter().any(|o| o == op);
+    let tract = ops_with(&KernelChoice::TRACT);
+    assert!(!has(&tract, "EffnetDepthWise") && !has(&tract, "EffnetPointwise"));
+    // a load with tract's kernels leaves nothing behind for the next one
+    let default = ops_with(&KernelChoice::default());
+    assert!(has(&default, "EffnetDepthWise"), "{default:?}");
+    // natively the 1x1 convolution stays tract's unless asked for
+    assert!(!has(&default, "EffnetPointwise"), "{default:?}");
+    let pointwise = ops_with(&KernelChoice {
+        dwconv: false,
+        pointwise: true,
+        ..KernelChoice::default()
+    });
+    assert!(has(&pointwise, "EffnetPointwise") && !has(&pointwise, "EffnetDepthWise"));
 }
