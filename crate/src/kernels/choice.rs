@@ -5,8 +5,8 @@ use serde::Deserialize;
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::transform::ModelTransform;
 
-use super::dwconv_op::DepthwisePass;
-use super::pointwise_op::PointwisePass;
+use super::dwconv_op::DEPTHWISE;
+use super::pointwise_op::POINTWISE;
 
 /// Each field: ours (true) or tract's (false). From JSON, a field left out is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -47,10 +47,10 @@ impl KernelChoice {
     pub fn passes(&self) -> Vec<Box<dyn ModelTransform>> {
         let mut passes: Vec<Box<dyn ModelTransform>> = vec![];
         if self.dwconv {
-            passes.push(Box::new(DepthwisePass));
+            passes.push(Box::new(DEPTHWISE));
         }
         if self.pointwise {
-            passes.push(Box::new(PointwisePass));
+            passes.push(Box::new(POINTWISE));
         }
         passes
     }

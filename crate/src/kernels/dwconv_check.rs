@@ -14,7 +14,7 @@ use tract_onnx::tract_core::ops::nn::DataFormat;
 
 use super::check::{check_each, compare, values, wire_relu6};
 use super::dwconv_f32::{reference, Geometry};
-use super::dwconv_op::DepthwisePass;
+use super::dwconv_op::DEPTHWISE;
 
 /// One case: `n` images (0: CHW, no batch axis) of `c` channels, `h x w`, a `k.0 x k.1` kernel.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -206,7 +206,7 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
         r
     };
     let model = build(case, &input_shape, &kernel, &bias)?.into_decluttered()?;
-    compare(case, model, &DepthwisePass, feed, &r)
+    compare(case, model, &DEPTHWISE, feed, &r)
 }
 
 /// Every case's outcome (an error names the case).

@@ -16,10 +16,9 @@ use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::cnn::conv::{Conv, KernelFormat};
 use tract_onnx::tract_core::ops::math::{Max, Min};
 use tract_onnx::tract_core::ops::nn::DataFormat;
-use tract_onnx::tract_core::transform::ModelTransform;
 
 use super::dwconv_f32::{dwconv, dwconv_hwc, Geometry, Plan, PlanHwc};
-use super::graph::{const_f32, replace_all, scalar_const, sole_reader, Replacement};
+use super::graph::{const_f32, scalar_const, sole_reader, ReplacePass, Replacement};
 use super::split::split;
 
 /// The kernel's data layout: tract's choice, kept (channel-last in wasm, NCHW natively).
@@ -284,16 +283,8 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Replace
 
 /// The pass: every depthwise convolution of a decluttered model we can run, and the clamp
 /// after it, becomes one [`DwConv`].
-#[derive(Debug)]
-pub struct DepthwisePass;
-
-impl ModelTransform for DepthwisePass {
-    fn name(&self) -> StaticName {
-        "effnet-dwconv".into()
-    }
-
-    fn transform(&self, model: &mut TypedModel) -> TractResult<()> {
-        replace_all(model, "effnet_dw", candidate)?;
-        Ok(())
-    }
-}
+pub const DEPTHWISE: ReplacePass<DwConv> = ReplacePass {
+    name: "effnet-dwconv",
+    label: "effnet_dw",
+    find: candidate,
+};

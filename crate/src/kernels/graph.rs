@@ -4,6 +4,7 @@
 
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::cast::Cast;
+use tract_onnx::tract_core::transform::ModelTransform;
 
 /// The constant at `outlet` as f32, if it is one: a constant, or a `Cast` of one (before
 /// declutter, ONNX's weights of another type and its biases still go through one).
@@ -82,4 +83,24 @@ pub fn replace_all<O: TypedOp + Clone>(
         model.compact()?;
     }
     Ok(found.len())
+}
+
+/// A pass as a tract model transformation: [`replace_all`] with `find`.
+#[derive(Debug)]
+pub struct ReplacePass<O> {
+    pub name: &'static str,
+    /// names the patches and the new nodes
+    pub label: &'static str,
+    pub find: fn(&TypedModel, &TypedNode) -> TractResult<Option<Replacement<O>>>,
+}
+
+impl<O: TypedOp + Clone> ModelTransform for ReplacePass<O> {
+    fn name(&self) -> StaticName {
+        self.name.into()
+    }
+
+    fn transform(&self, model: &mut TypedModel) -> TractResult<()> {
+        replace_all(model, self.label, self.find)?;
+        Ok(())
+    }
 }

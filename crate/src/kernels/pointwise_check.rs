@@ -13,7 +13,7 @@ use tract_onnx::tract_core::ops::math::add;
 
 use super::check::{check_each, compare, values, wire_relu6};
 use super::pointwise_f32::{padded, portable, Io, Layout, Operands, Packed, Step};
-use super::pointwise_op::PointwisePass;
+use super::pointwise_op::POINTWISE;
 
 /// One case: `n` images (0: no batch axis) of `h x w` pixels, `k` channels in, `co` out.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -215,7 +215,7 @@ pub fn check(case: &Case) -> TractResult<Outcome> {
         };
     }
     let model = build(case, &weights, &bias)?.into_decluttered()?;
-    compare(case, model, &PointwisePass, feed, &r)
+    compare(case, model, &POINTWISE, feed, &r)
 }
 
 /// Every case's outcome (an error names the case).

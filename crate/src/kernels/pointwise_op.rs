@@ -16,9 +16,8 @@ use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::ops::math::{Add, Max, Min};
-use tract_onnx::tract_core::transform::ModelTransform;
 
-use super::graph::{const_f32, replace_all, scalar_const, sole_reader, Replacement};
+use super::graph::{const_f32, scalar_const, sole_reader, ReplacePass, Replacement};
 use super::pointwise_f32::{padded, pointwise, Io, Layout, Operands, Packed, Step};
 use super::split::split;
 
@@ -328,16 +327,8 @@ fn candidate(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Replace
 
 /// The pass: every 1x1 convolution of a decluttered model we can run, and the steps after it,
 /// becomes one [`PwConv`].
-#[derive(Debug)]
-pub struct PointwisePass;
-
-impl ModelTransform for PointwisePass {
-    fn name(&self) -> StaticName {
-        "effnet-pointwise".into()
-    }
-
-    fn transform(&self, model: &mut TypedModel) -> TractResult<()> {
-        replace_all(model, "effnet_pw", candidate)?;
-        Ok(())
-    }
-}
+pub const POINTWISE: ReplacePass<PwConv> = ReplacePass {
+    name: "effnet-pointwise",
+    label: "effnet_pw",
+    find: candidate,
+};
