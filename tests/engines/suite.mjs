@@ -270,7 +270,7 @@ export function engineSuite(engine, expect) {
     console.log(`${engine}: ${JSON.stringify(out)}`);
     const [panic, oom] = out.runs;
     assert.deepEqual([panic.label, oom.label], ['espresso', 'espresso'], 'each call answered, by a fresh worker');
-    assert.match(panic.restart.reason, /engine trapped \(.+\): panicked at crate\/src\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
+    assert.match(panic.restart.reason, /engine trapped \(.+\): panicked at crate\/src\/wasm\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
     assert.match(oom.restart.reason, /engine trapped \(.+\): memory allocation of 1073741824 bytes failed \(wasm memory: \d+ MiB\)$/);
     assert.deepEqual([panic.restart.during, panic.restart.retried, oom.restart.retried], ['call', true, true]);
     assert.deepEqual([panic.workers, oom.workers], [2, 3], 'one new worker per trap');

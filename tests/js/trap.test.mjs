@@ -18,6 +18,6 @@ test('a panic in the engine is a WORKER_CRASHED EffnetError carrying the Rust me
   const e = await clf.classify(photo).then(() => null, (e) => e);
   assert.ok(e instanceof EffnetError, `an EffnetError, got ${e}`);
   assert.equal(e.code, 'WORKER_CRASHED');
-  assert.match(e.message, /^the engine trapped \(.+\): panicked at crate\/src\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
+  assert.match(e.message, /^the engine trapped \(.+\): panicked at crate\/src\/wasm\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
   assert.equal(e.cause?.name, 'RuntimeError');
 });
