@@ -87,7 +87,8 @@ async function runOnce({ decode, engines }) {
   await page.addInitScript(TIME_PUTS);
   const cdp = await browser.context.newCDPSession(page);
   await page.goto(`${server.url}/tagger/?decode=${decode}&engines=${engines}`);
-  await page.waitForSelector('body[data-model="ready"]', { timeout: 120_000 });
+  // every engine started (the page is ready at the first: www/tagger/engines.js)
+  await page.waitForSelector('body[data-engines]', { timeout: 120_000 });
   await page.click('#clear');
   const status = await page.textContent('#model-status');
   const threads = Number(status.match(/(\d+) threads?/)[1]);

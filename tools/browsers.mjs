@@ -7,7 +7,7 @@
 //
 //   const b = await launchBrowser('webkit');   // throws, saying what to install, if it is missing
 //   const page = await b.newPage();
-//   await page.goto(url); await page.evaluate((x) => x + 1, 41); await page.close();
+//   await page.goto(url); await page.evaluate((x) => x + 1, 41); await page.goBack(); await page.close();
 //   await b.close();
 //
 // What every engine offers the same way, page side: pages served by www/serve.mjs with
@@ -46,17 +46,19 @@ export function missing(engine) {
 
 /**
  * @param {'chromium'|'firefox'|'webkit'} engine
- * @param {{fakeCamera?: boolean}} [o] fakeCamera: a test-pattern camera, permission granted
+ * @param {{fakeCamera?: boolean, backForwardCache?: boolean}} [o] fakeCamera: a test-pattern
+ *   camera, permission granted; backForwardCache: pages left keep living frozen, as for a person
+ *   (Playwright turns Chromium's off; Firefox's and WebKit's are on as they ship)
  */
-export async function launchBrowser(engine, { fakeCamera = false } = {}) {
+export async function launchBrowser(engine, { fakeCamera = false, backForwardCache = false } = {}) {
   const why = missing(engine);
   if (why) throw new Error(why);
-  if (engine === 'chromium') return launchChromium({ fakeCamera });
+  if (engine === 'chromium') return launchChromium({ fakeCamera, backForwardCache });
   if (engine === 'firefox') return launchFirefox({ fakeCamera });
   return launchWebKit();
 }
 
-/** Page methods the engines share; each engine class supplies evaluate, goto, click, setInputFiles, screenshot, close. */
+/** Page methods the engines share; each engine class supplies evaluate, goto, reload, goBack, goForward, click, setInputFiles, screenshot, close. */
 class Page {
   /** Polls `fn(arg)` in the page until it is truthy; returns its value. */
   async waitForFunction(fn, arg, { timeout = 30_000, interval = 100 } = {}) {
@@ -91,9 +93,12 @@ class Page {
 
 // ---- chromium: playwright-core ------------------------------------------------------------
 
-async function launchChromium({ fakeCamera }) {
+async function launchChromium({ fakeCamera, backForwardCache }) {
   const { launch } = await import('./chromium.mjs');
-  const b = await launch({ args: fakeCamera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : [] });
+  const b = await launch({
+    args: fakeCamera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : [],
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
+  });
   return {
     engine: 'chromium',
     version: b.context.browser()?.version() ?? 'chromium',
@@ -119,6 +124,13 @@ class ChromiumPage extends Page {
   }
   reload() {
     return this.p.reload();
+  }
+  // a page restored from the back-forward cache fires no load event: the navigation's commit
+  goBack() {
+    return this.p.goBack({ waitUntil: 'commit' });
+  }
+  goForward() {
+    return this.p.goForward({ waitUntil: 'commit' });
   }
   click(selector) {
     return this.p.click(selector);
@@ -185,6 +197,14 @@ class FirefoxPage extends Page {
   }
   async reload() {
     await this.p.reload();
+  }
+  // through the page: puppeteer's goBack/goForward wait for a load event that a page restored
+  // from the back-forward cache never fires (the caller waits for what it needs)
+  async goBack() {
+    await this.p.evaluate(() => setTimeout(() => history.back()));
+  }
+  async goForward() {
+    await this.p.evaluate(() => setTimeout(() => history.forward()));
   }
   click(selector) {
     return this.p.click(selector);
@@ -258,15 +278,13 @@ async function launchWebKit() {
     // loaded machine took over 5 min, which the driver's 300 s cut short)
     await driver.manage().setTimeouts({ script: 30 * 60_000, pageLoad: 120_000 });
     const caps = await driver.getCapabilities();
-    let open = null;
     return {
       engine: 'webkit',
       version: `WebKitGTK ${caps.get('browserVersion')}`,
-      // one window per session: a new page takes it over (the previous page is left for a blank one)
+      // one window per session: a new page takes it over, the previous one left as a person
+      // leaves a page (for the back-forward cache, with its workers and what they hold)
       async newPage() {
-        if (open) await open.close();
-        open = new WebKitPage(driver);
-        return open;
+        return new WebKitPage(driver);
       },
       async close() {
         await driver.quit().catch(() => {});
@@ -303,6 +321,12 @@ class WebKitPage extends Page {
   reload() {
     return this.d.navigate().refresh();
   }
+  goBack() {
+    return this.d.navigate().back();
+  }
+  goForward() {
+    return this.d.navigate().forward();
+  }
   async click(selector) {
     const { By } = await import('selenium-webdriver');
     await (await this.d.findElement(By.css(selector))).click();
@@ -316,13 +340,7 @@ class WebKitPage extends Page {
     await writeFile(path, Buffer.from(await this.d.takeScreenshot(), 'base64'));
   }
   async close() {
-    // a new window, the old one closed: a page only navigated away from could stay in the
-    // back/forward cache with its workers (and the Web Locks they hold)
-    const old = await this.d.getWindowHandle();
-    await this.d.switchTo().newWindow('window');
-    const fresh = await this.d.getWindowHandle();
-    await this.d.switchTo().window(old);
-    await this.d.close();
-    await this.d.switchTo().window(fresh);
+    // left, not destroyed: the next page's goto takes the window (browser.newPage)
+    await this.d.get('about:blank');
   }
 }

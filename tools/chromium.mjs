@@ -6,8 +6,9 @@ import { join } from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** A fresh browser with its own profile; `close()` removes the profile too. */
-export async function launch({ args = [] } = {}) {
+/** A fresh browser with its own profile; `close()` removes the profile too. `ignoreDefaultArgs`:
+ *  Playwright's switches to leave out (`--disable-back-forward-cache`). */
+export async function launch({ args = [], ignoreDefaultArgs = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'effnet-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -22,6 +23,7 @@ export async function launch({ args = [] } = {}) {
       '--disable-quic',
       ...args,
     ],
+    ignoreDefaultArgs,
   });
   return {
     context,

@@ -1,5 +1,6 @@
 // The engine suite (suite.mjs) in Debian's firefox-esr, through puppeteer-core over WebDriver BiDi.
 import { engineSuite } from './suite.mjs';
+import { oneTabSuite } from './one-tab.mjs';
 
 // 10 fresh instances: at 25 in one page, one run hung an instance's load (after the model's
 // download, before its compile), and the model's Web Lock it held then stalled every later one
@@ -10,3 +11,4 @@ import { engineSuite } from './suite.mjs';
 // hungStartsOk: Firefox's pool start hangs now and then (client/classifier.js); replaced after
 // POOL_START_TIMEOUT_MS. Under load here: 2 and 4 in 30 fresh instances.
 engineSuite('firefox', { threads: true, relaxedSimd: true, stressInstances: 10, idbRefusesBlobs: false, trapThreads: false, hungStartsOk: true });
+oneTabSuite('firefox');

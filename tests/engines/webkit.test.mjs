@@ -2,6 +2,7 @@
 // WebKitWebDriver. No SharedArrayBuffer there (so one thread, the `simd` build: no relaxed
 // SIMD either), and its automation sessions keep IndexedDB in memory, which refuses Blobs.
 import { engineSuite } from './suite.mjs';
+import { oneTabSuite } from './one-tab.mjs';
 
 engineSuite('webkit', {
   threads: false,
@@ -13,3 +14,4 @@ engineSuite('webkit', {
  
   idbRefusesBlobs: true,
 });
+oneTabSuite('webkit');

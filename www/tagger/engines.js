@@ -9,55 +9,88 @@ import { ImageClassifier } from 'effnet-wasm';
 import { enginesParam } from './params.js';
 
 /**
- * How many engines for this machine: one per core, at most 4 (each holds a model). `cores`: what
- * the library measured (`backend.cores`), else, where it measured nothing (a browser claiming at
- * most two), the browser's claim: navigator.hardwareConcurrency alone overstates (WebKitGTK
- * says 4 on 2 cores).
+ * How many engines for this machine: one per core, at most 4 (each holds a model), as the
+ * library picks its threads (worker/runtime.js): the cores it measured (`backend.cores`) where
+ * the browser claims more than two (navigator.hardwareConcurrency alone overstates: WebKitGTK
+ * says 4 on 2 cores), else the claim; never more than claimed, and never fewer than two where
+ * two are claimed: a machine busy elsewhere measures fewer cores than it has, and one engine
+ * would halve the tagging rate.
  */
 export function engineCount(measured, claimed = globalThis.navigator?.hardwareConcurrency) {
-  const cores = measured ?? claimed;
-  return Math.max(1, Math.min(4, Number.isInteger(cores) ? cores : 1));
+  const claim = Number.isInteger(claimed) && claimed > 0 ? claimed : 1;
+  return Math.min(4, claim, Math.max(measured ?? claim, 2));
 }
 
 export class Engines {
   #all;
   #busy;
+  #oneReason;
+  #disposed = false;
+  #failed = null;
 
-  /** @param {string} [oneReason] why one engine runs one thread, where it was not asked */
-  constructor(all, oneReason) {
-    this.#all = all;
-    this.#busy = all.map(() => 0);
-    this.engines = all.length;
-    this.model = all[0].model;
-    // the threads of all engines: what the page runs at once; with several, each engine's own
-    // reason (its `threads: 1`) would misread as the page's
+  /**
+   * @param {ImageClassifier} first the engine that loaded the model (and filled the cache)
+   * @param {{planned: number, options: object, oneReason?: string}} o planned: how many engines
+   *   in all; the others start now from `options`, one after another, and take photos as each is
+   *   ready; oneReason: why one engine runs one thread, where it was not asked
+   */
+  constructor(first, { planned, options, oneReason }) {
+    this.#all = [first];
+    this.#busy = [0];
+    this.#oneReason = oneReason;
+    this.engines = planned; // what the runner keeps busy: photos queue for the engines to come
+    this.model = first.model;
+    /** Settles when every planned engine has started, or one could not (then fewer run). */
+    this.joined = this.#join(planned - 1, options);
+  }
+
+  async #join(more, options) {
+    for (let i = 0; i < more && !this.#disposed; i++) {
+      let c;
+      try {
+        c = await ImageClassifier.create({ ...options, onProgress: undefined });
+      } catch (e) {
+        this.#failed = e;
+        this.engines = this.#all.length;
+        console.warn(`effnet-wasm tagger: an engine could not start (${e.message}): ${this.#all.length} run`);
+        return;
+      }
+      if (this.#disposed) return c.dispose();
+      this.#all.push(c);
+      this.#busy.push(0);
+    }
+  }
+
+  /** How many planned engines are still starting. */
+  get starting() {
+    return this.#failed ? 0 : this.engines - this.#all.length;
+  }
+
+  /** The page's threads: every started engine's; with several, each engine's own reason (its
+   *  `threads: 1`) would misread as the page's. */
+  get backend() {
+    const all = this.#all;
     const threads = all.reduce((n, c) => n + c.backend.threads, 0);
-    const threadsReason = all.length > 1 ? `${all.length} single-threaded engines side by side, one per core measured` : (oneReason ?? all[0].backend.threadsReason);
-    this.backend = { ...all[0].backend, threads, threadsReason, engines: all.length };
+    let threadsReason = all.length > 1 ? `${all.length} single-threaded engines side by side, one per core measured` : (this.#oneReason ?? all[0].backend.threadsReason);
+    if (this.#failed) threadsReason = `${threadsReason ? `${threadsReason}; ` : ''}another engine could not start: ${this.#failed.message}`;
+    return { ...all[0].backend, threads, threadsReason, engines: all.length };
   }
 
   /**
+   * Ready when the first engine is: the others start behind it (Engines#joined).
    * @param {object} options ImageClassifier.create's; `engines` (default: one per core the first
    *   engine's worker measured, engineCount()) > 1 makes each engine single-threaded
    */
   static async create({ engines = enginesParam, ...options } = {}) {
     // one core or several, each engine runs one thread, but for an explicit `engines: 1`
     const single = { ...options, threads: 1 };
-    // one after another: the first fills the model cache (and measures the cores), the others
-    // read it
+    // the first fills the model cache (and measures the cores); the others read it
     const first = await ImageClassifier.create(engines === 1 ? options : single);
-    const n = Math.max(1, engines ?? engineCount(first.backend.cores));
-    const all = [first];
-    try {
-      for (let i = 1; i < n; i++) all.push(await ImageClassifier.create({ ...single, onProgress: undefined }));
-    } catch (e) {
-      for (const c of all) c.dispose();
-      throw e;
-    }
-    return new Engines(all, n === 1 && engines !== 1 ? 'one core measured: one single-threaded engine' : undefined);
+    const planned = Math.max(1, engines ?? engineCount(first.backend.cores));
+    return new Engines(first, { planned, options: single, oneReason: planned === 1 && engines !== 1 ? 'one core: one single-threaded engine' : undefined });
   }
 
-  /** On the engine with the fewest photos in flight. */
+  /** On the started engine with the fewest photos in flight. */
   async classify(source, options) {
     const i = this.#busy.indexOf(Math.min(...this.#busy));
     this.#busy[i]++;
@@ -69,6 +102,7 @@ export class Engines {
   }
 
   dispose() {
+    this.#disposed = true;
     for (const c of this.#all) c.dispose();
   }
 }

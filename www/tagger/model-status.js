@@ -18,11 +18,19 @@ export async function loadModel({ $, messages }) {
       cacheRuntime: true, // the wasm kept too: the page works offline (www/offline/)
       onProgress: (e) => progress.update(e),
     });
-    const t = clf.backend.threads;
-    const why = clf.backend.threadsReason ? ` (${clf.backend.threadsReason})` : '';
-    status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(t, 'thread')}${why}.`;
-    document.body.dataset.model = 'ready';
+    const show = () => {
+      const { threads, threadsReason } = clf.backend;
+      const why = threadsReason ? ` (${threadsReason})` : '';
+      const more = clf.starting ? `; ${plural(clf.starting, 'more engine')} starting` : '';
+      status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(threads, 'thread')}${why}${more}.`;
+    };
+    show();
+    document.body.dataset.model = 'ready'; // tagging can start: the other engines join as they start
     bar.hidden = true;
+    clf.joined.then(() => {
+      show();
+      document.body.dataset.engines = String(clf.backend.engines);
+    });
     return clf;
   } catch (e) {
     bar.hidden = true;

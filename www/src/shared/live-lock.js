@@ -2,24 +2,27 @@
 // with its workers, and a frozen worker keeps the locks it holds: WebKit kept the demo's
 // worker, paused mid-download, holding the model's lock while the tagger's worker waited for
 // it for ever. So the holder says it is alive on a BroadcastChannel of the lock's name while
-// it holds the lock, and a waiter that hears nothing for `quietMs` stops waiting and runs
-// without the lock. A live holder in another tab (a slow download, a compile) keeps its
-// waiters waiting, so one download still serves every tab.
+// it holds the lock, and a waiter that hears nothing for `quietMs` takes the lock from it
+// (steal): a frozen holder is not using what the lock guards, and the later waiters (the
+// tagger's other engines) then wait for the live new holder, not for the frozen one. A live
+// holder in another tab (a slow download, a compile) keeps its waiters waiting, so one
+// download still serves every tab; one whose heartbeats are late costs a second download.
 
-export const HEARTBEAT_MS = 500;
-export const QUIET_MS = 4_000;
+export const HEARTBEAT_MS = 400;
+export const QUIET_MS = 2_000;
 
 /**
- * Runs `fn` holding the Web Lock `name`, or without it when there are no Web Locks, or when
- * the current holder has said nothing for `quietMs` (frozen, or dead without releasing).
+ * Runs `fn` holding the Web Lock `name` (without it where there are no Web Locks), taken from
+ * the current holder when that has said nothing for `quietMs` (frozen, or dead without
+ * releasing it).
  * @template T
  * @param {string} name
  * @param {() => Promise<T>} fn
- * @param {{steal?: boolean, quietMs?: number, heartbeatMs?: number, onUnlocked?: () => void}} [o]
- *   steal: take the lock from its holder at once; onUnlocked: told when fn runs without it
+ * @param {{steal?: boolean, quietMs?: number, heartbeatMs?: number, onStolen?: () => void}} [o]
+ *   steal: take the lock from its holder at once; onStolen: told when a quiet holder's lock was taken
  * @returns {Promise<T>}
  */
-export async function withLiveLock(name, fn, { steal = false, quietMs = QUIET_MS, heartbeatMs = HEARTBEAT_MS, onUnlocked } = {}) {
+export async function withLiveLock(name, fn, { steal = false, quietMs = QUIET_MS, heartbeatMs = HEARTBEAT_MS, onStolen } = {}) {
   const locks = globalThis.navigator?.locks;
   if (!locks) return fn();
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
@@ -34,6 +37,8 @@ export async function withLiveLock(name, fn, { steal = false, quietMs = QUIET_MS
     granted = true;
     clearTimeout(quiet);
     if (channel) channel.onmessage = null;
+    // at once: waiters that timed the holder before this one took over hear it now
+    channel?.postMessage('alive');
     const beat = channel && setInterval(() => channel.postMessage('alive'), heartbeatMs);
     try {
       return await fn();
@@ -48,8 +53,8 @@ export async function withLiveLock(name, fn, { steal = false, quietMs = QUIET_MS
     return await locks.request(name, { signal: waiting.signal }, held);
   } catch (e) {
     if (granted || !waiting.signal.aborted) throw e;
-    onUnlocked?.();
-    return fn();
+    onStolen?.();
+    return await locks.request(name, { steal: true }, held);
   } finally {
     clearTimeout(quiet);
     channel?.close();

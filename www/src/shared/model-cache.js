@@ -8,6 +8,20 @@ const DB_NAME = 'effnet-wasm';
 const META = 'meta'; // id -> { id, sha256, bytes, storedAt }
 const BLOBS = 'blobs'; // id -> ArrayBuffer
 
+// A transaction can wait behind another page's that will not end: a page frozen in the
+// back-forward cache with its worker paused mid-write (WebKit). After STALL_MS without an
+// answer a read counts as a miss (the error says `stalled`) and a write as not kept; the
+// transaction itself is left to finish whenever the other page lets it.
+export const STALL_MS = 3_000;
+
+function within(promise, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`the model cache did not answer within ${STALL_MS / 1000} s (${what})`), { stalled: true })), STALL_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 let dbPromise;
 function db() {
   dbPromise ??= openDB(DB_NAME, 1, {
@@ -44,10 +58,15 @@ export const ModelCache = {
 
 /**
  * The stored copy of `entry`'s current version (the manifest's sha256 and size), or null; an
- * outdated one (the manifest moved on) is deleted. The caller checks its digest.
+ * outdated one (the manifest moved on) is deleted. The caller checks its digest. Rejects with
+ * `stalled` set when the cache does not answer (STALL_MS).
  * @returns {Promise<ArrayBuffer|null>}
  */
-export async function readCopy(entry) {
+export function readCopy(entry) {
+  return within(readNow(entry), `reading ${entry.id}`);
+}
+
+async function readNow(entry) {
   const d = await db();
   const meta = await d.get(META, entry.id);
   if (!meta) return null;
@@ -59,15 +78,18 @@ export async function readCopy(entry) {
   return null;
 }
 
-/** Keeps `data` as `entry`'s copy; false when storage refuses (quota, private mode). */
+/** Keeps `data` as `entry`'s copy; false when storage refuses (quota, private mode) or stalls. */
 export async function store(entry, data) {
   try {
-    const tx = (await db()).transaction([META, BLOBS], 'readwrite');
-    await Promise.all([
-      tx.objectStore(BLOBS).put(data, entry.id),
-      tx.objectStore(META).put({ id: entry.id, sha256: entry.sha256, bytes: entry.bytes, storedAt: Date.now() }),
-      tx.done,
-    ]);
+    const write = async () => {
+      const tx = (await db()).transaction([META, BLOBS], 'readwrite');
+      await Promise.all([
+        tx.objectStore(BLOBS).put(data, entry.id),
+        tx.objectStore(META).put({ id: entry.id, sha256: entry.sha256, bytes: entry.bytes, storedAt: Date.now() }),
+        tx.done,
+      ]);
+    };
+    await within(write(), `storing ${entry.id}`);
     return true;
   } catch (e) {
     // classification still works from memory

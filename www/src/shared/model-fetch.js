@@ -36,21 +36,41 @@ export async function fetchModel(entry, url, { cache = true, onProgress, stealLo
     const { value, data } = await fresh();
     return { value, cached: false, stored: false, bytes: data.byteLength };
   }
+  let stalled = false; // the cache did not answer (model-cache.js STALL_MS): not asked again
+  const fromCache = async () => {
+    if (stalled) return null;
+    const hit = await readCopy(entry).catch((e) => {
+      stalled = e.stalled === true;
+      return null;
+    });
+    if (!hit) return null;
+    onProgress?.({ phase: 'download', loadedBytes: hit.byteLength, totalBytes: hit.byteLength, cached: true });
+    try {
+      return { value: await open(hit), cached: true, stored: true, bytes: hit.byteLength };
+    } catch (e) {
+      // a corrupted copy is replaced by a download; any other failure is the model's own
+      if (toEffnetError(e).code !== ErrorCode.MODEL_INTEGRITY) throw e;
+      await ModelCache.delete(entry.id).catch(() => {});
+      return null;
+    }
+  };
+  // only a download is shared: a copy in the cache is opened without the lock, so a page left
+  // while it compiles (frozen in the back-forward cache) holds nothing another page waits for
+  const hit = await fromCache();
+  if (hit) return hit;
   // steal: a worker that hung starting (Firefox, client/classifier.js) still holds the lock once
   // it is terminated; its replacement takes it
-  return withLiveLock(`effnet-wasm:model:${entry.id}`, async () => {
-    const hit = await readCopy(entry).catch(() => null);
-    if (hit) {
-      onProgress?.({ phase: 'download', loadedBytes: hit.byteLength, totalBytes: hit.byteLength, cached: true });
-      try {
-        return { value: await open(hit), cached: true, stored: true, bytes: hit.byteLength };
-      } catch (e) {
-        // a corrupted copy is replaced by a download; any other failure is the model's own
-        if (toEffnetError(e).code !== ErrorCode.MODEL_INTEGRITY) throw e;
-        await ModelCache.delete(entry.id).catch(() => {});
-      }
-    }
-    const { value, data } = await fresh();
-    return { value, cached: false, stored: await store(entry, data), bytes: data.byteLength };
-  }, { steal: stealLock });
+  return withLiveLock(
+    `effnet-wasm:model:${entry.id}`,
+    async () => {
+      // the holder before us may have stored it
+      const stored = await fromCache();
+      if (stored) return stored;
+      const { value, data } = await fresh();
+      // a cache that stalled on the read would stall the write too: it is left to finish later
+      if (stalled) store(entry, data).catch(() => {});
+      return { value, cached: false, stored: stalled ? false : await store(entry, data), bytes: data.byteLength };
+    },
+    { steal: stealLock },
+  );
 }
