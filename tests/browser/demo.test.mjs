@@ -128,6 +128,20 @@ test('one classifier for every batch: the first waits for the load in flight, th
   await page.close();
 });
 
+test('a worker the library replaced is told in the page: the backend line says the engine was restarted and why', async () => {
+  const page = await openDemo(isolated);
+  assert.doesNotMatch(await page.textContent('#backend'), /restarted/);
+  const worker = page.workers().find((w) => CLASSIFIER_WORKER.test(w.url()));
+  // the next inference panics (crate/src/wasm/trap.rs): armed through the worker's own comlink
+  // endpoint, as a call from the page would arrive
+  const arm = { id: 'test-arm', type: 'APPLY', path: ['armTrapForTests'], argumentList: [{ type: 'RAW', value: 'panic' }] };
+  await worker.evaluate((data) => self.dispatchEvent(new MessageEvent('message', { data })), arm);
+  await upload(page, ['coffee.png']);
+  assert.equal(await firstLabel(page, 'coffee.png'), reference['coffee.png'].top5[0][1], 'the call ran again in a fresh worker');
+  assert.match(await page.textContent('#backend'), /The engine was restarted once \(the last time it failed on a photo: .*a panic armed by the tests\)\.$/);
+  await page.close();
+});
+
 test('a non-image file shows a readable error and the next image still classifies', async () => {
   const page = await openDemo(isolated);
   await upload(page, ['odd/not-an-image.jpg']);

@@ -2,33 +2,17 @@
 // Blob JPEG goes to the wasm's scaled decode in the worker, so the probabilities are those of
 // PIL's draft reference (tests/fixtures/jpeg/draft/), with both the threaded and the
 // single-threaded build; the exact decode of the same blob is not.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from '../../www/serve.mjs';
-import { launch } from '../../tools/chromium.mjs';
+import { harnessInChromium } from './harness-chromium.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 const draft = JSON.parse(await readFile(new URL('../fixtures/jpeg/draft/draft.json', import.meta.url), 'utf8'));
-const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` };
-
-let server, browser;
-before(async () => {
-  server = await serve({ port: 0, mounts });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const h = harnessInChromium();
 
 for (const threads of [2, 1]) {
   test(`${threads} thread(s): Blob JPEGs with decode 'fast' give the draft reference's probabilities`, async () => {
-    const page = await browser.context.newPage();
-    page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
-    await page.goto(`${server.url}/harness.html`);
-    await page.waitForFunction(() => window.ready === true);
+    const page = await h.open();
     const out = await page.evaluate(async ({ names, threads }) => {
       const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads });
       const res = {};
@@ -57,9 +41,7 @@ for (const threads of [2, 1]) {
 }
 
 test('thumbnailWidth: a JPEG of the decoded pixels, upright, close to the browser decoding the file at that width', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/harness.html`);
-  await page.waitForFunction(() => window.ready === true);
+  const page = await h.open();
   const out = await page.evaluate(async (names) => {
     const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
     const rgba = async (source, o) => {

@@ -6,6 +6,7 @@ import { ModelSlot } from './model-slot.js';
 import { addCard } from './results.js';
 import { Webcam } from './webcam.js';
 import { dropZone } from '../ui/drop-zone.js';
+import { restartNote } from '../ui/restart-note.js';
 import './index.html';
 import '../theme.css';
 import './style.css';
@@ -23,14 +24,14 @@ function showError(message) {
   box.hidden = !message;
 }
 
-function describeBackend(backend, caps) {
+function describeBackend(backend, caps, restarts) {
   const parts = ['WebAssembly SIMD'];
   if (caps.relaxedSimd) parts.push(backend.relaxedSimd ? 'relaxed SIMD' : 'relaxed SIMD available (not used)');
   parts.push(backend.threads > 1 ? `${backend.threads} threads` : '1 thread');
   // why not more: no SharedArrayBuffer, no isolation, fewer cores than the browser claims
   if (backend.threadsReason) parts.push(backend.threadsReason);
   else if (caps.crossOriginIsolated) parts.push('cross-origin isolated');
-  return `Backend: ${parts.join(', ')}.`;
+  return [`Backend: ${parts.join(', ')}.`, restartNote(restarts)].filter(Boolean).join(' ');
 }
 
 /** The storage figures, and persistent storage asked for once more than one model is kept. */
@@ -103,7 +104,7 @@ async function loadModel(id) {
     });
     if (current()) {
       bar.value = 1;
-      $('backend').textContent = describeBackend(clf.backend, caps);
+      $('backend').textContent = describeBackend(clf.backend, caps, clf.restarts);
       document.body.dataset.threads = String(clf.backend.threads);
     }
     return clf;
@@ -130,6 +131,9 @@ async function classify(source, options) {
       return await model.classify(source, options);
     } catch (e) {
       if (e.code !== ErrorCode.DISPOSED) throw e;
+    } finally {
+      // a call the library ran again in a fresh worker says so
+      if (model.restarts.length) $('backend').textContent = describeBackend(model.backend, await capabilities(), model.restarts);
     }
   }
 }

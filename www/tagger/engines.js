@@ -7,6 +7,7 @@
 // dispose; `engines` is how many.
 import { ImageClassifier } from 'effnet-wasm';
 import { enginesParam } from './params.js';
+import { plural } from '../ui/plural.js';
 
 /**
  * How many engines for this machine: one per core, at most 4 (each holds a model), as the
@@ -61,18 +62,20 @@ export class Engines {
     }
   }
 
-  /** How many planned engines are still starting. */
-  get starting() {
-    return this.#failed ? 0 : this.engines - this.#all.length;
-  }
-
-  /** The page's threads: every started engine's; with several, each engine's own reason (its
-   *  `threads: 1`) would misread as the page's. */
+  /** The page's threads: every started engine's. */
   get backend() {
     const all = this.#all;
     const threads = all.reduce((n, c) => n + c.backend.threads, 0);
-    let threadsReason = all.length > 1 ? `${all.length} single-threaded engines side by side, one per core measured` : (this.#oneReason ?? all[0].backend.threadsReason);
-    if (this.#failed) threadsReason = `${threadsReason ? `${threadsReason}; ` : ''}another engine could not start: ${this.#failed.message}`;
+    // planned (`engines`) beyond one: each engine's own reason (`threads: 1 was asked`) would
+    // misread as the page's
+    let threadsReason = this.#oneReason ?? all[0].backend.threadsReason;
+    if (this.engines > 1) {
+      threadsReason =
+        all.length < this.engines
+          ? `${all.length} of ${this.engines} single-threaded engines started, one per core measured`
+          : `${this.engines} single-threaded engines side by side, one per core measured`;
+    }
+    if (this.#failed) threadsReason = `${plural(all.length, 'engine')}: another could not start (${this.#failed.message})`;
     return { ...all[0].backend, threads, threadsReason, engines: all.length };
   }
 
@@ -88,6 +91,11 @@ export class Engines {
     const first = await ImageClassifier.create(engines === 1 ? options : single);
     const planned = Math.max(1, engines ?? engineCount(first.backend.cores));
     return new Engines(first, { planned, options: single, oneReason: planned === 1 && engines !== 1 ? 'one core: one single-threaded engine' : undefined });
+  }
+
+  /** Every engine's replaced workers (ImageClassifier#restarts). */
+  get restarts() {
+    return this.#all.flatMap((c) => c.restarts);
   }
 
   /** On the started engine with the fewest photos in flight. */

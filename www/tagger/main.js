@@ -7,7 +7,7 @@ import { Library } from './library.js';
 import { openStore } from './store.js';
 import { RunQueue } from './run-queue.js';
 import { tagJob } from './tag-job.js';
-import { loadModel } from './model-status.js';
+import { loadModel, showModel } from './model-status.js';
 import { Messages } from './messages.js';
 import { RunStatus } from './run-status.js';
 import { FailureList } from './failure-list.js';
@@ -52,6 +52,7 @@ const queue = new RunQueue(
     onEnd: () => {
       grid.render(); // the final order
       search.refresh();
+      clfReady.then((c) => showModel($('model-status'), c)); // an engine restarted during the run says so
     },
   }),
   { onQueued: (jobs) => status.queued(jobs) },

@@ -3,6 +3,15 @@
 import { Engines } from './engines.js';
 import { LoadBar } from '../load-bar.js';
 import { plural } from '../ui/plural.js';
+import { restartNote } from '../ui/restart-note.js';
+
+/** The ready line: the model, the page's threads and why, and any restarted engine. */
+export function showModel(status, clf) {
+  const { threads, threadsReason } = clf.backend;
+  const why = threadsReason ? ` (${threadsReason})` : '';
+  const restarted = restartNote(clf.restarts);
+  status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(threads, 'thread')}${why}.${restarted ? ` ${restarted}` : ''}`;
+}
 
 /**
  * @param {{$: (id: string) => HTMLElement, messages: import('./messages.js').Messages}} o
@@ -18,17 +27,11 @@ export async function loadModel({ $, messages }) {
       cacheRuntime: true, // the wasm kept too: the page works offline (www/offline/)
       onProgress: (e) => progress.update(e),
     });
-    const show = () => {
-      const { threads, threadsReason } = clf.backend;
-      const why = threadsReason ? ` (${threadsReason})` : '';
-      const more = clf.starting ? `; ${plural(clf.starting, 'more engine')} starting` : '';
-      status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(threads, 'thread')}${why}${more}.`;
-    };
-    show();
+    showModel(status, clf);
     document.body.dataset.model = 'ready'; // tagging can start: the other engines join as they start
     bar.hidden = true;
     clf.joined.then(() => {
-      show();
+      showModel(status, clf);
       document.body.dataset.engines = String(clf.backend.engines);
     });
     return clf;
