@@ -12,17 +12,27 @@ import { hooks, launchBrowser, missing } from '../../tools/browsers.mjs';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const READY_MS = 10_000;
 
-const demoReady = () => document.body.dataset.threads !== undefined;
-const taggerReady = () => document.body.dataset.model === 'ready';
+// null-safe: polled while the tab is between two documents (history.back) too
+const demoReady = () => document.body?.dataset.threads !== undefined;
+const taggerReady = () => document.body?.dataset.model === 'ready';
 // the demo has begun loading its model: the progress line says so
 const demoLoading = () => /Downloading|Starting|Compiling|Loading/.test(document.querySelector('#progress-text')?.textContent ?? '');
 
-/** @param {'chromium'|'firefox'|'webkit'} engine */
-export function oneTabSuite(engine) {
-  describe(`${engine}: pages one after another`, () => pagesInTurn(engine));
+/**
+ * @param {'chromium'|'firefox'|'webkit'} engine
+ * @param {{hungStartsOk?: boolean}} [o] hungStartsOk: a page may take up to HUNG_START_MS more
+ *   when the page itself says its engine's start hung and was replaced (Firefox's thread-pool
+ *   start, client/classifier.js: not the back-forward cache, and counted apart)
+ */
+export function oneTabSuite(engine, { hungStartsOk = false } = {}) {
+  describe(`${engine}: pages one after another`, () => pagesInTurn(engine, hungStartsOk));
 }
 
-function pagesInTurn(engine) {
+// the client's pool-start watchdog (POOL_START_TIMEOUT_MS) and a second start
+const HUNG_START_MS = 10_000;
+const saysHungStart = () => /restarted .*its start hung/.test(document.querySelector('#backend, #model-status')?.textContent ?? '');
+
+function pagesInTurn(engine, hungStartsOk) {
   const s = { browser: null, server: null };
 
   before(async () => {
@@ -36,11 +46,12 @@ function pagesInTurn(engine) {
     s.server?.close();
   });
 
-  /** Goes to `path` (or runs `how`) and waits for `ready`, at most READY_MS; returns the time it took. */
+  /** Runs `how` and waits for `ready`, at most READY_MS (see hungStartsOk); returns the time it took. */
   async function arrive(page, what, ready, how) {
     const t0 = Date.now();
     await how();
-    await page.waitForFunction(ready, null, { timeout: READY_MS, interval: 50 }).catch(async (e) => {
+    const timeout = READY_MS + (hungStartsOk ? HUNG_START_MS : 0);
+    await page.waitForFunction(ready, null, { timeout, interval: 50 }).catch(async (e) => {
       // what the page shows and who holds the locks: the diagnosis of a stall
       const state = await page
         .evaluate(async () => ({
@@ -51,7 +62,9 @@ function pagesInTurn(engine) {
       throw new Error(`${engine}: ${what} was not ready within ${READY_MS / 1000} s (${JSON.stringify(state)}): ${e.message}`);
     });
     const ms = Date.now() - t0;
-    console.log(`${engine}: ${what}: ready in ${ms} ms`);
+    const hung = await page.evaluate(saysHungStart);
+    console.log(`${engine}: ${what}: ready in ${ms} ms${hung ? ' (after a hung start the library replaced)' : ''}`);
+    assert.ok(ms <= READY_MS || hung, `${engine}: ${what} took ${ms} ms, over ${READY_MS} ms, and no start hung`);
     return ms;
   }
 
@@ -70,7 +83,11 @@ function pagesInTurn(engine) {
     await arrive(page, 'the demo, from the tagger', demoReady, () => page.goto(url('/')));
     await arrive(page, 'the tagger, back', taggerReady, () => page.goBack());
     await arrive(page, 'the demo, forward', demoReady, () => page.goForward());
-    assert.deepEqual(await page.errors(), [], 'no uncaught error or unhandled rejection in the pages');
+    // Firefox reports a script load cut short by leaving the page (the demo left mid-load, on
+    // purpose) as an error of the tab: "Failed to load ‘…’"; every page that stayed was ready,
+    // its own scripts loaded
+    const errors = (await page.errors()).filter((e) => !/^pageerror: Failed to load ‘[^’]+’\./.test(e));
+    assert.deepEqual(errors, [], 'no uncaught error or unhandled rejection in the pages');
     await page.close();
   });
 
