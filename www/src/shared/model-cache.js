@@ -9,15 +9,18 @@ const META = 'meta'; // id -> { id, sha256, bytes, storedAt }
 const BLOBS = 'blobs'; // id -> ArrayBuffer
 
 // A transaction can wait behind another page's that will not end: a page frozen in the
-// back-forward cache with its worker paused mid-write (WebKit). After STALL_MS without an
-// answer a read counts as a miss (the error says `stalled`) and a write as not kept; the
+// back-forward cache with its worker paused mid-write (WebKit). After STALL_MS, plus the time
+// the slowest storage takes for the model's bytes (SLOW_BYTES_PER_MS: B7's 260 MB get 13 s
+// more), a read counts as a miss (the error says `stalled`) and a write as not kept; the
 // transaction itself is left to finish whenever the other page lets it.
 export const STALL_MS = 3_000;
+const SLOW_BYTES_PER_MS = 20_000; // 20 MB/s
 
-function within(promise, what) {
+function within(promise, what, bytes = 0) {
+  const ms = STALL_MS + bytes / SLOW_BYTES_PER_MS;
   let timer;
   const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`the model cache did not answer within ${STALL_MS / 1000} s (${what})`), { stalled: true })), STALL_MS);
+    timer = setTimeout(() => reject(Object.assign(new Error(`the model cache did not answer within ${(ms / 1000).toFixed(1)} s (${what})`), { stalled: true })), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
@@ -63,7 +66,7 @@ export const ModelCache = {
  * @returns {Promise<ArrayBuffer|null>}
  */
 export function readCopy(entry) {
-  return within(readNow(entry), `reading ${entry.id}`);
+  return within(readNow(entry), `reading ${entry.id}`, entry.bytes);
 }
 
 async function readNow(entry) {
@@ -89,7 +92,7 @@ export async function store(entry, data) {
         tx.done,
       ]);
     };
-    await within(write(), `storing ${entry.id}`);
+    await within(write(), `storing ${entry.id}`, data.byteLength);
     return true;
   } catch (e) {
     // classification still works from memory

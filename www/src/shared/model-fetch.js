@@ -68,7 +68,7 @@ export async function fetchModel(entry, url, { cache = true, onProgress, stealLo
       if (stored) return stored;
       const { value, data } = await fresh();
       // a cache that stalled on the read would stall the write too: it is left to finish later
-      if (stalled) store(entry, data).catch(() => {});
+      if (stalled) store(entry, data);
       return { value, cached: false, stored: stalled ? false : await store(entry, data), bytes: data.byteLength };
     },
     { steal: stealLock },
