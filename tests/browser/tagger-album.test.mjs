@@ -18,7 +18,7 @@ test('a folder of 44 photos is tagged in the worker: progress, tags, search, det
   const status = await page.textContent('#model-status');
   if (claimed === 1) assert.match(status, /Model ready: .*, 1 thread \(one core: one single-threaded engine\)\.$/);
   else {
-    const [, threads, engines] = status.match(/Model ready: .*, (\d) threads \((\d) single-threaded engines side by side, one per core measured\)\.$/) ?? [];
+    const [, threads, engines] = status.match(/Model ready: .*, (\d) threads \((\d) single-threaded engines side by side, one per core\)\.$/) ?? [];
     assert.equal(threads, engines, status);
     assert.ok(Number(engines) >= 2 && Number(engines) <= Math.min(4, claimed), `${engines} engines, ${claimed} cores claimed`);
     if (claimed === 2) assert.equal(Number(engines), 2);

@@ -253,8 +253,11 @@ export function engineSuite(engine, expect) {
       for (const kind of ['panic', 'oom']) {
         // the library's current worker, reached through comlink beside the library's own link
         await arm(kind);
+        const [restarts, workers] = [clf.restarts.length, effnetTestWorkers.length];
         const label = (await clf.classify(photo)).categories[0].label;
-        runs.push({ kind, label, restart: clf.restarts.at(-1), workers: effnetTestWorkers.length });
+        const fresh = clf.restarts.slice(restarts);
+        // the armed trap is the call's; a fresh worker's own start trap (WebKit's rare one) is apart
+        runs.push({ kind, label, restart: fresh.find((r) => r.during === 'call'), starts: fresh.filter((r) => r.during === 'start'), newWorkers: effnetTestWorkers.length - workers });
       }
       // the retry's fresh worker armed as well, as soon as it exists: the trap repeats
       await arm('panic');
@@ -273,13 +276,19 @@ export function engineSuite(engine, expect) {
     assert.match(panic.restart.reason, /engine trapped \(.+\): panicked at crate\/src\/wasm\/trap\.rs:\d+:\d+:\na panic armed by the tests$/);
     assert.match(oom.restart.reason, /engine trapped \(.+\): memory allocation of 1073741824 bytes failed \(wasm memory: \d+ MiB\)$/);
     assert.deepEqual([panic.restart.during, panic.restart.retried, oom.restart.retried], ['call', true, true]);
-    assert.deepEqual([panic.workers, oom.workers], [2, 3], 'one new worker per trap');
+    // a start that trapped on its own in the retry's fresh worker: JavaScriptCore's rare trap,
+    // recovered, allowed where the engine's expectations say so (webkit.test.mjs), never hidden
+    const starts = [...panic.starts, ...oom.starts];
+    if (starts.length) console.log(`${engine}: ${starts.length} fresh worker(s) trapped starting, replaced: ${JSON.stringify(starts)}`);
+    if (!expect.recoveredTrapsOk) assert.deepEqual(starts, [], 'no fresh worker trapped starting');
+    assert.deepEqual([panic.newWorkers - panic.starts.length, oom.newWorkers - oom.starts.length], [1, 1], 'one new worker per trap');
     // armed in the retry's worker too: the second trap is the caller's error, and the next call
     // has yet another worker
     assert.equal(out.repeated.code, 'WORKER_CRASHED', JSON.stringify(out.repeated));
     assert.match(out.repeated.message, /a panic armed by the tests$/);
     assert.equal(out.after, 'espresso');
-    assert.deepEqual(out.restarts.map((r) => r.retried), [true, true, true, false]);
+    assert.deepEqual(out.restarts.filter((r) => r.during === 'call').map((r) => r.retried), [true, true, true, false]);
+    if (!expect.recoveredTrapsOk) assert.equal(out.restarts.length, 4, JSON.stringify(out.restarts));
     await done(page);
   });
 

@@ -11,9 +11,10 @@ test('one engine per measured core, never more than claimed, at most 4', () => {
   assert.equal(engineCount(4, 2), 2, 'never more than the browser claims');
 });
 
-test('nothing measured (two or fewer claimed): the claim; a busy machine measuring one core still gets two', () => {
+test('nothing measured: the claim up to two; a busy machine measuring one core still gets two', () => {
   assert.equal(engineCount(null, 2), 2);
   assert.equal(engineCount(null, 1), 1);
+  assert.equal(engineCount(null, 4), 2, 'WebKitGTK without threads: its claim of 4 is not measured');
   assert.equal(engineCount(1, 4), 2, 'one core measured on a busy 4-core claim');
   assert.equal(engineCount(null, undefined), 1, 'no claim at all: one');
 });

@@ -12,14 +12,14 @@ import { plural } from '../ui/plural.js';
 /**
  * How many engines for this machine: one per core, at most 4 (each holds a model), as the
  * library picks its threads (worker/runtime.js): the cores it measured (`backend.cores`) where
- * the browser claims more than two (navigator.hardwareConcurrency alone overstates: WebKitGTK
- * says 4 on 2 cores), else the claim; never more than claimed, and never fewer than two where
- * two are claimed: a machine busy elsewhere measures fewer cores than it has, and one engine
- * would halve the tagging rate.
+ * the browser claims more than two; navigator.hardwareConcurrency alone overstates (WebKitGTK
+ * says 4 on 2 cores), so a claim above two that nothing measured counts as two. Never more than
+ * claimed, and never fewer than two where two are claimed: a machine busy elsewhere measures
+ * fewer cores than it has, and one engine would halve the tagging rate.
  */
 export function engineCount(measured, claimed = globalThis.navigator?.hardwareConcurrency) {
   const claim = Number.isInteger(claimed) && claimed > 0 ? claimed : 1;
-  return Math.min(4, claim, Math.max(measured ?? claim, 2));
+  return Math.min(4, claim, Math.max(measured ?? 2, 2));
 }
 
 export class Engines {
@@ -72,8 +72,8 @@ export class Engines {
     if (this.engines > 1) {
       threadsReason =
         all.length < this.engines
-          ? `${all.length} of ${this.engines} single-threaded engines started, one per core measured`
-          : `${this.engines} single-threaded engines side by side, one per core measured`;
+          ? `${all.length} of ${this.engines} single-threaded engines started, one per core`
+          : `${this.engines} single-threaded engines side by side, one per core`;
     }
     if (this.#failed) threadsReason = `${plural(all.length, 'engine')}: another could not start (${this.#failed.message})`;
     return { ...all[0].backend, threads, threadsReason, engines: all.length };

@@ -78,10 +78,13 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   // The probe only trims a claim above two cores: a busy machine measures fewer cores than it
   // has, and one thread instead of two would halve the speed of every user whose machine is
   // doing something else, while two threads on one free core cost little. An explicit count
-  // is the caller's to choose, but the count is measured all the same (once per page): the
-  // caller may size other per-core work by `backend.cores` (the tagger's engines), threads or
-  // not. Measured before the wasm compiles, which would take cores from the spinners.
-  const cores = claimed > 2 ? (known ?? (await measureCores(claimed))) : null;
+  // is the caller's to choose. Measured before the wasm compiles, which would take cores
+  // from the spinners. Not where threads are impossible: in WebKit (no SharedArrayBuffer) the
+  // probe's workers, spawned from this one before its wasm starts, went with fresh instances
+  // trapping in JavaScriptCore more often (docs/browsers.md); the caller then trusts no claim
+  // above two (the tagger's engines).
+  const probe = !unavailable && threads === 'auto' && claimed > 2;
+  const cores = probe ? (known ?? (await measureCores(claimed))) : null;
   let reason = unavailable;
   let n = 1;
   if (!unavailable) {
