@@ -79,10 +79,9 @@ export async function startRuntime(threads = 'auto', { relaxedSimd = true, cores
   // has, and one thread instead of two would halve the speed of every user whose machine is
   // doing something else, while two threads on one free core cost little. An explicit count
   // is the caller's to choose. Measured before the wasm compiles, which would take cores
-  // from the spinners. Not where threads are impossible: in WebKit (no SharedArrayBuffer) the
-  // probe's workers, spawned from this one before its wasm starts, went with fresh instances
-  // trapping in JavaScriptCore more often (docs/browsers.md); the caller then trusts no claim
-  // above two (the tagger's engines).
+  // from the spinners. Not where threads are impossible (WebKit, no SharedArrayBuffer): there
+  // it would only size the caller's other work, and each fresh instance would pay for it; the
+  // caller then trusts no claim above two (the tagger's engines).
   const probe = !unavailable && threads === 'auto' && claimed > 2;
   const cores = probe ? (known ?? (await measureCores(claimed))) : null;
   let reason = unavailable;
