@@ -13,7 +13,10 @@
 // What every engine offers the same way, page side: pages served by www/serve.mjs with
 // `inject: hooks` (below) run tools/page-hooks.js first, which records uncaught errors and
 // unhandled rejections (page.errors()) and counts live object URLs. Requests are logged by the
-// server (serve's `log`), the one log all three engines share.
+// server (serve's `log`), the one log all three engines share; where the driver reports the
+// browser's own network traffic (Chromium through Playwright, Firefox through WebDriver BiDi's
+// network events) `browser.requests` is that log too, every page and worker of the session in
+// it, requests to any origin included (null in WebKit: WebKitWebDriver has no network events).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -55,8 +58,15 @@ export async function launchBrowser(engine, { fakeCamera = false, backForwardCac
   if (why) throw new Error(why);
   if (engine === 'chromium') return launchChromium({ fakeCamera, backForwardCache });
   if (engine === 'firefox') return launchFirefox({ fakeCamera });
-  return launchWebKit();
+  return launchWebKit({ fakeCamera });
 }
+
+/**
+ * One request of the browser's own network log (`browser.requests`).
+ * @typedef {{url: string, method: string, bodyBytes: number, headerBytes: number, outcome: string|null}} LoggedRequest
+ *   bodyBytes: the request body's size (0 without one); headerBytes: its headers' names and
+ *   values; outcome: the response's status, `failed: <why>` or null while unanswered
+ */
 
 /** Page methods the engines share; each engine class supplies evaluate, goto, reload, goBack, goForward, click, setInputFiles, screenshot, close. */
 class Page {
@@ -99,9 +109,40 @@ async function launchChromium({ fakeCamera, backForwardCache }) {
     args: fakeCamera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : [],
     ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
   });
+  /** @type {LoggedRequest[]} */
+  const requests = [];
+  const logged = new Map();
+  b.context.on('request', (r) => {
+    const entry = {
+      url: r.url(),
+      method: r.method(),
+      bodyBytes: r.postDataBuffer()?.length ?? 0,
+      headerBytes: Object.entries(r.headers()).reduce((n, [k, v]) => n + k.length + v.length, 0),
+      outcome: null,
+    };
+    logged.set(r, entry);
+    requests.push(entry);
+    // every header, as sent (a body Playwright does not show, a Blob's, still has its length)
+    r.allHeaders().then(
+      (h) => {
+        entry.headerBytes = Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length, 0);
+        entry.bodyBytes = Math.max(entry.bodyBytes, Number(h['content-length'] ?? 0));
+      },
+      () => {},
+    );
+  });
+  b.context.on('requestfinished', async (r) => {
+    const entry = logged.get(r);
+    if (entry) entry.outcome = String((await r.response().catch(() => null))?.status() ?? 'finished');
+  });
+  b.context.on('requestfailed', (r) => {
+    const entry = logged.get(r);
+    if (entry) entry.outcome = `failed: ${r.failure()?.errorText}`;
+  });
   return {
     engine: 'chromium',
     version: b.context.browser()?.version() ?? 'chromium',
+    requests,
     async newPage() {
       const p = await b.context.newPage();
       return new ChromiumPage(p);
@@ -170,9 +211,36 @@ async function launchFirefox({ fakeCamera }) {
       ...(fakeCamera ? { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true } : {}),
     },
   });
+  // the browser's own network log, from WebDriver BiDi's network events (puppeteer subscribes
+  // the session to them for every context; its page 'request' events leave out what has no
+  // page of its own, so the connection's events are read directly)
+  /** @type {LoggedRequest[]} */
+  const requests = [];
+  const pending = new Map();
+  const connection = /** @type {any} */ (browser).connection;
+  connection.on('network.beforeRequestSent', (e) => {
+    const entry = {
+      url: e.request.url,
+      method: e.request.method,
+      bodyBytes: e.request.bodySize ?? 0,
+      headerBytes: e.request.headers.reduce((n, h) => n + h.name.length + (h.value.value?.length ?? 0), 0),
+      outcome: null,
+    };
+    pending.set(e.request.request, entry);
+    requests.push(entry);
+  });
+  connection.on('network.responseCompleted', (e) => {
+    const entry = pending.get(e.request.request);
+    if (entry) entry.outcome = String(e.response.status);
+  });
+  connection.on('network.fetchError', (e) => {
+    const entry = pending.get(e.request.request);
+    if (entry) entry.outcome = `failed: ${e.errorText}`;
+  });
   return {
     engine: 'firefox',
     version: await browser.version(),
+    requests,
     async newPage() {
       return new FirefoxPage(await browser.newPage());
     },
@@ -258,7 +326,7 @@ async function waitForPort(port, ms) {
   }
 }
 
-async function launchWebKit() {
+async function launchWebKit({ fakeCamera }) {
   const { Builder } = await import('selenium-webdriver');
   const xvfb = process.env.DISPLAY ? null : await startXvfb();
   const env = { ...process.env, ...(xvfb ? { DISPLAY: xvfb.display } : {}) };
@@ -268,23 +336,28 @@ async function launchWebKit() {
     driverProcess.kill();
     xvfb?.stop();
   };
+  // MiniBrowser takes WebKitSettings as switches: mock capture devices are WebKit's own test
+  // camera (whether a page may use it is MiniBrowser's permission prompt: see docs/browsers.md)
+  const args = ['--automation', ...(fakeCamera ? ['--enable-media-stream=true', '--enable-mock-capture-devices=true'] : [])];
   try {
     await waitForPort(port, 10_000);
     const driver = await new Builder()
       .usingServer(`http://127.0.0.1:${port}`)
-      .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } })
+      .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args } })
       .build();
     // as for Firefox: a test's own timeouts say what hung (a stress page of 25 instances on a
     // loaded machine took over 5 min, which the driver's 300 s cut short)
     await driver.manage().setTimeouts({ script: 30 * 60_000, pageLoad: 120_000 });
     const caps = await driver.getCapabilities();
+    const tabs = new Tabs(driver, await driver.getWindowHandle());
     return {
       engine: 'webkit',
       version: `WebKitGTK ${caps.get('browserVersion')}`,
-      // one window per session: a new page takes it over (the previous page is closed for a
-      // blank window: see WebKitPage.close)
+      requests: null,
+      // one tab, reused as a person reuses it: a new page takes over the tab a closed page
+      // left (at about:blank); a new tab only while another page is still open
       async newPage() {
-        return new WebKitPage(driver);
+        return new WebKitPage(await tabs.take());
       },
       async close() {
         await driver.quit().catch(() => {});
@@ -297,60 +370,117 @@ async function launchWebKit() {
   }
 }
 
-class WebKitPage extends Page {
-  constructor(driver) {
-    super();
+/**
+ * The session's tabs. WebDriver commands go to one current tab, so every command of a page runs
+ * through `run`, which makes that page's tab current first; one command at a time, so pages used
+ * side by side (two tabs at once) never send to each other's tab.
+ */
+class Tabs {
+  constructor(driver, first) {
     this.d = driver;
+    this.current = first;
+    this.free = [first]; // tabs whose page was closed: at about:blank, for the next page
+    this.open = 0;
+    this.queue = Promise.resolve();
+  }
+  /** `fn()` with `handle`'s tab current (null: whichever is current), after the commands before it. */
+  run(handle, fn) {
+    const go = async () => {
+      if (handle !== null && this.current !== handle) {
+        await this.d.switchTo().window(handle);
+        this.current = handle;
+      }
+      return fn();
+    };
+    const r = this.queue.then(go, go);
+    this.queue = r.catch(() => {});
+    return r;
+  }
+  /** A tab for a new page: a free one, or a new tab beside the open ones. */
+  async take() {
+    this.open++;
+    const free = this.free.pop();
+    if (free) return { tabs: this, handle: free };
+    const handle = await this.run(null, async () => {
+      // New Window needs a current tab that is still open
+      if (this.current === null) await this.d.switchTo().window((await this.d.getAllWindowHandles())[0]);
+      await this.d.switchTo().newWindow('tab');
+      this.current = await this.d.getWindowHandle();
+      return this.current;
+    });
+    return { tabs: this, handle };
+  }
+  /** The page in `handle` is done: its tab is left for the next page, or closed if others are open. */
+  async release(handle) {
+    await this.run(handle, async () => {
+      // page-hooks.js keeps the errors in the tab's sessionStorage: the next page here starts
+      // without this one's
+      await this.d.executeScript('try { sessionStorage.removeItem("effnet-test:errors"); } catch (e) {}').catch(() => {});
+      this.open--;
+      if (this.open > 0 || this.free.length) {
+        await this.d.close();
+        this.current = null;
+      } else {
+        // the last tab stays, left for a blank page as a person leaves a site
+        await this.d.get('about:blank');
+        this.free.push(handle);
+      }
+    });
+  }
+}
+
+class WebKitPage extends Page {
+  /** @param {{tabs: Tabs, handle: string}} tab */
+  constructor({ tabs, handle }) {
+    super();
+    this.tabs = tabs;
+    this.handle = handle;
+    this.d = tabs.d;
+  }
+  /** `fn(driver)` in this page's tab. */
+  #run(fn) {
+    return this.tabs.run(this.handle, () => fn(this.d));
   }
   async evaluate(fn, arg) {
     // the function's source runs as WebDriver script (not eval: the pages' CSP forbids it);
     // errors come back as values, so the page's message survives
-    const r = await this.d.executeAsyncScript(
-      `const done = arguments[arguments.length - 1];
+    const r = await this.#run((d) =>
+      d.executeAsyncScript(
+        `const done = arguments[arguments.length - 1];
        Promise.resolve().then(() => (${fn})(arguments[0])).then(
          (v) => done({ v: v === undefined ? null : v }),
          (e) => done({ e: (e && e.name ? e.name + ': ' : '') + (e && e.message !== undefined ? e.message : String(e)) }));`,
-      arg,
+        arg,
+      ),
     );
     if (r && 'e' in r) throw new Error(`in the page: ${r.e}`);
     return r?.v;
   }
   goto(url) {
-    return this.d.get(url);
+    return this.#run((d) => d.get(url));
   }
   reload() {
-    return this.d.navigate().refresh();
+    return this.#run((d) => d.navigate().refresh());
   }
   goBack() {
-    return this.d.navigate().back();
+    return this.#run((d) => d.navigate().back());
   }
   goForward() {
-    return this.d.navigate().forward();
+    return this.#run((d) => d.navigate().forward());
   }
   async click(selector) {
     const { By } = await import('selenium-webdriver');
-    await (await this.d.findElement(By.css(selector))).click();
+    await this.#run(async (d) => (await d.findElement(By.css(selector))).click());
   }
   async setInputFiles(selector, paths) {
     const { By } = await import('selenium-webdriver');
     // several files are one string, a line each; WebKitGTK gives no folder this way
-    await (await this.d.findElement(By.css(selector))).sendKeys(paths.join('\n'));
+    await this.#run(async (d) => (await d.findElement(By.css(selector))).sendKeys(paths.join('\n')));
   }
   async screenshot(path) {
-    await writeFile(path, Buffer.from(await this.d.takeScreenshot(), 'base64'));
+    await writeFile(path, Buffer.from(await this.#run((d) => d.takeScreenshot()), 'base64'));
   }
-  async close() {
-    // a new window, the old one closed: each test starts without the earlier tests' pages
-    // frozen in the back-forward cache, their workers and wasm memories alive. Pages left in
-    // that cache are tests/engines/one-tab.mjs's subject, walked in one window there; here, in
-    // the suite's run of 2026-12-07 that left them (about:blank), a fresh instance trapped in
-    // tract's graph code (JavaScriptCore's rare trap, docs/browsers.md), which this keeps
-    // apart until that trap is understood.
-    const old = await this.d.getWindowHandle();
-    await this.d.switchTo().newWindow('window');
-    const fresh = await this.d.getWindowHandle();
-    await this.d.switchTo().window(old);
-    await this.d.close();
-    await this.d.switchTo().window(fresh);
+  close() {
+    return this.tabs.release(this.handle);
   }
 }
