@@ -23,6 +23,22 @@
   const pageList = [];
   addEventListener('error', (e) => note(`uncaught ${e.error?.name ?? 'error'}: ${e.message}`));
   addEventListener('unhandledrejection', (e) => note(`unhandled rejection: ${e.reason?.name ?? ''}: ${e.reason?.message ?? e.reason}`));
+  // the library's worker restarts (client/classifier.js warns of each): a page error, unless the
+  // test caused it (effnetTestCauseRestarts(n) before arming n traps), since a recovered
+  // restart hides a defect from every test that looks only at the results
+  let caused = 0;
+  globalThis.effnetTestCauseRestarts = (n) => (caused += n);
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('effnet-wasm: the classifier worker was replaced')) {
+      // passed on marked, so that a driver watching the console (tools/chromium.mjs) lets it be
+      if (caused > 0) {
+        caused--;
+        args[0] = `[caused by the test] ${args[0]}`;
+      } else note(`restart not caused by the test: ${args[0]}`);
+    }
+    warn.apply(console, args);
+  };
   globalThis.effnetTestErrors = () => [...new Set([...read(), ...pageList.map((l) => `${location.pathname}: ${l}`)])];
 
   // object URLs created and not revoked

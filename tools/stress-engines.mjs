@@ -19,7 +19,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
  */
 // timeoutMs: past the client's own start timeouts and the replacements it then starts
 // (client/classifier.js), so a start that hung and was replaced counts as a hung start, not as lost
-export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_000, log = () => {} } = {}) {
+export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_000, parallel = 1, options = {}, busy = false, log = () => {} } = {}) {
   const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` }, inject: hooks });
   const browser = await launchBrowser(engine);
   const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], slow: [], hungStarts: [], pageErrors: [], backend: null, ms: 0 };
@@ -35,14 +35,20 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
       await page.goto(`${server.url}/harness.html`);
       await page.waitForFunction(() => window.ready === true);
       const n = Math.min(perPage, instances - i);
-      const r = await page.evaluate(async ({ n, first, timeoutMs }) => {
+      const r = await page.evaluate(async ({ n, first, timeoutMs, parallel, options, busy }) => {
         const photo = await fixture('coffee.png');
+        const spin = busy
+          ? setInterval(() => {
+              const end = performance.now() + 40;
+              while (performance.now() < end);
+            }, 20)
+          : null;
         const traps = [];
         const failures = [];
         const slow = []; // starts past 30 s
         const hungStarts = [];
         let backend = null;
-        for (let k = 0; k < n; k++) {
+        const one = async (k) => {
           let clf = null;
           let phase = 'create';
           let timer;
@@ -52,7 +58,7 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
           });
           try {
             const t0 = performance.now();
-            const created = effnet.ImageClassifier.create({ model: 'efficientnet-lite0', onProgress: (e) => (phase = e.phase) });
+            const created = effnet.ImageClassifier.create({ ...options, model: 'efficientnet-lite0', onProgress: (e) => (phase = e.phase) });
             created.then((c) => (clf = c), () => {});
             clf = await Promise.race([created, hung]);
             const ms = performance.now() - t0;
@@ -73,9 +79,16 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
             clearTimeout(timer);
             clf?.dispose();
           }
-        }
+        };
+        // `parallel` lanes, each taking the next instance when its last one is done
+        let next = 0;
+        const lane = async () => {
+          while (next < n) await one(next++);
+        };
+        await Promise.all(Array.from({ length: parallel }, lane));
+        clearInterval(spin);
         return { traps, failures, slow, hungStarts, backend };
-      }, { n, first: i, timeoutMs });
+      }, { n, first: i, timeoutMs, parallel, options, busy });
       out.instances += n;
       out.traps.push(...r.traps);
       out.failures.push(...r.failures);
@@ -98,10 +111,19 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { instances: { type: 'string', default: '300' }, engines: { type: 'string', default: ENGINES.join(',') }, json: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      instances: { type: 'string', default: '300' },
+      engines: { type: 'string', default: ENGINES.join(',') },
+      parallel: { type: 'string', default: '1' },
+      options: { type: 'string', default: '{}' },
+      busy: { type: 'boolean', default: false },
+      json: { type: 'string' },
+    },
+  });
   const results = [];
   for (const engine of values.engines.split(',')) {
-    const r = await stress(engine, Number(values.instances), { log: (l) => console.log(l) });
+    const r = await stress(engine, Number(values.instances), { parallel: Number(values.parallel), options: JSON.parse(values.options), busy: values.busy, log: (l) => console.log(l) });
     console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps (${r.traps.filter((t) => t.recovered).length} recovered), ${r.failures.length} other failures, ${r.hungStarts.length} hung starts (${r.hungStarts.filter((h) => h.recovered).length} replaced), ${r.slow.length} starts over 30 s, ${r.pageErrors.length} page errors`);
     results.push(r);
   }

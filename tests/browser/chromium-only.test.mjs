@@ -65,6 +65,7 @@ test('a worker that crashes mid-call is replaced and the call runs again in the 
   // a real uncaught error in the worker, thrown from its next message event: comlink's listener,
   // registered first, has started the classify call by then, and the error ends the worker
   const worker = await classifierWorker(page);
+  h.browser.causeRestarts(1);
   await worker.evaluate(() => self.addEventListener('message', () => {
     throw new Error('boom');
   }, { once: true }));

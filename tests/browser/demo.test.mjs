@@ -135,6 +135,7 @@ test('a worker the library replaced is told in the page: the backend line says t
   // the next inference panics (crate/src/wasm/trap.rs): armed through the worker's own comlink
   // endpoint, as a call from the page would arrive
   const arm = { id: 'test-arm', type: 'APPLY', path: ['armTrapForTests'], argumentList: [{ type: 'RAW', value: 'panic' }] };
+  browser.causeRestarts(1);
   await worker.evaluate((data) => self.dispatchEvent(new MessageEvent('message', { data })), arm);
   await upload(page, ['coffee.png']);
   assert.equal(await firstLabel(page, 'coffee.png'), reference['coffee.png'].top5[0][1], 'the call ran again in a fresh worker');

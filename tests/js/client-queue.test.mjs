@@ -249,16 +249,10 @@ test('a worker that never finishes starting its runtime is replaced; after two h
     if (hangs.has(n)) return new Promise(() => {});
     return { simd: true, relaxedSimd: false, threads: 1, build: `fake-${n}`, asked: threads };
   };
-  const steals = [];
-  const load = async (entry, url, cache, { stealLock }) => {
-    steals.push(stealLock);
-    return { cached: false, stored: false, bytes: 1 };
-  };
+  const load = async () => ({ cached: false, stored: false, bytes: 1 });
   fake = fakeWorkers(answer, { init, load });
   const clf = await createClassifier({}, fake.spawn, { startTimeoutMs: 50 });
   assert.equal(fake.workers.length, 2);
-  // the hung worker may still hold the model's Web Lock: only its replacement takes it over
-  assert.deepEqual(steals, [false, true]);
   assert.ok(fake.workers[0].terminated, 'the hung worker is terminated');
   assert.equal(clf.backend.build, 'fake-2');
   assert.deepEqual(clf.restarts, [{ reason: 'the classifier worker did not start its wasm runtime: no progress within 0.05 s', during: 'start', retried: true, hung: true }]);
@@ -274,7 +268,7 @@ test('a worker that never finishes starting its runtime is replaced; after two h
   hangs.add(5).add(6);
   const single = await createClassifier({}, fake.spawn, { startTimeoutMs: 50 });
   assert.equal(fake.workers.length, 7);
-  assert.deepEqual([single.backend.asked, ...steals.slice(-3)], [1, false, true, true]);
+  assert.equal(single.backend.asked, 1);
   assert.match(single.backend.threadsReason, /^two threaded starts hung .*: this worker runs without one$/);
   assert.equal((await single.classify(pixels(1))).categories[0].label, 'from 7');
   single.dispose();

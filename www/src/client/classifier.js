@@ -7,6 +7,7 @@ import { classifyEach } from '../shared/batch.js';
 import { classifyOptions, embedOptions } from '../shared/classify-options.js';
 import { checkEmbedding, locateModel } from '../shared/manifest.js';
 import { toPayload } from './sources.js';
+import { hostWorkersOf } from './worker-host.js';
 import { START_ATTEMPTS, WorkerQueue } from './worker-queue.js';
 
 // The package's models/ folder. Bundlers rewrite import.meta.url to the page, so the default
@@ -18,8 +19,9 @@ const HOST = {
   packaged: { 'efficientnet-lite0': () => new URL('../../../models/efficientnet-lite0.onnx', import.meta.url) },
 };
 
-// literal, so bundlers ship the worker as its own chunk
-const spawnWorker = () => new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'effnet-wasm' });
+// literal, so bundlers ship the worker as its own chunk; the workers it needs (its thread
+// pool's) are started here, on the page (shared/page-spawn.js)
+const spawnWorker = () => hostWorkersOf(new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'effnet-wasm' }));
 
 const KEY = Symbol('create');
 
@@ -27,12 +29,10 @@ const KEY = Symbol('create');
 // classifiers, the ones a crash restarts included, start without measuring again
 let measuredCores;
 
-// When a starting worker is taken for hung and replaced (worker-queue.js). Firefox ESR 153
-// blocks, now and then (2 in 25 fresh pages here, more on a loaded machine), in the worker's
-// `new Worker()` for a thread of the pool (wasm-bindgen-rayon spawns them from our worker), so
-// the worker's start never settles. The replacement takes the model's Web Lock from it
-// (worker.js); a third attempt, if the second hangs too, starts no pool at all: one thread
-// rather than none.
+// When a starting worker is taken for hung and replaced (worker-queue.js): no start is known to
+// hang since no worker constructs a worker (shared/page-spawn.js), but a pool whose threads do not
+// answer must not leave the page waiting. A third attempt, if the second hangs too, starts no
+// pool at all: one thread rather than none.
 // - START_TIMEOUT_MS: the longest the worker may go without a sign of progress (a download
 //   event, a stage begun): a slow network is not a hang, and a slow device compiles in
 //   seconds, not this.
@@ -68,6 +68,10 @@ function watched(startInit, quietMs, poolMs) {
     clearTimeout(timer);
   });
 }
+
+/** A restart is recovered from, but a developer should hear of it: it hides a defect somewhere. */
+export const RESTART_WARNING = 'effnet-wasm: the classifier worker was replaced';
+const warnRestart = (r) => console.warn(`${RESTART_WARNING} (${r.during}${r.hung ? ', hung' : ''}${r.retried ? ', run again' : ''}): ${r.reason}`);
 
 export class ImageClassifier {
   #entry;
@@ -164,7 +168,7 @@ export async function createClassifier(options, spawn, { startTimeoutMs = START_
   const { threads = 'auto', relaxedSimd = true, cache = true, cacheRuntime = false, onProgress } = options;
   if (typeof cacheRuntime !== 'boolean') throw new EffnetError(ErrorCode.BAD_OPTIONS, `cacheRuntime must be true or false, not ${cacheRuntime}`);
   const { entry, url } = locateModel(options, HOST);
-  const queue = new WorkerQueue(spawn, async (call, { replacesHung, attempt }) => {
+  const queue = new WorkerQueue(spawn, async (call, { attempt }) => {
     const last = attempt === START_ATTEMPTS && threads !== 1;
     let init;
     let load;
@@ -178,7 +182,7 @@ export async function createClassifier(options, spawn, { startTimeoutMs = START_
         // both in flight at once: the worker fetches the model while its wasm compiles
         // one progress for both (shared/progress.js): the worker adds up the wasm's and the model's bytes
         init = call((api) => api.init(last ? 1 : threads, { relaxedSimd, cores: measuredCores, cacheRuntime }, progress, Comlink.proxy(alive)));
-        load = call((api) => api.load(entry, url.href, cache, { stealLock: replacesHung }));
+        load = call((api) => api.load(entry, url.href, cache));
         init.catch(() => {});
         load.catch(() => {});
         return init;
@@ -189,7 +193,7 @@ export async function createClassifier(options, spawn, { startTimeoutMs = START_
     if (last) backend.threadsReason = 'two threaded starts hung (a thread pool that did not start): this worker runs without one';
     measuredCores ??= backend.cores ?? undefined;
     return { backend, load: await load };
-  });
+  }, { onRestart: warnRestart });
   await queue.start();
   return new ImageClassifier(KEY, entry, queue);
 }

@@ -49,6 +49,7 @@ export class WorkerQueue {
   #handle = null;
   #tail = Promise.resolve();
   #disposed = false;
+  #onRestart;
   /** what `boot` returned for the current worker */
   booted;
   /** @type {{reason: string, during: 'start' | 'call', retried: boolean, hung?: true}[]} workers replaced after a crash, a trap or a hung start (`hung`) */
@@ -56,13 +57,21 @@ export class WorkerQueue {
 
   /**
    * @param {() => Worker} spawn starts a worker (anything comlink can wrap, with terminate())
-   * @param {(call: (fn: (api: object) => Promise<unknown>) => Promise<unknown>, o: {replacesHung: boolean, attempt: number}) => Promise<unknown>} boot
-   *   readies each fresh worker (init, load) through `call`; `replacesHung`: this worker
-   *   replaces one that hung starting (which may still hold what it took, e.g. a Web Lock)
+   * @param {(call: (fn: (api: object) => Promise<unknown>) => Promise<unknown>, o: {attempt: number}) => Promise<unknown>} boot
+   *   readies each fresh worker (init, load) through `call`; `attempt`: counts the hung starts
+   *   before it (1: none)
+   * @param {{onRestart?: (r: {reason: string, during: 'start' | 'call', retried: boolean, hung?: true}) => void}} [o]
+   *   onRestart: told of each restart as it is recorded
    */
-  constructor(spawn, boot) {
+  constructor(spawn, boot, { onRestart = () => {} } = {}) {
     this.#spawn = spawn;
     this.#boot = boot;
+    this.#onRestart = onRestart;
+  }
+
+  #restarted(r) {
+    this.restarts.push(r);
+    this.#onRestart({ ...r });
   }
 
   get disposed() {
@@ -76,27 +85,27 @@ export class WorkerQueue {
     let retries = CRASH_RETRIES;
     for (let attempt = 1; ; ) {
       try {
-        return await this.#startOne({ replacesHung: attempt > 1, attempt });
+        return await this.#startOne(attempt);
       } catch (e) {
         if (e.code !== ErrorCode.WORKER_CRASHED) throw e;
         if (e.hung) {
-          this.restarts.push({ reason: e.message, during: 'start', retried: attempt < START_ATTEMPTS, hung: true });
+          this.#restarted({ reason: e.message, during: 'start', retried: attempt < START_ATTEMPTS, hung: true });
           if (attempt === START_ATTEMPTS) throw e;
           attempt++;
         } else {
           // a trap while loading the model: once more in a fresh worker
-          this.restarts.push({ reason: e.message, during: 'start', retried: retries > 0 });
+          this.#restarted({ reason: e.message, during: 'start', retried: retries > 0 });
           if (retries-- === 0) throw e;
         }
       }
     }
   }
 
-  async #startOne({ replacesHung = false, attempt = 1 } = {}) {
+  async #startOne(attempt = 1) {
     const handle = new WorkerHandle(this.#spawn(), (why) => this.#crash(handle, why));
     this.#handle = handle;
     try {
-      this.booted = await this.#boot((fn) => handle.call(fn), { replacesHung, attempt });
+      this.booted = await this.#boot((fn) => handle.call(fn), { attempt });
     } catch (e) {
       const err = toEffnetError(e);
       if (e?.hung) err.hung = true;
@@ -123,7 +132,7 @@ export class WorkerQueue {
           if (err.code !== ErrorCode.WORKER_CRASHED || this.#disposed) throw err;
           // a trapped wasm instance is as dead as the worker: replaced
           this.#crash(handle, err.message);
-          this.restarts.push({ reason: err.message, during: 'call', retried: attempt <= retries });
+          this.#restarted({ reason: err.message, during: 'call', retried: attempt <= retries });
           if (attempt > retries) throw err;
         }
       }

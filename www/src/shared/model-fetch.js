@@ -22,11 +22,10 @@ export function download(url, expected, onProgress) {
  * The model opened from IndexedDB when a good copy is there, else from a download.
  * @template T
  * @param {(data: ArrayBuffer) => Promise<T>} open checks and compiles the bytes
- * @param {{cache?: boolean, onProgress?: Function, stealLock?: boolean}} [o] stealLock: take the
- *   model's lock from its holder (a worker that hung) instead of waiting for it
+ * @param {{cache?: boolean, onProgress?: Function}} [o]
  * @returns {Promise<{value: T, cached: boolean, stored: boolean, bytes: number}>}
  */
-export async function fetchModel(entry, url, { cache = true, onProgress, stealLock = false } = {}, open) {
+export async function fetchModel(entry, url, { cache = true, onProgress } = {}, open) {
   const fresh = async () => {
     const data = await download(url, entry.bytes, onProgress);
     return { value: await open(data), data };
@@ -58,19 +57,14 @@ export async function fetchModel(entry, url, { cache = true, onProgress, stealLo
   // while it compiles (frozen in the back-forward cache) holds nothing another page waits for
   const hit = await fromCache();
   if (hit) return hit;
-  // steal: a worker that hung starting (Firefox, client/classifier.js) still holds the lock once
-  // it is terminated; its replacement takes it
-  return withLiveLock(
-    `effnet-wasm:model:${entry.id}`,
-    async () => {
-      // the holder before us may have stored it
-      const stored = await fromCache();
-      if (stored) return stored;
-      const { value, data } = await fresh();
-      // a cache that stalled on the read would stall the write too: it is left to finish later
-      if (stalled) store(entry, data);
-      return { value, cached: false, stored: stalled ? false : await store(entry, data), bytes: data.byteLength };
-    },
-    { steal: stealLock },
-  );
+  // a holder that stopped (a frozen page, a terminated worker) has its lock taken by live-lock.js
+  return withLiveLock(`effnet-wasm:model:${entry.id}`, async () => {
+    // the holder before us may have stored it
+    const stored = await fromCache();
+    if (stored) return stored;
+    const { value, data } = await fresh();
+    // a cache that stalled on the read would stall the write too: it is left to finish later
+    if (stalled) store(entry, data);
+    return { value, cached: false, stored: stalled ? false : await store(entry, data), bytes: data.byteLength };
+  });
 }

@@ -7,7 +7,11 @@ import { ModelSession } from '../shared/model-session.js';
 import { LoadProgress } from '../shared/progress.js';
 import { startRuntime } from './runtime.js';
 import { toPixels } from './pixels.js';
+import { workersFromPage } from './page-workers.js';
 import { thumbnail } from './thumbnail.js';
+
+// the thread pool's workers and the core probe's are started by the page (shared/page-spawn.js)
+workersFromPage();
 
 let runtime = null; // a promise: load() awaits it while the model bytes arrive in parallel
 let started = null; // the wasm module, once started: a trap's reason is read from it
@@ -60,8 +64,7 @@ Comlink.expose({
     return (await runtime).backend;
   }),
 
-  // stealLock: this worker replaces one that hung holding the model's Web Lock
-  load: guarded(async (entry, url, cache, { stealLock = false } = {}) => {
+  load: guarded(async (entry, url, cache) => {
     // init() starts the runtime; the client sends it first, comlink delivers in order
     if (!runtime) throw new EffnetError(ErrorCode.INFERENCE, 'load() before init(): the wasm runtime was not started');
     session?.free();
@@ -70,7 +73,7 @@ Comlink.expose({
     if (entry.bytes) progress.expect('model', entry.bytes);
     const onProgress = progress.for('model');
     const open = async (bytes) => ModelSession.open((await runtime).wasm, entry, bytes, { source: url, onProgress });
-    const { value, ...load } = await fetchModel(entry, url, { cache, onProgress, stealLock }, open);
+    const { value, ...load } = await fetchModel(entry, url, { cache, onProgress }, open);
     session = value;
     preprocess = entry.preprocess;
     return load; // { cached, stored, bytes }
