@@ -2,5 +2,5 @@
 import { engineSuite } from './suite.mjs';
 import { oneTabSuite } from './one-tab.mjs';
 
-engineSuite('chromium', { threads: true, relaxedSimd: true, stressInstances: 20, idbRefusesBlobs: false });
+engineSuite('chromium', { threads: true, relaxedSimd: true, stressInstances: 20, idbRefusesBlobs: false, networkLog: true });
 oneTabSuite('chromium');

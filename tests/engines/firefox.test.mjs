@@ -1,4 +1,5 @@
-// The engine suite (suite.mjs) in Debian's firefox-esr, through puppeteer-core over WebDriver BiDi.
+// The engine suite (suite.mjs) in Debian's firefox-esr, through puppeteer-core over WebDriver BiDi
+// (whose network events are the browser's own request log: networkLog).
 import { engineSuite } from './suite.mjs';
 import { oneTabSuite } from './one-tab.mjs';
 
@@ -10,6 +11,6 @@ import { oneTabSuite } from './one-tab.mjs';
 // understood yet; Chromium covers the threaded trap
 // hungStartsOk: Firefox's pool start hangs now and then (client/classifier.js); replaced after
 // POOL_START_TIMEOUT_MS. Under load here: 2 and 4 in 30 fresh instances.
-engineSuite('firefox', { threads: true, relaxedSimd: true, stressInstances: 10, idbRefusesBlobs: false, trapThreads: false, hungStartsOk: true });
+engineSuite('firefox', { threads: true, relaxedSimd: true, stressInstances: 10, idbRefusesBlobs: false, networkLog: true, trapThreads: false, hungStartsOk: true });
 // hungStartsOk as above: a page whose pool start hung may take the watchdog's 8 s longer
 oneTabSuite('firefox', { hungStartsOk: true });

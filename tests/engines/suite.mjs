@@ -2,7 +2,10 @@
 // engineSuite), through the engine-neutral driver tools/browsers.mjs: the library's API on real
 // photos, concurrent calls, the cache on a new page and a corrupted cache entry, typed errors, a
 // real trap replacing the worker, fresh instances without traps, decoded pixels against PIL, the
-// demo and the tagger end to end, and the request log. Every page is served with
+// demo and the tagger end to end, both pages offline after one visit, embeddings against timm,
+// the fast JPEG decode against PIL's draft, the demo's webcam on the driver's fake camera, and
+// the request log: the servers' in every engine, the browser's own where the driver reports
+// it (Chromium, Firefox over WebDriver BiDi). Every page is served with
 // tools/page-hooks.js, and every test fails on an uncaught error or unhandled rejection in its
 // pages. What only Chromium's driver can check is tests/browser/chromium-only.test.mjs.
 // Needs `npm run build:test`.
@@ -10,6 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +28,16 @@ const venv = process.env.EFFNET_VENV || join(repo, '.venv');
 const reference = JSON.parse(await readFile(`${fixtures}/reference.json`, 'utf8'))['efficientnet-lite0'].images;
 const PHOTOS = Object.keys(reference);
 const mounts = { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` };
+const timm = JSON.parse(await readFile(`${fixtures}/embeddings/reference.json`, 'utf8'))['efficientnet-lite0'];
+const draft = JSON.parse(await readFile(`${fixtures}/jpeg/draft/draft.json`, 'utf8'));
 
 /**
  * What each engine gets: its wasm build family and whether it has threads.
  * @typedef {{threads: boolean, relaxedSimd: boolean, threadsReason?: RegExp, stressInstances: number,
- *   idbRefusesBlobs: boolean, trapThreads?: boolean, recoveredTrapsOk?: boolean, hungStartsOk?: boolean}} Expect
+ *   idbRefusesBlobs: boolean, networkLog: string|true, trapThreads?: boolean, recoveredTrapsOk?: boolean, hungStartsOk?: boolean}} Expect
  *   idbRefusesBlobs: IndexedDB refuses Blob values by itself (WebKit's in-memory databases);
+ *   networkLog: true where the driver reports the browser's own requests (browser.requests),
+ *   else why not (the privacy check on that log is then skipped, saying so);
  *   trapThreads: false runs the trap test single-threaded (firefox.test.mjs says why);
  *   recoveredTrapsOk: traps the library recovered from are allowed (WebKit's rare one);
  *   hungStartsOk: hung pool starts the library replaced are allowed (Firefox's)
@@ -49,7 +57,7 @@ function pilPixels(name) {
  * @param {Expect} expect
  */
 export function engineSuite(engine, expect) {
-  const s = { browser: null, isolated: null, plain: null, other: null, log: [], otherLog: [], work: null };
+  const s = { browser: null, isolated: null, plain: null, other: null, log: [], otherLog: [], work: null, offline: [] };
   const pages = [];
 
   before(async () => {
@@ -62,12 +70,14 @@ export function engineSuite(engine, expect) {
     s.isolated = await serve({ port: 0, mounts, inject: hooks, log });
     s.plain = await serve({ port: 0, mounts, inject: hooks, isolation: false, log });
     s.other = await serve({ port: 0, mounts, log: (l) => s.otherLog.push(l) });
-    s.browser = await launchBrowser(engine);
+    // every driver offers a fake camera (the demo's webcam test)
+    s.browser = await launchBrowser(engine, { fakeCamera: true });
     console.log(`${engine}: ${s.browser.version}`);
+    assert.equal(s.browser.requests !== null, expect.networkLog === true, `the driver's request log: ${expect.networkLog}`);
   });
   after(async () => {
     await s.browser?.close();
-    for (const server of [s.isolated, s.plain, s.other]) server?.close();
+    for (const server of [s.isolated, s.plain, s.other, ...s.offline]) server?.close();
     if (s.work) await rm(s.work, { recursive: true, force: true });
   });
 
@@ -80,6 +90,8 @@ export function engineSuite(engine, expect) {
     return page;
   }
   const harness = (server = s.isolated) => open(server, '/harness.html', { ready: () => window.ready === true });
+  // the demo has chosen its engine (the backend line is filled in)
+  const demoReady = () => (document.querySelector('#backend')?.textContent ?? '') !== '';
   async function done(page) {
     assert.deepEqual(await page.errors(), [], 'no uncaught error or unhandled rejection in the page');
     await page.close();
@@ -358,6 +370,84 @@ export function engineSuite(engine, expect) {
     await done(page);
   });
 
+  test(`${engine}: embed is timm's pooled features within 1e-4, in the engine's own build and in single-threaded simd; withEmbedding is the same run's vector, the int8 one its rounding`, async () => {
+    const page = await harness();
+    const names = Object.keys(timm);
+    const runs = await page.evaluate(async (names) => {
+      const out = [];
+      for (const create of [{}, { threads: 1, relaxedSimd: false }]) {
+        const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', ...create });
+        const photos = {};
+        for (const name of names) {
+          const blob = await fixture(name);
+          const raw = await clf.embed(blob, { l2Normalize: false });
+          const unit = await clf.embed(blob);
+          const both = await clf.classify(blob, { withEmbedding: true });
+          const plain = await clf.classify(blob);
+          const q = await clf.embed(blob, { quantize: true });
+          photos[name] = {
+            raw: Array.from(raw.embedding.floatEmbedding),
+            isFloat32: raw.embedding.floatEmbedding instanceof Float32Array,
+            unit: Array.from(unit.embedding.floatEmbedding),
+            withEmbedding: Array.from(both.embedding.floatEmbedding),
+            sameTop5: JSON.stringify(both.categories) === JSON.stringify(plain.categories),
+            int8: q.embedding.quantizedEmbedding instanceof Int8Array ? Array.from(q.embedding.quantizedEmbedding) : null,
+            cosine: effnet.cosineSimilarity(unit.embedding, q.embedding),
+          };
+        }
+        out.push({ build: clf.backend.build, threads: clf.backend.threads, photos });
+        clf.dispose();
+      }
+      return out;
+    }, names);
+    const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    assert.equal(runs[1].build, 'simd');
+    for (const run of runs) {
+      for (const name of names) {
+        const p = run.photos[name];
+        const diff = maxAbsDiff(p.raw, timm[name]);
+        console.log(`${engine}: ${run.build} (${run.threads} threads) ${name}: max |e - e_timm| = ${diff.toExponential(2)}`);
+        assert.equal(p.raw.length, timm[name].length);
+        assert.ok(p.isFloat32, name);
+        assert.ok(diff <= 1e-4, `${run.build} ${name}: max |e - e_timm| = ${diff}`);
+        const norm = Math.sqrt(p.raw.reduce((t, x) => t + x * x, 0));
+        assert.ok(maxAbsDiff(p.unit, p.raw.map((x) => x / norm)) < 1e-6, `${name}: embed() is the raw vector normalised`);
+        assert.deepEqual(p.withEmbedding, p.unit, `${name}: classify's withEmbedding is the same run's vector`);
+        assert.ok(p.sameTop5, `${name}: withEmbedding leaves the categories as they are`);
+        assert.ok(p.int8 && p.int8.every((b, i) => Math.abs(b - p.unit[i] * 127) <= 0.5 + 1e-4), `${name}: the int8 embedding is the unit vector x 127, rounded`);
+        assert.ok(p.cosine > 0.99, `${name}: cosine(float, int8) ${p.cosine}`);
+      }
+    }
+    await done(page);
+  });
+
+  test(`${engine}: decode 'fast': Blob JPEGs go to the wasm's scaled decode and get the probabilities of PIL's draft reference; the exact decode does not`, async () => {
+    const page = await harness();
+    const out = await page.evaluate(async (names) => {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
+      const res = {};
+      for (const name of names) {
+        const blob = await fixture(`jpeg/draft/${name}.jpg`);
+        const fast = await clf.classify(blob, { decode: 'fast', maxResults: 1, withProbabilities: true });
+        const exact = await clf.classify(blob, { maxResults: 1, withProbabilities: true });
+        res[name] = { fast: [...fast.probabilities], exact: [...exact.probabilities], top: fast.categories[0].index };
+      }
+      const backend = clf.backend;
+      clf.dispose();
+      return { res, backend };
+    }, Object.keys(draft));
+    for (const [name, r] of Object.entries(out.res)) {
+      const m = draft[name].models['efficientnet-lite0'];
+      const diff = (p) => p.reduce((d, v, i) => Math.max(d, Math.abs(v - m.probs[i])), 0);
+      console.log(`${engine}: ${out.backend.build}: ${name}: 1/${m.reduction}, max |p - p_draft| fast ${diff(r.fast).toExponential(1)}, exact ${diff(r.exact).toExponential(1)}`);
+      assert.equal(r.top, m.top1, name);
+      assert.ok(diff(r.fast) <= 1e-5, `${name}: fast ${diff(r.fast)}`);
+      // the exact decode is the full image's: another input, unless PIL would not reduce
+      if (m.reduction > 1) assert.ok(diff(r.exact) > 1e-4, `${name}: exact ${diff(r.exact)}`);
+    }
+    await done(page);
+  });
+
   async function upload(page, selector, files) {
     await page.setInputFiles(selector, files.map((f) => (f.startsWith('/') ? f : `${fixtures}/${f}`)));
   }
@@ -383,6 +473,53 @@ export function engineSuite(engine, expect) {
     await upload(page, '#files', ['odd/not-an-image.jpg']);
     await page.waitForFunction(() => !document.querySelector('#error').hidden, null, { timeout: 60_000 });
     assert.match(await page.textContent('#error'), /not-an-image\.jpg.*not an image/);
+    await done(page);
+  });
+
+  test(`${engine}: the demo's webcam on the driver's fake camera: frames classified back to back on one classifier, nothing downloaded again, the camera released on stop`, async () => {
+    const page = await open(s.isolated, '/index.html', { ready: demoReady });
+    // the page's classifier is up (its model loaded) before the camera starts
+    await page.waitForFunction(() => /✓ cached/.test(document.querySelector('#model-info')?.textContent), null, { timeout: 60_000 });
+    const [workers, requests] = [await page.evaluate(() => effnetTestWorkers.length), s.log.length];
+    await page.click('#webcam');
+    const webcamBars = () => [...document.querySelectorAll('.card')].find((c) => c.querySelector('h3')?.textContent === 'Webcam')?.querySelectorAll('.bar').length ?? 0;
+    await page.waitForFunction(webcamBars, null, { timeout: 60_000 }).catch(async (e) => {
+      throw new Error(`no webcam result (the page says: ${await page.textContent('#error')}): ${e.message}`);
+    });
+    assert.equal(await page.evaluate(webcamBars), 5, 'the top-5 of the frame');
+    // frames shown in 5 s: each puts a new list of bars into the card
+    const { frames, ms, tracks } = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const card = [...document.querySelectorAll('.card')].find((c) => c.querySelector('h3').textContent === 'Webcam');
+          // the camera's tracks, to see them stopped
+          window.cameraTracks = document.querySelector('#video').srcObject.getTracks();
+          let frames = 0;
+          const observer = new MutationObserver((records) => {
+            for (const r of records) frames += [...r.addedNodes].filter((n) => n.classList?.contains('bars')).length;
+          });
+          observer.observe(card, { childList: true, subtree: true });
+          const start = performance.now();
+          setTimeout(() => {
+            observer.disconnect();
+            resolve({ frames, ms: performance.now() - start, tracks: window.cameraTracks.map((t) => `${t.kind} ${t.label} ${t.readyState}`) });
+          }, 5000);
+        }),
+    );
+    console.log(`${engine}: webcam ${tracks.join(', ')}: ${((frames * 1000) / ms).toFixed(1)} frames per second over 5 s (the page shows ${await page.textContent('#fps')})`);
+    // continuous, not stalled: at least a frame a second (a speed is a benchmark's to report)
+    assert.ok(frames >= 5, `${frames} frames in 5 s`);
+    assert.match(await page.textContent('#fps'), /frames per second/);
+    assert.equal(await page.evaluate(() => effnetTestWorkers.length), workers, 'no worker started while the webcam ran: one classifier');
+    assert.deepEqual(s.log.slice(requests).filter((r) => /\.(wasm|onnx)$/.test(r.url)).map((r) => r.url), [], 'nothing downloaded again');
+    assert.equal(await page.evaluate(() => document.querySelector('#error').hidden), true, `no error: ${await page.textContent('#error')}`);
+    await page.click('#webcam');
+    const stopped = await page.waitForFunction(
+      () => document.querySelector('#video').srcObject === null && document.querySelector('#fps').textContent === '' && window.cameraTracks.every((t) => t.readyState === 'ended'),
+      null,
+      { timeout: 5_000 },
+    );
+    assert.equal(stopped, true, 'the camera released: every track ended');
     await done(page);
   });
 
@@ -455,6 +592,84 @@ export function engineSuite(engine, expect) {
     });
   }
 
+  /**
+   * A server of its own (its own origin: its own service worker, caches and model cache) that
+   * `refuse()` turns away from the network: every connection dropped, every request after it
+   * refused, but for the test hooks (tools/page-hooks.js, the tests' own instrumentation, never
+   * part of the app) — the network gone as far as the pages can tell. `attempts` lists what the
+   * browser still asked for once refused.
+   */
+  async function refusableServer() {
+    const server = await serve({ port: 0, mounts, inject: hooks, log: (_, r) => s.log.push(r) });
+    s.offline.push(server);
+    const attempts = [];
+    const hooksSource = readFileSync(hooks.file);
+    const refuse = () => {
+      server.removeAllListeners('request');
+      server.on('request', (req, res) => {
+        const path = new URL(req.url, 'http://x').pathname;
+        if (path === hooks.path) {
+          res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'same-origin' });
+          res.end(hooksSource);
+          return;
+        }
+        attempts.push(`${req.method} ${path}`);
+        req.socket.destroy();
+      });
+      server.closeAllConnections();
+    };
+    return { server, attempts, refuse };
+  }
+
+  /** The demo's cards: file name -> the top label shown. */
+  const demoLabels = (page) =>
+    page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.card')].map((c) => [c.querySelector('h3').textContent, c.querySelector('.bar .label')?.textContent])));
+
+  test(`${engine}: offline after the first visit: with the server refusing every request, the service worker serves the demo and the tagger, which classify the photos with the reference top-1`, async () => {
+    const { server, attempts, refuse } = await refusableServer();
+    // the first visit: the demo only; the service worker caches both pages' files as it installs
+    const page = await open(server, '/index.html', { ready: demoReady });
+    await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === 'activated', null, { timeout: 60_000 });
+    await page.waitForFunction(() => /✓ cached/.test(document.querySelector('#model-info')?.textContent), null, { timeout: 120_000 });
+    const online = await page.evaluate(async () => ({
+      isolated: crossOriginIsolated,
+      backend: document.querySelector('#backend').textContent,
+      shell: (await caches.keys()).filter((k) => k.startsWith('effnet-shell-')),
+    }));
+    assert.equal(online.shell.length, 1, `one cache of the app's files: ${online.shell}`);
+
+    refuse();
+    const t0 = Date.now();
+    await page.reload();
+    await page.waitForFunction(demoReady, null, { timeout: 60_000 });
+    console.log(`${engine}: offline: the demo's classifier ready ${Date.now() - t0} ms after the reload began (${await page.textContent('#backend')})`);
+    await upload(page, '#files', PHOTOS);
+    await page.waitForFunction((n) => document.querySelectorAll('.card:not([aria-busy])').length === n, PHOTOS.length, { timeout: 120_000 });
+    const labels = await demoLabels(page);
+    for (const name of PHOTOS) assert.equal(labels[name], reference[name].top5[0][1], `offline demo: ${name}`);
+    assert.match(await page.textContent('#model-info'), /✓ cached/);
+    // the stored responses keep their headers: as isolated (and as many threads) as online
+    assert.equal(await page.evaluate(() => crossOriginIsolated), online.isolated);
+    assert.equal(await page.textContent('#backend'), online.backend);
+
+    // the tagger, never visited: from the service worker's cache too
+    const dir = join(s.work, 'offline');
+    await mkdir(dir, { recursive: true });
+    const tagged = ['coffee.png', 'chelsea.png'];
+    for (const f of tagged) await copyFile(`${fixtures}/${f}`, join(dir, f));
+    await page.goto(`${server.url}/tagger/`);
+    await page.waitForFunction(() => document.body?.dataset.model === 'ready', null, { timeout: 60_000 });
+    await upload(page, '#files-input', tagged.map((f) => join(dir, f)));
+    await page.waitForFunction(() => ['done', 'failed'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+    const cards = await page.evaluate(() => [...document.querySelectorAll('#grid .photo')].map((b) => ({ path: b.dataset.path, label: b.querySelector('.label')?.textContent })));
+    console.log(`${engine}: offline tagger: ${await page.textContent('#summary')} ${cards.map((c) => `${c.path}: ${c.label}`).join(', ')}`);
+    for (const name of tagged) assert.equal(cards.find((c) => c.path.endsWith(name))?.label, reference[name].top5[0][1], `offline tagger: ${name}`);
+    // what the browser still asked the network for: only the service worker's update check
+    console.log(`${engine}: offline: requests refused: ${attempts.join(', ') || 'none'}`);
+    assert.deepEqual(attempts.filter((a) => a !== 'GET /sw.js'), [], 'nothing but sw.js asked of the network offline');
+    await done(page);
+  });
+
   test(`${engine}: privacy: every request was a GET without a body or query string; the CSP keeps the tagger from another origin`, async () => {
     const page = await open(s.isolated, '/tagger/');
     const blocked = await page.evaluate((url) => fetch(url).then(() => 'reached', (e) => e.name), `${s.other.url}/tagger/`);
@@ -466,5 +681,27 @@ export function engineSuite(engine, expect) {
     assert.ok(s.log.length > 20, `${s.log.length} requests`);
     assert.deepEqual(s.log.filter((r) => r.method !== 'GET' || r.bodyBytes !== 0).map((r) => `${r.method} ${r.url}`), []);
     assert.deepEqual(s.log.filter((r) => r.url.includes('?')).map((r) => r.url), []);
+  });
+
+  // the browser's own log sees what no server of ours can: requests to any other origin, from
+  // any page or worker (the service worker's included), and what each one carried
+  test(`${engine}: privacy, from the browser's own network log: every request of the suite went to the suite's own servers, a GET without a body, without a query string or data in its URL`, { skip: expect.networkLog === true ? false : expect.networkLog }, () => {
+    const log = s.browser.requests;
+    const network = log.filter((r) => /^https?:/.test(r.url));
+    const ours = [s.isolated, s.plain, ...s.offline].map((server) => new URL(server.url).origin);
+    const origins = [...new Set(network.map((r) => new URL(r.url).origin))];
+    const heaviest = Math.max(...network.map((r) => r.headerBytes));
+    console.log(`${engine}: the browser's own log: ${log.length} requests (${log.length - network.length} not http), to ${origins.join(', ')}; largest headers ${heaviest} bytes`);
+    // the log sees the workers' requests too: the engine's wasm and the model, fetched in the worker
+    assert.ok(network.some((r) => r.url.endsWith('.onnx')) && network.some((r) => r.url.endsWith('.wasm')), 'the workers\' requests are in the log');
+    assert.ok(network.length > 50, `${network.length} requests`);
+    assert.deepEqual(log.filter((r) => !/^(https?|blob|data):/.test(r.url)).map((r) => r.url), [], 'nothing but http, blob: and data: URLs');
+    // the one request for another origin: the tagger's fetch the CSP blocks (the privacy test above), never answered
+    const elsewhere = network.filter((r) => !ours.includes(new URL(r.url).origin));
+    assert.deepEqual(elsewhere.filter((r) => r.url !== `${s.other.url}/tagger/` || (r.outcome !== null && !r.outcome.startsWith('failed'))).map((r) => `${r.url} ${r.outcome}`), [], 'no request to another origin');
+    assert.deepEqual(network.filter((r) => r.method !== 'GET' || r.bodyBytes !== 0).map((r) => `${r.method} ${r.url} ${r.bodyBytes}`), [], 'every request a GET without a body');
+    assert.deepEqual(network.filter((r) => r.url.includes('?') || r.url.length > 300).map((r) => r.url.slice(0, 300)), [], 'no query string, no data in a URL');
+    // an image would not fit in the headers (every header of every request here is a few hundred bytes)
+    assert.ok(heaviest < 4096, `a request's headers are ${heaviest} bytes`);
   });
 }

@@ -11,7 +11,9 @@ engineSuite('webkit', {
   stressInstances: 20,
   // JavaScriptCore's rare trap (docs/performance.md): recovered by a fresh worker, counted
   recoveredTrapsOk: true,
- 
   idbRefusesBlobs: true,
+  // WebKitWebDriver speaks WebDriver classic only: no network events, so the servers' log is
+  // the only one (it cannot see a request to another origin)
+  networkLog: 'WebKitWebDriver reports no network traffic (no WebDriver BiDi): the servers\' log only',
 });
 oneTabSuite('webkit');
