@@ -355,7 +355,7 @@ async function launchWebKit({ fakeCamera }) {
       version: `WebKitGTK ${caps.get('browserVersion')}`,
       requests: null,
       // one tab, reused as a person reuses it: a new page takes over the tab a closed page
-      // left (at about:blank); a new tab only while another page is still open
+      // left (at about:blank); a second window only while another page is still open
       async newPage() {
         return new WebKitPage(await tabs.take());
       },
@@ -396,7 +396,7 @@ class Tabs {
     this.queue = r.catch(() => {});
     return r;
   }
-  /** A tab for a new page: a free one, or a new tab beside the open ones. */
+  /** A tab for a new page: a free one, or a new window beside the open ones. */
   async take() {
     this.open++;
     const free = this.free.pop();
@@ -404,13 +404,15 @@ class Tabs {
     const handle = await this.run(null, async () => {
       // New Window needs a current tab that is still open
       if (this.current === null) await this.d.switchTo().window((await this.d.getAllWindowHandles())[0]);
-      await this.d.switchTo().newWindow('tab');
+      // a window, not a tab: WebDriver cannot bring a tab to the front in MiniBrowser, and a
+      // background tab is hidden (no animation frames: the tagger's grid, the demo's cards wait)
+      await this.d.switchTo().newWindow('window');
       this.current = await this.d.getWindowHandle();
       return this.current;
     });
     return { tabs: this, handle };
   }
-  /** The page in `handle` is done: its tab is left for the next page, or closed if others are open. */
+  /** The page in `handle` is done: its tab is left for the next page, or its window closed if others are open. */
   async release(handle) {
     await this.run(handle, async () => {
       // page-hooks.js keeps the errors in the tab's sessionStorage: the next page here starts

@@ -9,7 +9,7 @@
 // tools/page-hooks.js, and every test fails on an uncaught error or unhandled rejection in its
 // pages. What only Chromium's driver can check is tests/browser/chromium-only.test.mjs.
 // Needs `npm run build:test`.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -81,9 +81,20 @@ export function engineSuite(engine, expect) {
     if (s.work) await rm(s.work, { recursive: true, force: true });
   });
 
-  /** A page at `path`; `check()` at the end of a test asserts it had no page error. */
+  // a page a failed test left open is closed after it (WebKit's next page would otherwise need
+  // a second window beside it)
+  afterEach(async () => {
+    for (const page of pages.splice(0)) if (!page.closed) await page.close().catch(() => {});
+  });
+
+  /** A page at `path`; `done()` at the end of a test asserts it had no page error and closes it. */
   async function open(server, path, { ready } = {}) {
     const page = await s.browser.newPage();
+    const close = page.close.bind(page);
+    page.close = () => {
+      page.closed = true;
+      return close();
+    };
     pages.push(page);
     await page.goto(`${server.url}${path}`);
     if (ready) await page.waitForFunction(ready, null, { timeout: 120_000 });
