@@ -51,6 +51,22 @@ pub enum Error {
     #[error("{path}: {reason}")]
     Decode { path: String, reason: String },
 
+    /// A file declaring more pixels than the decoders admit (`decode::limits`), refused
+    /// before decoding.
+    #[error(
+        "{path}: the image is {width}x{height} pixels ({} MP), larger than the {} MP and \
+         {max_side} pixels a side this library decodes (more than any camera takes)",
+        (*width as u64 * *height as u64) / 1_000_000,
+        max_pixels / 1_000_000
+    )]
+    TooLarge {
+        path: String,
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+        max_side: u32,
+    },
+
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -81,7 +97,7 @@ impl Error {
         // taken apart, not spelt out: a code can only come from CODES
         let [image, integrity, not_found, options, manifest, inference] = Self::CODES;
         match self {
-            Error::Image { .. } | Error::Decode { .. } => image,
+            Error::Image { .. } | Error::Decode { .. } | Error::TooLarge { .. } => image,
             Error::Checksum { .. } | Error::Model { .. } => integrity,
             Error::UnknownModel { .. } | Error::NotBuilt { .. } => not_found,
             Error::Options(_) | Error::NoEmbedding { .. } => options,

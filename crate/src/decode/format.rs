@@ -1,11 +1,12 @@
 //! The formats the decode path reads, registered here and nowhere else. A format is recognised
-//! by its first bytes, checked whole before any decoder sees it ([`super::complete`]), and
-//! opened: to an image the decoders read (the `image` crate, libjpeg, a browser's), or, for a
-//! container, to pixels its own module made, or to an embedded stream (a camera file's JPEG
-//! preview) that goes round the path again. A new format is one module giving a [`Spec`], and a
-//! variant with its line in [`Format::spec`] and [`Format::ALL`].
+//! by its first bytes, checked whole ([`super::complete`]) and its declared size judged
+//! ([`super::limits`]) before any decoder sees it, and opened: to an image the decoders read
+//! (the `image` crate, libjpeg, a browser's), or, for a container, to pixels its own module
+//! made, or to an embedded stream (a camera file's JPEG preview) that goes round the path
+//! again. A new format is one module giving a [`Spec`], and a variant with its line in
+//! [`Format::spec`] and [`Format::ALL`].
 
-use super::{complete, sniff, DecodedImage};
+use super::{complete, size, sniff, DecodedImage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -22,6 +23,9 @@ pub struct Spec {
     pub sniff: fn(&[u8]) -> bool,
     /// Whether the file goes on to the end of its image.
     pub is_whole: fn(&[u8]) -> bool,
+    /// The largest image a whole file declares, from its headers; `None` if they are
+    /// malformed.
+    pub size: fn(&[u8]) -> Option<size::Size>,
     /// What a whole file holds; `Err(reason)` if it cannot be opened.
     pub open: fn(&[u8]) -> Result<Content<'_>, String>,
 }
@@ -66,7 +70,12 @@ impl Format {
 }
 
 /// An image format itself: the decoders read it as it is.
-const fn image(name: &'static str, sniff: fn(&[u8]) -> bool, is_whole: fn(&[u8]) -> bool) -> Spec {
+const fn image(
+    name: &'static str,
+    sniff: fn(&[u8]) -> bool,
+    is_whole: fn(&[u8]) -> bool,
+    size: fn(&[u8]) -> Option<size::Size>,
+) -> Spec {
     fn as_is(_: &[u8]) -> Result<Content<'_>, String> {
         Ok(Content::Image)
     }
@@ -74,14 +83,15 @@ const fn image(name: &'static str, sniff: fn(&[u8]) -> bool, is_whole: fn(&[u8])
         name,
         sniff,
         is_whole,
+        size,
         open: as_is,
     }
 }
 
-static JPEG: Spec = image("JPEG", sniff::is_jpeg, complete::jpeg_has_end);
-static PNG: Spec = image("PNG", sniff::is_png, complete::png_has_end);
-static WEBP: Spec = image("WebP", sniff::is_webp, complete::webp_has_end);
-static GIF: Spec = image("GIF", sniff::is_gif, complete::gif_has_end);
+static JPEG: Spec = image("JPEG", sniff::is_jpeg, complete::jpeg_has_end, size::jpeg);
+static PNG: Spec = image("PNG", sniff::is_png, complete::png_has_end, size::png);
+static WEBP: Spec = image("WebP", sniff::is_webp, complete::webp_has_end, size::webp);
+static GIF: Spec = image("GIF", sniff::is_gif, complete::gif_has_end, size::gif);
 
 #[cfg(test)]
 mod tests {

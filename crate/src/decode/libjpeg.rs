@@ -8,8 +8,7 @@
 use mozjpeg::{ColorSpace, Decompress};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::DecodedImage;
-use crate::pixels::{MAX_PIXELS, MAX_SIDE};
+use super::{limits, DecodedImage};
 
 /// The JPEG at 1/`reduction(width, height)` of its size (1, 2, 4 or 8; 1 is the full decode),
 /// as stored (no EXIF orientation). `Ok(None)` for colour spaces PIL converts in its own way
@@ -28,7 +27,7 @@ pub fn decode(
             return Ok(None);
         }
         let (w, h) = d.size();
-        if w > MAX_SIDE as usize || h > MAX_SIDE as usize || (w as u64) * (h as u64) > MAX_PIXELS {
+        if !limits::admits(w as u64, h as u64) {
             return Err(std::io::Error::other(format!(
                 "{w}x{h} is larger than this library accepts"
             )));

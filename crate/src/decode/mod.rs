@@ -2,8 +2,9 @@
 //! and `'fast'`, on every host.
 //!
 //! [`open`] reads what the bytes are ([`format`], the one place a format is registered),
-//! refuses a file whose end is missing ([`complete`]) and unwraps a container to the image it
-//! holds. With a short side to keep (`'fast'`), a JPEG is then decoded at 1/2, 1/4 or 1/8
+//! refuses a file whose end is missing ([`complete`]) or that declares more pixels than any
+//! camera takes ([`limits`], before anything is allocated for them) and unwraps a container to
+//! the image it holds. With a short side to keep (`'fast'`), a JPEG is then decoded at 1/2, 1/4 or 1/8
 //! ([`scaled`]); otherwise, or where that gives up, the full decode follows on the same bytes:
 //! here, natively, JPEGs by libjpeg-turbo's algorithms ([`libjpeg`]: the same pixels as PIL
 //! and as Chromium) and everything else, and JPEGs in wasm, by the `image` crate. A JS host
@@ -13,7 +14,9 @@ pub mod complete;
 pub mod format;
 #[cfg(not(target_arch = "wasm32"))]
 mod libjpeg;
+pub mod limits;
 pub mod scaled;
+pub mod size;
 pub mod sniff;
 
 use image::metadata::Orientation;
@@ -22,8 +25,8 @@ use std::io::Cursor;
 
 use crate::error::{Error, Result};
 use crate::manifest::Preprocess;
-use crate::pixels::{MAX_PIXELS, MAX_SIDE};
 use format::{Content, Format};
+use limits::{MAX_PIXELS, MAX_SIDE};
 
 /// Decoded pixels that own their buffer; borrow them as [`crate::Rgba`].
 pub struct DecodedImage {
@@ -49,8 +52,9 @@ pub enum Opened<'a> {
 /// Containers nest this deep at most (a preview inside a preview...): a loop is refused.
 const MAX_NESTING: usize = 4;
 
-/// `bytes` sniffed, checked whole and unwrapped to their image; `Err` naming `name` if they are
-/// not a format this build reads, are cut short, or a container cannot be opened.
+/// `bytes` sniffed, checked whole and for size, and unwrapped to their image; `Err` naming
+/// `name` if they are not a format this build reads, are cut short, declare too many pixels,
+/// or a container cannot be opened.
 pub fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Opened<'a>> {
     let mut bytes = bytes;
     for _ in 0..MAX_NESTING {
@@ -59,6 +63,7 @@ pub fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Opened<'a>> {
             decode_error(name, format!("not an image this build can read ({all})"))
         })?;
         complete::check(format, bytes).map_err(|e| decode_error(name, e))?;
+        limits::check(name, format, bytes)?;
         match (format.spec().open)(bytes).map_err(|e| decode_error(name, e))? {
             Content::Image => return Ok(Opened::Image { format, bytes }),
             Content::Embedded(inner) => bytes = inner,
@@ -125,6 +130,9 @@ fn read(path: &str) -> Result<Vec<u8>> {
 
 fn decode_full(name: &str, format: Format, bytes: &[u8]) -> Result<DecodedImage> {
     let mut decoder = open_decoder(name, bytes)?;
+    // the decoder's own reading of the headers, should it differ from `size`'s
+    let (w, h) = decoder.dimensions();
+    limits::check_size(name, w, h)?;
     let orientation = orientation(name, &mut decoder)?;
     // what libjpeg refuses (arithmetic coding, say) the `image` crate may still read
     let img = match decode_own(format, bytes) {
@@ -145,7 +153,8 @@ fn decode_error(name: &str, reason: impl ToString) -> Error {
     }
 }
 
-/// The `image` crate's decoder for `bytes`, within our size limits.
+/// The `image` crate's decoder for `bytes`, within our size limits: its allocations too
+/// (16-bit RGBA at the most pixels admitted).
 fn open_decoder<'a>(name: &str, bytes: &'a [u8]) -> Result<impl ImageDecoder + 'a> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()

@@ -42,6 +42,8 @@ pub struct JpegHeader {
     /// the frame's colour components (1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK), if a
     /// start-of-frame came before the scan
     pub components: Option<u8>,
+    /// the frame's width and height (the largest, were there several)
+    pub size: Option<(u32, u32)>,
 }
 
 /// Walks the header segments by their lengths to the first SOS; `None` if the bytes end
@@ -49,6 +51,7 @@ pub struct JpegHeader {
 pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
     let mut i = 2;
     let mut components = None;
+    let mut size: Option<(u32, u32)> = None;
     loop {
         // markers may be padded with any number of FFs
         while b.get(i)? == &0xFF && b.get(i + 1)? == &0xFF {
@@ -63,6 +66,7 @@ pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
                 return Some(JpegHeader {
                     first_scan: i,
                     components,
+                    size,
                 })
             }
             0xD9 => return None,          // EOI before any scan: no image data
@@ -76,6 +80,10 @@ pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
                 // height, width, component count
                 if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
                     components = Some(*b.get(i + 9)?);
+                    let side = |at: usize| Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]));
+                    let (h, w) = (side(i + 5)? as u32, side(i + 7)? as u32);
+                    let (w0, h0) = size.unwrap_or((0, 0));
+                    size = Some((w.max(w0), h.max(h0)));
                 }
                 i += 2 + len;
             }
@@ -96,6 +104,7 @@ mod tests {
         b.extend([0xFF, 0xDA, 0x00, 0x02]);
         let h = jpeg_header(&b).unwrap();
         assert_eq!((h.first_scan, h.components), (sos, Some(3)));
+        assert_eq!(h.size, Some((1, 1)));
         assert_eq!(jpeg_header(&b[..sos]), None);
     }
 }

@@ -62,10 +62,11 @@ pub fn open_image(
 }
 
 /// Encoded image bytes (JPEG, PNG, WebP, GIF) -> `{width, height, data}` RGBA, decoded in full
-/// by this crate: Node's decoder for what its JPEG decoder leaves.
+/// by this crate: Node's decoder for what its JPEG decoder leaves. `name` labels errors.
 #[wasm_bindgen(js_name = decodeImage)]
-pub fn decode_image(bytes: &[u8]) -> Result<js_sys::Object, JsValue> {
-    let img = decode::decode_bytes("image", bytes).map_err(js_error)?;
+pub fn decode_image(bytes: &[u8], name: Option<String>) -> Result<js_sys::Object, JsValue> {
+    let name = name.as_deref().unwrap_or("image");
+    let img = decode::decode_bytes(name, bytes).map_err(js_error)?;
     pixels_object(&img)
 }
 

@@ -17,9 +17,9 @@ mod idct;
 mod jpeg;
 
 use crate::error::Result;
-use crate::pixels::{MAX_PIXELS, MAX_SIDE};
 
 use super::format::Format;
+use super::limits::{MAX_PIXELS, MAX_SIDE};
 use super::DecodedImage;
 
 #[derive(Debug, thiserror::Error)]
