@@ -19,7 +19,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
  */
 // timeoutMs: past the client's own start timeouts and the replacements it then starts
 // (client/classifier.js), so a start that hung and was replaced counts as a hung start, not as lost
-export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_000, parallel = 1, options = {}, busy = false, log = () => {} } = {}) {
+export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_000, parallel = 1, options = {}, busy = false, churn = 0, log = () => {} } = {}) {
   const server = await serve({ port: 0, mounts: { '/': `${repo}/dist-test`, '/fixtures/': `${repo}/tests/fixtures` }, inject: hooks });
   const browser = await launchBrowser(engine);
   const out = { engine, version: browser.version, instances: 0, traps: [], failures: [], slow: [], hungStarts: [], pageErrors: [], backend: null, ms: 0 };
@@ -35,7 +35,7 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
       await page.goto(`${server.url}/harness.html`);
       await page.waitForFunction(() => window.ready === true);
       const n = Math.min(perPage, instances - i);
-      const r = await page.evaluate(async ({ n, first, timeoutMs, parallel, options, busy }) => {
+      const r = await page.evaluate(async ({ n, first, timeoutMs, parallel, options, busy, churn }) => {
         const photo = await fixture('coffee.png');
         const spin = busy
           ? setInterval(() => {
@@ -85,10 +85,26 @@ export async function stress(engine, instances, { perPage = 25, timeoutMs = 75_0
         const lane = async () => {
           while (next < n) await one(next++);
         };
+        let churning = churn > 0;
+        const left = async () => {
+          while (churning) {
+            const frame = document.createElement('iframe');
+            frame.src = '/harness.html';
+            document.body.append(frame);
+            await new Promise((ok) => frame.addEventListener('load', ok, { once: true }));
+            while (frame.contentWindow?.ready !== true) await new Promise((ok) => setTimeout(ok, 20));
+            frame.contentWindow.effnet.ImageClassifier.create({ ...options, model: 'efficientnet-lite0' }).catch(() => {});
+            await new Promise((ok) => setTimeout(ok, 100 + Math.random() * 1500));
+            frame.remove();
+          }
+        };
+        const churners = Array.from({ length: churn }, left);
         await Promise.all(Array.from({ length: parallel }, lane));
+        churning = false;
+        await Promise.all(churners);
         clearInterval(spin);
         return { traps, failures, slow, hungStarts, backend };
-      }, { n, first: i, timeoutMs, parallel, options, busy });
+      }, { n, first: i, timeoutMs, parallel, options, busy, churn });
       out.instances += n;
       out.traps.push(...r.traps);
       out.failures.push(...r.failures);
@@ -118,12 +134,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       parallel: { type: 'string', default: '1' },
       options: { type: 'string', default: '{}' },
       busy: { type: 'boolean', default: false },
+      churn: { type: 'string', default: '0' },
       json: { type: 'string' },
     },
   });
   const results = [];
   for (const engine of values.engines.split(',')) {
-    const r = await stress(engine, Number(values.instances), { parallel: Number(values.parallel), options: JSON.parse(values.options), busy: values.busy, log: (l) => console.log(l) });
+    const r = await stress(engine, Number(values.instances), { parallel: Number(values.parallel), options: JSON.parse(values.options), busy: values.busy, churn: Number(values.churn), log: (l) => console.log(l) });
     console.log(`${engine} (${r.version}, ${r.backend?.build}, ${r.backend?.threads} threads): ${r.instances} instances in ${(r.ms / 1000).toFixed(0)} s, ${r.traps.length} traps (${r.traps.filter((t) => t.recovered).length} recovered), ${r.failures.length} other failures, ${r.hungStarts.length} hung starts (${r.hungStarts.filter((h) => h.recovered).length} replaced), ${r.slow.length} starts over 30 s, ${r.pageErrors.length} page errors`);
     results.push(r);
   }

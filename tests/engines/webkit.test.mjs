@@ -9,8 +9,6 @@ engineSuite('webkit', {
   relaxedSimd: false,
   threadsReason: /^this browser has no SharedArrayBuffer$/,
   stressInstances: 20,
-  // JavaScriptCore's rare trap (docs/performance.md): recovered by a fresh worker, counted
-  recoveredTrapsOk: true,
   idbRefusesBlobs: true,
   // WebKitWebDriver speaks WebDriver classic only: no network events, so the servers' log is
   // the only one (it cannot see a request to another origin)
