@@ -645,7 +645,9 @@ export function engineSuite(engine, expect) {
     }));
     assert.equal(online.shell.length, 1, `one cache of the app's files: ${online.shell}`);
     await page.goto(`${server.url}/tagger/`);
-    await page.waitForFunction(taggerReady, null, { timeout: 120_000 });
+    // every engine started, not only the first: leaving while the others' scripts load cuts
+    // those loads short, which Firefox reports as the page's error
+    await page.waitForFunction(() => document.body?.dataset.engines !== undefined, null, { timeout: 120_000 });
     await page.goto(`${server.url}/index.html`);
     await page.waitForFunction(demoReady, null, { timeout: 60_000 });
 
