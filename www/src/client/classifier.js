@@ -71,7 +71,20 @@ function watched(startInit, quietMs, poolMs) {
 
 /** A restart is recovered from, but a developer should hear of it: it hides a defect somewhere. */
 export const RESTART_WARNING = 'effnet-wasm: the classifier worker was replaced';
-const warnRestart = (r) => console.warn(`${RESTART_WARNING} (${r.during}${r.hung ? ', hung' : ''}${r.retried ? ', run again' : ''}): ${r.reason}`);
+// A page being left ends its workers' script loads (Firefox: NS_BINDING_ABORTED, WebKit: "Load
+// failed"), from the navigation's start, which the queue sees as a crash: no defect, and no one
+// left to tell. A navigation called off (beforeunload without pagehide) is over in seconds.
+let leaving = false;
+globalThis.addEventListener?.('beforeunload', () => {
+  leaving = true;
+  setTimeout(() => (leaving = false), 5000);
+});
+globalThis.addEventListener?.('pagehide', () => (leaving = true));
+globalThis.addEventListener?.('pageshow', () => (leaving = false));
+function warnRestart(r) {
+  if (leaving) return;
+  console.warn(`${RESTART_WARNING} (${r.during}${r.hung ? ', hung' : ''}${r.retried ? ', run again' : ''}): ${r.reason}`);
+}
 
 export class ImageClassifier {
   #entry;
