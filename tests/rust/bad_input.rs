@@ -1,10 +1,21 @@
 //! Bad input: every case is a clear error or a correct result, never a panic.
 
 mod common;
+mod fuzz;
 
-use effnet::decode::{decode_bytes, decode_file};
+use effnet::decode::limits::MAX_PIXELS;
+use effnet::decode::{decode_bytes, decode_bytes_fast, decode_file};
 use effnet::postprocess::Filter;
 use effnet::{Classifier, Error, ModelEntry, Rgba};
+use std::time::{Duration, Instant};
+
+use fuzz::bombs::{set_size, webp_lossless};
+use fuzz::meter;
+
+// every allocation of this binary's tests is counted per thread: the bombs' and the fuzzer's
+// measured as they decode (tests/rust/fuzz/meter.rs)
+#[global_allocator]
+static METER: meter::Meter = meter::Meter;
 
 const LITE0: &str = "efficientnet-lite0";
 
@@ -345,4 +356,210 @@ fn the_built_in_label_sets_are_the_manifests() {
             "{name}"
         );
     }
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(common::repo().join(rel)).unwrap()
+}
+
+/// `rel`'s bytes declaring `size` instead (`gif_frame`: a GIF's first frame, not its screen).
+fn declaring(rel: &str, size: (u32, u32), gif_frame: bool) -> Vec<u8> {
+    let mut b = read(rel);
+    assert!(set_size(&mut b, size, gif_frame), "{rel}");
+    b
+}
+
+/// Small files declaring huge images, each named for what it is.
+fn bombs() -> Vec<(&'static str, Vec<u8>)> {
+    let cat = "tests/fixtures/jpeg/chelsea-420.jpg";
+    let gif = "tests/rust/fuzz/seeds/still.gif";
+    vec![
+        // 30 bytes that decode to 16383 x 16383 black pixels: 1 GiB of RGBA
+        ("lossless-16383.webp", webp_lossless(16383, 16383)),
+        (
+            "30000.png",
+            declaring("tests/fixtures/odd/one-pixel.png", (30000, 30000), false),
+        ),
+        (
+            "32769x1.png",
+            declaring("tests/fixtures/odd/one-pixel.png", (32769, 1), false),
+        ),
+        ("sof-65500.jpg", declaring(cat, (65500, 65500), false)),
+        (
+            "progressive-60000.jpg",
+            declaring(
+                "tests/fixtures/jpeg/chelsea-420-progressive.jpg",
+                (60000, 20000),
+                false,
+            ),
+        ),
+        ("screen-65535.gif", declaring(gif, (65535, 65535), false)),
+        ("frame-65535.gif", declaring(gif, (65535, 65535), true)),
+        (
+            "vp8-16383.webp",
+            declaring("tests/rust/fuzz/seeds/lossy.webp", (16383, 16383), false),
+        ),
+        (
+            "canvas-16777216.webp",
+            declaring(
+                "tests/rust/fuzz/seeds/lossy-alpha.webp",
+                (1 << 24, 1 << 24),
+                false,
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn image_bombs_are_refused_before_decoding_naming_the_file_and_the_limit() {
+    let p = entry().preprocess;
+    for (name, bytes) in bombs() {
+        // the browser's path: the crate opens the bytes for createImageBitmap (wasm openImage)
+        let e = effnet::decode::open(name, &bytes).err();
+        assert!(matches!(e, Some(Error::TooLarge { .. })), "{name}: {e:?}");
+        for fast in [false, true] {
+            let t0 = Instant::now();
+            let (r, used) = meter::measure(|| match fast {
+                false => decode_bytes(name, &bytes),
+                true => decode_bytes_fast(name, &bytes, &p),
+            });
+            let took = t0.elapsed();
+            let e = r.err().unwrap_or_else(|| panic!("{name} decoded"));
+            let msg = e.to_string();
+            println!(
+                "{name} ({} bytes): {took:?}, {} bytes at most: {msg}",
+                bytes.len(),
+                used.peak
+            );
+            assert!(matches!(e, Error::TooLarge { .. }), "{name}: {e:?}");
+            assert_eq!(e.code(), "BAD_IMAGE");
+            assert!(msg.starts_with(&format!("{name}: the image is ")), "{msg}");
+            assert!(msg.contains("250 MP and 32768 pixels a side"), "{msg}");
+            // refused from the headers: nothing allocated for the pixels, nothing decoded
+            assert!(
+                used.largest < 1 << 20,
+                "{name}: asked for {} bytes",
+                used.largest
+            );
+            assert!(used.peak < 1 << 20, "{name}: held {} bytes", used.peak);
+            // about a millisecond; the margin is for a loaded machine
+            assert!(took < Duration::from_millis(200), "{name}: {took:?}");
+        }
+    }
+}
+
+#[test]
+fn every_camera_photo_size_is_within_the_limit() {
+    // the size check alone (`open` decodes nothing): a 200 MP phone photo, Phase One's 150 MP,
+    // Sony's 240.9 MP pixel-shift composite, a 32768-wide panorama
+    for size in [
+        (16320, 12240),
+        (12240, 16320),
+        (14204, 10652),
+        (19008, 12672),
+        (32768, 7000),
+    ] {
+        let png = declaring("tests/fixtures/odd/one-pixel.png", size, false);
+        let opened = effnet::decode::open("photo.png", &png);
+        assert!(opened.is_ok(), "{size:?}: {:?}", opened.err());
+    }
+    assert!(MAX_PIXELS < 16383 * 16383);
+}
+
+#[test]
+fn the_size_a_file_declares_is_the_size_it_decodes_to() {
+    use effnet::decode::format::Format;
+    for rel in fuzz::SEEDS {
+        let bytes = read(rel);
+        let format = Format::sniff(&bytes).unwrap();
+        let (w, h) = (format.spec().size)(&bytes).unwrap_or_else(|| panic!("{rel}"));
+        let img = decode_bytes(rel, &bytes).unwrap();
+        // EXIF orientation may turn it
+        let decoded = (img.width, img.height);
+        assert!(
+            decoded == (w, h) || decoded == (h, w),
+            "{rel}: {w}x{h}, {decoded:?}"
+        );
+    }
+}
+
+#[test]
+fn the_bombs_are_real_files_at_a_small_size() {
+    // the same bytes with a small size decode: a bomb is refused for its size alone
+    let img = decode_bytes("small.webp", &webp_lossless(64, 48)).unwrap();
+    assert_eq!((img.width, img.height), (64, 48));
+    assert!(img.rgba.chunks(4).all(|px| px == [0, 0, 0, 255]));
+    for (_, bytes) in bombs().into_iter().filter(|(n, _)| n.ends_with(".gif")) {
+        let mut small = bytes;
+        set_size(&mut small, (96, 64), false);
+        set_size(&mut small, (96, 64), true);
+        assert_eq!(decode_bytes("small.gif", &small).unwrap().width, 96);
+    }
+}
+
+#[test]
+fn a_bomb_among_photos_fails_alone_and_memory_stays_flat() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let bomb = dir.join("bomb-30000.png");
+    std::fs::write(&bomb, &bombs()[1].1).unwrap();
+    let coffee = common::fixture("coffee.png");
+    // the address space capped at 1.5 GiB: the model and one photo fit, a bomb decoded would
+    // not (30000 x 30000 RGBA is 3.4 GiB)
+    let out = std::process::Command::new("sh")
+        .current_dir(common::repo())
+        .arg("-c")
+        .arg("ulimit -v 1572864 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_effnet"))
+        .args(["classify", "-m", LITE0, "--top-k", "1", "--jobs", "1"])
+        .args([&bomb, &coffee, &bomb])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    println!("{stdout}{stderr}");
+    assert_eq!(out.status.code(), Some(1), "one or more failed");
+    assert!(stdout.contains("espresso"), "the photo is classified");
+    let refused = format!(
+        "{}: the image is 30000x30000 pixels (900 MP)",
+        bomb.display()
+    );
+    assert_eq!(stderr.matches(&refused).count(), 2, "{stderr}");
+    assert!(stderr.contains("2 of 3 images failed"), "{stderr}");
+}
+
+#[test]
+fn decoders_survive_mutated_files() {
+    // CI's budget: a fixed seed and count (about 10 s here); EFFNET_FUZZ_SECS runs for that
+    // long instead, from EFFNET_FUZZ_SEED
+    let env = |k: &str| std::env::var(k).ok().map(|v| v.parse::<u64>().unwrap());
+    let seed = env("EFFNET_FUZZ_SEED").unwrap_or(26);
+    let budget = match env("EFFNET_FUZZ_SECS") {
+        Some(s) => fuzz::Budget::Time(Duration::from_secs(s)),
+        None => fuzz::Budget::Inputs(1500),
+    };
+    let r = fuzz::run(&common::repo(), &entry().preprocess, seed, budget);
+    println!(
+        "fuzz (seed {seed}): {} inputs, {} decodes in {:.1?} ({:.0}/s); {} decoded ({} Mpx), \
+         {} too large, {} other errors, {} declaring over 40 Mpx size-checked only; slowest {:?}, \
+         peak heap {} MB, largest request {} MB",
+        r.inputs,
+        r.decodes,
+        r.elapsed,
+        r.decodes as f64 / r.elapsed.as_secs_f64(),
+        r.decodes - r.too_large - r.other_errors,
+        r.pixels / 1_000_000,
+        r.too_large,
+        r.other_errors,
+        r.large,
+        r.slowest,
+        r.peak >> 20,
+        r.largest >> 20,
+    );
+    assert!(r.failures.is_empty(), "{}", r.failures.join("\n"));
+    assert!(
+        r.too_large > 0 && r.other_errors > 0 && r.pixels > 0,
+        "{r:?}"
+    );
 }
