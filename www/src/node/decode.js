@@ -21,17 +21,24 @@ function startJpeg() {
 }
 
 /**
- * What Node's classify takes -> RGBA pixels: encoded bytes are decoded, pixels pass as they are.
+ * What Node's classify takes -> RGBA pixels: encoded bytes (or a Blob/File of them) are
+ * decoded, pixels pass as they are. Errors name a File by its name; bytes have none, so they
+ * are named by their length.
  * @param {object} wasm the crate's wasm module
- * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number} | Uint8Array} source
+ * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number} | Uint8Array | Blob} source
  * @param {{decode?: 'fast'|'exact', preprocess?: object}} [o] decode 'fast' with the model's
  *   preprocess: a JPEG at a reduced size
  */
 export async function toPixels(wasm, source, { decode = 'exact', preprocess } = {}) {
+  const p = decode === 'fast' ? preprocess : null;
+  if (source instanceof Blob) {
+    const name = /** @type {File} */ (source).name || `the ${source.type || 'untyped'} blob`;
+    return decodeImage(wasm, new Uint8Array(await source.arrayBuffer()), name, p);
+  }
   const bytes = source instanceof Uint8Array && !('width' in source);
-  const px = bytes ? await decodeImage(wasm, source, 'image', decode === 'fast' ? preprocess : null) : source;
+  const px = bytes ? await decodeImage(wasm, source, `image (${source.byteLength} bytes)`, p) : source;
   if (!px || !px.data || !Number.isInteger(px.width) || !Number.isInteger(px.height)) {
-    throw new EffnetError(ErrorCode.BAD_IMAGE, 'source must be {data, width, height} RGBA or encoded image bytes (Uint8Array)');
+    throw new EffnetError(ErrorCode.BAD_IMAGE, 'source must be {data, width, height} RGBA, encoded image bytes (Uint8Array) or a Blob/File of them');
   }
   return px;
 }
@@ -41,12 +48,14 @@ export async function toPixels(wasm, source, { decode = 'exact', preprocess } = 
  * @param {object | null} [preprocess] the model's, for decode 'fast'
  */
 export async function decodeImage(wasm, bytes, name = 'image', preprocess = null) {
+  // sniffed, checked whole and for size (a file declaring more pixels than any camera takes
+  // is refused from its headers, crate/src/decode/limits.rs) before any decoder runs
   const opened = openImage(wasm, name, bytes, { preprocess, hostFormats: ['JPEG'] });
   if (opened.pixels) return opened.pixels;
   const { stream } = opened;
   // CMYK/YCCK (4 components): PIL inverts Adobe CMYK its own way; the crate does the same.
   // Bytes of no format the crate reads: its decoder says so.
-  if (opened.format !== 'JPEG' || opened.components === 4) return typed(() => wasm.decodeImage(stream));
+  if (opened.format !== 'JPEG' || opened.components === 4) return typed(() => wasm.decodeImage(stream, name));
   await startJpeg();
   let img;
   try {
@@ -56,7 +65,7 @@ export async function decodeImage(wasm, bytes, name = 'image', preprocess = null
     // this one goes to the crate's decoder, which may read it (arithmetic coding, say) or
     // says why not
     jpegReady = null;
-    return typed(() => wasm.decodeImage(stream));
+    return typed(() => wasm.decodeImage(stream, name));
   }
   const rgba = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
   return typed(() => wasm.orientImage(name, stream, rgba, img.width, img.height));

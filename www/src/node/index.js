@@ -64,8 +64,9 @@ export class ImageClassifier {
   }
 
   /**
-   * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number} | Uint8Array} source
-   *   RGBA pixels, or the bytes of a JPEG/PNG/WebP/GIF file
+   * @param {{data: Uint8ClampedArray|Uint8Array, width: number, height: number} | Uint8Array | Blob} source
+   *   RGBA pixels, or the bytes of a JPEG/PNG/WebP/GIF file, or a Blob or File of them (a
+   *   File's errors name it: `new File([await readFile(path)], path)`)
    */
   async classify(source, options = {}) {
     const opts = classifyOptions(options);
