@@ -3,7 +3,6 @@
 mod common;
 mod fuzz;
 
-use effnet::decode::limits::MAX_PIXELS;
 use effnet::decode::{decode_bytes, decode_bytes_fast, decode_file};
 use effnet::postprocess::Filter;
 use effnet::{Classifier, Error, ModelEntry, Rgba};
@@ -463,7 +462,6 @@ fn every_camera_photo_size_is_within_the_limit() {
         let opened = effnet::decode::open("photo.png", &png);
         assert!(opened.is_ok(), "{size:?}: {:?}", opened.err());
     }
-    assert!(MAX_PIXELS < 16383 * 16383);
 }
 
 #[test]
@@ -531,13 +529,13 @@ fn a_bomb_among_photos_fails_alone_and_memory_stays_flat() {
 
 #[test]
 fn decoders_survive_mutated_files() {
-    // CI's budget: a fixed seed and count (about 10 s here); EFFNET_FUZZ_SECS runs for that
+    // CI's budget: a fixed seed and count (about 15 s here, loaded); EFFNET_FUZZ_SECS runs for that
     // long instead, from EFFNET_FUZZ_SEED
     let env = |k: &str| std::env::var(k).ok().map(|v| v.parse::<u64>().unwrap());
     let seed = env("EFFNET_FUZZ_SEED").unwrap_or(26);
     let budget = match env("EFFNET_FUZZ_SECS") {
         Some(s) => fuzz::Budget::Time(Duration::from_secs(s)),
-        None => fuzz::Budget::Inputs(1500),
+        None => fuzz::Budget::Inputs(5000),
     };
     let r = fuzz::run(&common::repo(), &entry().preprocess, seed, budget);
     println!(

@@ -138,7 +138,7 @@ impl Bits {
     /// `n` bits of `v`, least significant first, as VP8L reads them.
     fn put(&mut self, v: u32, n: u32) {
         for k in 0..n {
-            if self.used % 8 == 0 {
+            if self.used.is_multiple_of(8) {
                 self.bytes.push(0);
             }
             let last = self.bytes.last_mut().unwrap();
