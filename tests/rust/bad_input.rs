@@ -448,6 +448,25 @@ fn image_bombs_are_refused_before_decoding_naming_the_file_and_the_limit() {
 }
 
 #[test]
+fn a_webp_chunk_claiming_more_than_the_file_is_refused_unread() {
+    // what the fuzzer found: an animated WebP, RIFF length true, with a chunk after its frame
+    // saying it holds 2.5 GB; the `image` crate allocated 200 MB for it
+    let mut b = read("tests/rust/fuzz/seeds/animated.webp");
+    b.extend(b"z\nu\xee\x2f\x3b\x3a\x99");
+    b.extend([0u8; 19]);
+    let riff = (b.len() - 8) as u32;
+    b[4..8].copy_from_slice(&riff.to_le_bytes());
+    let (r, used) = meter::measure(|| decode_bytes("chunk.webp", &b));
+    let e = r.err().expect("an error");
+    assert!(
+        e.to_string()
+            .starts_with("chunk.webp: the WebP file is truncated"),
+        "{e}"
+    );
+    assert!(used.largest < 1 << 20, "asked for {} bytes", used.largest);
+}
+
+#[test]
 fn every_camera_photo_size_is_within_the_limit() {
     // the size check alone (`open` decodes nothing): a 200 MP phone photo, Phase One's 150 MP,
     // Sony's 240.9 MP pixel-shift composite, a 32768-wide panorama

@@ -58,13 +58,28 @@ pub(super) fn gif_has_end(b: &[u8]) -> bool {
     b.len() > 13 && b.last() == Some(&0x3B)
 }
 
-/// The RIFF header states the file's length; a shorter file was cut.
+/// The RIFF header states the file's length; a shorter file was cut. So was one whose chunks
+/// run past that length: the `image` crate allocates what a chunk says it holds (the fuzzer
+/// found a 4 KB file asking for 200 MB that way, tests/rust/fuzz/).
 pub(super) fn webp_has_end(b: &[u8]) -> bool {
+    let le32 = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as usize;
     if b.len() < 12 {
         return false;
     }
-    let riff = u32::from_le_bytes([b[4], b[5], b[6], b[7]]) as usize;
-    b.len() >= riff.saturating_add(8)
+    let end = le32(4).saturating_add(8);
+    if b.len() < end {
+        return false;
+    }
+    let mut i = 12;
+    while i + 8 <= end {
+        let len = le32(i + 4);
+        let data_end = (i + 8).saturating_add(len);
+        if data_end > end {
+            return false;
+        }
+        i = data_end + (len & 1); // chunks are padded to an even length
+    }
+    true
 }
 
 #[cfg(test)]
@@ -119,9 +134,12 @@ mod tests {
         assert!(check(Format::Gif, &gif).is_err());
         gif.push(0x3B);
         assert!(check(Format::Gif, &gif).is_ok());
-        let mut webp = b"RIFF\x0c\0\0\0WEBPVP8 ".to_vec();
+        let mut webp = b"RIFF\x10\0\0\0WEBPVP8 \x04\0\0\0".to_vec();
         assert!(check(Format::WebP, &webp).is_err());
         webp.extend([0u8; 4]);
         assert!(check(Format::WebP, &webp).is_ok());
+        // a chunk that says it goes on past the file's end
+        webp[16] = 0xFF;
+        assert!(check(Format::WebP, &webp).is_err());
     }
 }
