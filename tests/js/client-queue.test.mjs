@@ -119,8 +119,18 @@ test('a worker that crashes is replaced: the call in it runs again in a fresh, b
   const first = clf.classify(pixels(0));
   const queued = clf.classify(pixels(1)); // behind the first, sent before the crash
   await inFirst.promise;
-  fake.workers[0].crash('Uncaught Error: boom');
-  const r0 = await first;
+  const warned = [];
+  const warn = console.warn;
+  console.warn = (line) => warned.push(line);
+  let r0;
+  try {
+    fake.workers[0].crash('Uncaught Error: boom');
+    r0 = await first;
+  } finally {
+    console.warn = warn;
+  }
+  // recovered, but a developer hears of it (and the project's browser tests fail on it)
+  assert.deepEqual(warned, ['effnet-wasm: the classifier worker was replaced (call, run again): the classifier worker stopped: Uncaught Error: boom']);
   assert.deepEqual([r0.categories[0].label, r0.categories[0].index], ['from 2', 0], 'the same image, in the fresh worker');
   assert.equal(fake.workers[0].terminated, true);
   const r = await queued;
