@@ -13,3 +13,24 @@ export async function upload(page, files) {
 /** The top label on the (first) card of photo `name`. */
 export const firstLabel = (page, name) =>
   page.locator('.card', { has: page.locator('h3', { hasText: name }) }).first().locator('.bar .label').first().textContent();
+
+/**
+ * In the page (`page.evaluate(webcamFrames)`): the webcam frames the demo shows in 5 s (each puts
+ * a new list of bars into its card), and the camera's tracks, kept as window.cameraTracks to see
+ * them stopped later. Self-contained: drivers send its source to the page.
+ */
+export const webcamFrames = () =>
+  new Promise((resolve) => {
+    const card = [...document.querySelectorAll('.card')].find((c) => c.querySelector('h3').textContent === 'Webcam');
+    window.cameraTracks = document.querySelector('#video').srcObject.getTracks();
+    let frames = 0;
+    const observer = new MutationObserver((records) => {
+      for (const r of records) frames += [...r.addedNodes].filter((n) => n.classList?.contains('bars')).length;
+    });
+    observer.observe(card, { childList: true, subtree: true });
+    const start = performance.now();
+    setTimeout(() => {
+      observer.disconnect();
+      resolve({ frames, ms: performance.now() - start, tracks: window.cameraTracks.map((t) => `${t.kind} ${t.label} ${t.readyState}`) });
+    }, 5000);
+  });

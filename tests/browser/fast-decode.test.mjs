@@ -13,19 +13,7 @@ const h = harnessInChromium();
 for (const threads of [2, 1]) {
   test(`${threads} thread(s): Blob JPEGs with decode 'fast' give the draft reference's probabilities`, async () => {
     const page = await h.open();
-    const out = await page.evaluate(async ({ names, threads }) => {
-      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads });
-      const res = {};
-      for (const name of names) {
-        const blob = await fixture(`jpeg/draft/${name}.jpg`);
-        const fast = await clf.classify(blob, { decode: 'fast', maxResults: 1, withProbabilities: true });
-        const exact = await clf.classify(blob, { maxResults: 1, withProbabilities: true });
-        res[name] = { fast: [...fast.probabilities], exact: [...exact.probabilities], top: fast.categories[0].index };
-      }
-      const backend = clf.backend;
-      clf.dispose();
-      return { res, backend };
-    }, { names: Object.keys(draft), threads });
+    const out = await page.evaluate(({ names, threads }) => fastAndExact(names, { threads }), { names: Object.keys(draft), threads });
     assert.equal(out.backend.threads, threads);
     for (const [name, r] of Object.entries(out.res)) {
       const m = draft[name].models['efficientnet-lite0'];

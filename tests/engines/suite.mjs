@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../../www/serve.mjs';
 import { hooks, launchBrowser, missing } from '../../tools/browsers.mjs';
 import { stress } from '../../tools/stress-engines.mjs';
+import { webcamFrames } from '../browser/demo-page.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = `${repo}/tests/fixtures`;
@@ -432,19 +433,7 @@ export function engineSuite(engine, expect) {
 
   test(`${engine}: decode 'fast': Blob JPEGs go to the wasm's scaled decode and get the probabilities of PIL's draft reference; the exact decode does not`, async () => {
     const page = await harness();
-    const out = await page.evaluate(async (names) => {
-      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0' });
-      const res = {};
-      for (const name of names) {
-        const blob = await fixture(`jpeg/draft/${name}.jpg`);
-        const fast = await clf.classify(blob, { decode: 'fast', maxResults: 1, withProbabilities: true });
-        const exact = await clf.classify(blob, { maxResults: 1, withProbabilities: true });
-        res[name] = { fast: [...fast.probabilities], exact: [...exact.probabilities], top: fast.categories[0].index };
-      }
-      const backend = clf.backend;
-      clf.dispose();
-      return { res, backend };
-    }, Object.keys(draft));
+    const out = await page.evaluate((names) => fastAndExact(names), Object.keys(draft));
     for (const [name, r] of Object.entries(out.res)) {
       const m = draft[name].models['efficientnet-lite0'];
       const diff = (p) => p.reduce((d, v, i) => Math.max(d, Math.abs(v - m.probs[i])), 0);
@@ -499,24 +488,7 @@ export function engineSuite(engine, expect) {
     assert.equal(await page.evaluate(() => document.querySelector('#error').hidden), true, `the webcam: ${await page.textContent('#error')}`);
     assert.equal(await page.evaluate(webcamBars), 5, 'the top-5 of the frame');
     // frames shown in 5 s: each puts a new list of bars into the card
-    const { frames, ms, tracks } = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const card = [...document.querySelectorAll('.card')].find((c) => c.querySelector('h3').textContent === 'Webcam');
-          // the camera's tracks, to see them stopped
-          window.cameraTracks = document.querySelector('#video').srcObject.getTracks();
-          let frames = 0;
-          const observer = new MutationObserver((records) => {
-            for (const r of records) frames += [...r.addedNodes].filter((n) => n.classList?.contains('bars')).length;
-          });
-          observer.observe(card, { childList: true, subtree: true });
-          const start = performance.now();
-          setTimeout(() => {
-            observer.disconnect();
-            resolve({ frames, ms: performance.now() - start, tracks: window.cameraTracks.map((t) => `${t.kind} ${t.label} ${t.readyState}`) });
-          }, 5000);
-        }),
-    );
+    const { frames, ms, tracks } = await page.evaluate(webcamFrames);
     console.log(`${engine}: webcam ${tracks.join(', ')}: ${((frames * 1000) / ms).toFixed(1)} frames per second over 5 s (the page shows ${await page.textContent('#fps')})`);
     // continuous, not stalled (a speed is a benchmark's to report): WebKit's one thread gave
     // 1.6 frames a second on the 2-core machine busy with other tests
