@@ -128,7 +128,7 @@ test('duplicate groups: union-find joins chains (a~b, b~c), keeps the unrelated 
   assert.deepEqual(s, { precision: 1, recall: 6 / 9, found: 6, real: 9, right: 6 });
 });
 
-test('taught tags: nearest centroid finds the cluster; a rejected look-alike drops out; confirm adds an example', () => {
+test('taught tags: the examples\' centroid, the collection\'s mean removed, finds the cluster at the default threshold; a rejected look-alike drops out; confirm adds an example', () => {
   const rand = random(23);
   const dims = 128;
   const centre = (shift) => Float32Array.from({ length: dims }, (_, i) => Math.max(0, Math.sin(i * shift) + rand() * 0.3));
@@ -142,7 +142,8 @@ test('taught tags: nearest centroid finds the cluster; a rejected look-alike dro
   const lookAlike = rec('wolf', Float32Array.from(dog, (x, i) => 0.55 * x + 0.45 * cat[i]));
   const all = [...dogs, ...cats, lookAlike];
   const index = VectorIndex.from(all);
-  let tag = teach('  Rex  ', dogs.slice(0, 3), { threshold: 0.85 });
+  let tag = teach('  Rex  ', dogs.slice(0, 3));
+  assert.equal(tag.threshold, TAUGHT_THRESHOLD);
   assert.equal(tag.name, 'Rex');
   let applied = applyTag(tag, index);
   const suggested = (a) => a.filter((x) => x.suggested).map((x) => x.key).sort();
@@ -162,9 +163,10 @@ test('taught tags: nearest centroid finds the cluster; a rejected look-alike dro
   assert.equal(TAUGHT_THRESHOLD > 0 && TAUGHT_THRESHOLD < 1, true);
 });
 
-test('taught tags file: vectors and names only, read back the same; a bad file names what is wrong', () => {
+test('taught tags file: vectors, tag scores and names only, read back the same; version 1 migrated; a bad file names what is wrong', () => {
   const rand = random(5);
-  const recs = Array.from({ length: 3 }, (_, i) => ({ key: `secret/photo${i}.jpg`, embedding: quantize(Float32Array.from({ length: 32 }, () => rand() - 0.5)) }));
+  const tags = [{ tag: 'tabby', score: 0.6, kind: 'label' }, { tag: 'cat', score: 0.93, kind: 'coarse' }, { tag: 'animal', score: 0.99, kind: 'coarse' }];
+  const recs = Array.from({ length: 3 }, (_, i) => ({ key: `secret/photo${i}.jpg`, tags, embedding: quantize(Float32Array.from({ length: 32 }, () => rand() - 0.5)) }));
   let tag = teach('Rex', recs.slice(0, 2));
   tag = judge(tag, recs[2], 'negative');
   const model = { id: 'efficientnet-lite0', sha256: 'ab'.repeat(32) };
@@ -172,9 +174,17 @@ test('taught tags file: vectors and names only, read back the same; a bad file n
   assert.ok(!text.includes('secret') && !text.includes('photo0'), 'no photo names in the file');
   const doc = JSON.parse(text);
   assert.equal(doc.format, 'effnet-wasm-taught-tags');
-  assert.equal(doc.version, 1);
+  assert.equal(doc.version, 2);
   const [back] = fromFile(text, { model, dims: 32 });
   assert.equal(back.name, 'Rex');
+  assert.deepEqual(back.positives[0].tags, { cat: 0.93, animal: 0.99 }, 'the coarse tags only: the fine labels are left to the embedding');
+  // a version 1 file (no tag scores, a threshold on the raw cosine): read, its threshold replaced by today's default
+  const v1 = JSON.parse(text);
+  v1.version = 1;
+  v1.tags[0].threshold = 0.5;
+  for (const e of [...v1.tags[0].positives, ...v1.tags[0].negatives]) delete e.tags;
+  const [old] = fromFile(JSON.stringify(v1), { model, dims: 32 });
+  assert.deepEqual([old.threshold, old.positives[0].tags, [...old.positives[0].q]], [TAUGHT_THRESHOLD, {}, [...tag.positives[0].q]]);
   assert.deepEqual(back.positives.map((e) => [...e.q]), tag.positives.map((e) => [...e.q]));
   assert.deepEqual(back.negatives.map((e) => [...e.q]), tag.negatives.map((e) => [...e.q]));
   assert.ok(Math.abs(back.positives[0].norm - tag.positives[0].norm) < 1e-9);
@@ -187,7 +197,9 @@ test('taught tags file: vectors and names only, read back the same; a bad file n
   bad('{', /^not JSON: /);
   bad('[]', 'not a JSON object');
   bad(edit((d) => (d.format = 'x')), 'format is "x", expected "effnet-wasm-taught-tags"');
-  bad(edit((d) => (d.version = 2)), 'version 2 is not supported (this page reads version 1)');
+  bad(edit((d) => (d.version = 3)), 'version 3 is not supported (this page reads versions 1 and 2)');
+  bad(edit((d) => (d.tags[0].positives[0].tags = { cat: 2 })), 'tags[0].positives[0].tags.cat must be a score in [0, 1], got 2');
+  bad(edit((d) => (d.tags[0].negatives[0].tags = [])), 'tags[0].negatives[0].tags must be an object of tag scores');
   bad(edit((d) => (d.model.id = 'efficientnet-lite4')), 'the tags were taught with model "efficientnet-lite4", this page uses efficientnet-lite0: their vectors cannot be compared');
   bad(text, 'dims is 32, this collection\'s embeddings have 1280', { model, dims: 1280 });
   bad(edit((d) => (d.tags[0].positives[1].q = 'AAAA')), 'tags[0].positives[1].q holds 3 values, dims says 32');

@@ -10,7 +10,7 @@
 //   'reset'  the records were replaced as a whole: `cause` 'load' (read from the store) or 'clear';
 //   'taught' the taught tags changed, or were applied anew: every record's `taught` may differ.
 import { filterRecords, tagCounts } from './tags.js';
-import { applyTag, fromFile, judge, teach } from './taught.js';
+import { applyTag, fromFile, judge, taughtSpace, teach } from './taught.js';
 import { VectorIndex } from './vectors.js';
 
 const event = (type, fields = {}) => Object.assign(new Event(type), fields);
@@ -125,7 +125,7 @@ export class Library extends EventTarget {
   /** The tag applied to every tagged photo, best first (taught.js applyTag). */
   applied(name) {
     const tag = this.#taught.get(name);
-    return tag ? applyTag(tag, this.vectors()) : [];
+    return tag ? applyTag(tag, this.vectors(), { tagsOf: this.#tagsOf }) : [];
   }
 
   /**
@@ -166,6 +166,9 @@ export class Library extends EventTarget {
     return tags;
   }
 
+  /** A photo's tags, as taught tags score them beside its embedding (taught-space.js). */
+  #tagsOf = (key) => this.#records.get(key)?.tags;
+
   async #putTaught(tag) {
     this.#taught.set(tag.name, tag);
     await (await this.#store).putTaught(tag);
@@ -180,8 +183,10 @@ export class Library extends EventTarget {
   /** Gives every record its taught tags (record.taught), as search, details and exports read them. */
   applyTaught() {
     for (const r of this.#records.values()) r.taught = [];
+    const index = this.vectors();
+    const space = this.#taught.size && index.size ? taughtSpace(index, this.#tagsOf) : null;
     for (const tag of this.#taught.values()) {
-      for (const a of applyTag(tag, this.vectors())) {
+      for (const a of applyTag(tag, index, { space })) {
         if (a.suggested) this.#records.get(a.key).taught.push({ tag: tag.name, score: a.score, kind: 'taught', confirmed: a.kind === 'positive' });
       }
     }
