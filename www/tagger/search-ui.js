@@ -1,7 +1,7 @@
 // The page's search, a view of the library: the tag box with type-ahead over the tags present,
 // the order, the line saying how many photos are shown, and an inferred tag's note ("person"
 // is a guess: the page says how far to trust it) while it is searched.
-import { inferredTag, searchTerm } from './tags.js';
+import { inferredTag, nearestTags, searchTerm, wordForms } from './tags.js';
 import { plural } from '../ui/plural.js';
 
 /**
@@ -13,15 +13,29 @@ export function searchUI({ library, grid, $ }) {
   /** The count line now; the type-ahead list (a pass over every record) at most 5 times a second. */
   function refresh() {
     const ok = library.tagged().length;
-    $('shown').textContent = grid.query
-      ? `${plural(Number($('grid').dataset.shown), 'photo')} tagged “${grid.query}” of ${ok}.`
-      : `${plural(ok, 'photo')} tagged.`;
+    const shown = Number($('grid').dataset.shown);
+    $('shown').textContent = !grid.query
+      ? `${plural(ok, 'photo')} tagged.`
+      : shown || isTag(grid.query)
+        ? `${plural(shown, 'photo')} tagged “${grid.query}” of ${ok}.`
+        : notATag(grid.query);
     // a throttle, not a debounce: results arriving faster than every 200 ms must not hold it off
     if (tagListTimer) return;
     tagListTimer = setTimeout(() => {
       tagListTimer = 0;
       $('tag-list').replaceChildren(...library.tagCounts().map(([tag, n]) => new Option(`${plural(n, 'photo')}`, tag)));
     }, 200);
+  }
+
+  // a word no photo is tagged with is not "0 photos": the page says so and offers the tags it has nearest to it
+  const present = () => library.tagCounts().map(([t]) => t);
+  const isTag = (q) => {
+    const tags = new Set(present().map((t) => t.toLowerCase()));
+    return wordForms(searchTerm(q)).some((f) => tags.has(searchTerm(f).toLowerCase()));
+  };
+  function notATag(q) {
+    const near = nearestTags(q, present());
+    return `No photo here is tagged “${q.trim()}”` + (near.length ? `; the nearest tags: ${near.map((t) => `“${t}”`).join(', ')}.` : '.');
   }
 
   $('search').addEventListener('input', () => {

@@ -69,6 +69,42 @@ export function deriveTags(categories, probabilities, { threshold = DEFAULT_THRE
 /** A record's tags and the taught tags the library gave it (record.taught, library.js from taught.js). */
 const tagsOf = (r) => (r.taught?.length ? [...(r.tags ?? []), ...r.taught] : (r.tags ?? []));
 
+/**
+ * The forms a typed word may stand for, itself first: "dogs" -> dog, "berries" -> berry,
+ * "boxes" -> box. People type plurals; every tag is singular.
+ */
+export function wordForms(word) {
+  const w = word.trim().toLowerCase();
+  const out = [w];
+  if (w.length > 3 && w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
+  if (w.length > 3 && /(ches|shes|xes|sses|zes|oes)$/.test(w)) out.push(w.slice(0, -2));
+  if (w.length > 2 && w.endsWith('s') && !w.endsWith('ss')) out.push(w.slice(0, -1));
+  return out;
+}
+
+/** Edit distance (Levenshtein) of two short strings. */
+function distance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The `n` tags of `tags` nearest to a word that is not one of them, by edit distance (a prefix counts as near), nearest first. */
+export function nearestTags(word, tags, n = 3) {
+  const w = word.trim().toLowerCase();
+  const near = (t) => (t.toLowerCase().startsWith(w) || w.startsWith(t.toLowerCase()) ? 0 : distance(w, t.toLowerCase()));
+  return tags
+    .map((t) => [t, near(t)])
+    .filter(([t, d]) => d <= Math.max(2, Math.floor(w.length / 3)) || t.toLowerCase().split(/[\s-]+/).some((x) => x.startsWith(w)))
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([t]) => t);
+}
+
 /** Every tag present in `records` with how many photos have it, most frequent first. */
 export function tagCounts(records) {
   const counts = new Map();
@@ -77,14 +113,17 @@ export function tagCounts(records) {
 }
 
 /**
- * Records matching `query` (case-insensitive): a tag equal to it, or, when no record has
- * such a tag, a tag with a word starting with it ("sam" finds "Samoyed"). A tag's search word
+ * Records matching `query` (case-insensitive): a tag equal to it or to its singular ("dogs"),
+ * or, when no record has such a tag, a tag with a word starting with it ("sam" finds "Samoyed"). A tag's search word
  * ("people", "man"...) searches that tag ("person").
  * Sorted by the matching tag's score (no query: by the best tag's score), best first.
  */
 export function filterRecords(records, query, { order = 'desc' } = {}) {
-  const q = searchTerm(query).trim().toLowerCase();
+  const typed = searchTerm(query).trim().toLowerCase();
   const ok = records.filter((r) => !r.error);
+  // the first form of the word that is a tag here ("dogs" -> "dog"), else the word as typed
+  const forms = wordForms(typed).map((f) => searchTerm(f).toLowerCase());
+  const q = forms.find((f) => ok.some((r) => tagsOf(r).some((t) => t.tag.toLowerCase() === f))) ?? typed;
   let scored;
   if (!q) {
     scored = ok.map((r) => [r, r.top5?.[0]?.score ?? 0]);
