@@ -237,3 +237,82 @@ fn damaged_data_is_an_error_or_pixels_never_a_panic() {
         assert!(err > 0, "{case}: some damage is refused");
     }
 }
+
+/// A photo-like image of `w` x `h`: the cat upscaled, with grain so that the AC scans carry
+/// real data (a smooth upscale leaves them nearly empty).
+fn grainy_cat(w: u32, h: u32) -> Vec<u8> {
+    let cat = image::open(common::fixture("chelsea.png"))
+        .unwrap()
+        .into_rgb8();
+    let big = image::imageops::resize(&cat, w, h, image::imageops::FilterType::CatmullRom);
+    let mut seed = 0x9e37_79b9u32;
+    big.into_raw()
+        .into_iter()
+        .map(|v| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            v.saturating_add((seed & 15) as u8).saturating_sub(8)
+        })
+        .collect()
+}
+
+/// `rgb` encoded by libjpeg (mozjpeg) as a progressive JPEG with chroma pixel size `c`
+/// (1: 4:4:4, 2: 4:2:0), or grey.
+fn progressive(rgb: &[u8], w: u32, h: u32, c: Option<u8>) -> Vec<u8> {
+    let (space, data) = match c {
+        Some(_) => (mozjpeg::ColorSpace::JCS_RGB, rgb.to_vec()),
+        None => (
+            mozjpeg::ColorSpace::JCS_GRAYSCALE,
+            rgb.chunks(3).map(|p| p[1]).collect(),
+        ),
+    };
+    let mut comp = mozjpeg::Compress::new(space);
+    comp.set_size(w as usize, h as usize);
+    comp.set_quality(90.0);
+    comp.set_progressive_mode();
+    if let Some(c) = c {
+        comp.set_chroma_sampling_pixel_sizes((c, c), (c, c));
+    }
+    let mut started = comp.start_compress(Vec::new()).unwrap();
+    started.write_scanlines(&data).unwrap();
+    started.finish().unwrap()
+}
+
+/// libjpeg-turbo's own decode at 1/`r` (scale_num/scale_denom: PIL's draft), RGBA.
+fn libjpeg_scaled(jpeg: &[u8], r: u32) -> (u32, u32, Vec<u8>) {
+    let mut d = mozjpeg::Decompress::new_mem(jpeg).unwrap();
+    d.scale((8 / r) as u8);
+    let mut s = d.to_colorspace(mozjpeg::ColorSpace::JCS_EXT_RGBA).unwrap();
+    let (w, h) = (s.width() as u32, s.height() as u32);
+    let px: Vec<u8> = s.read_scanlines().unwrap();
+    s.finish().unwrap();
+    (w, h, px)
+}
+
+#[test]
+fn progressive_at_one_eighth_skips_the_luma_ac_scans_and_is_libjpegs() {
+    // a camera-sized short side (>= 8 x 256): Lite0's fast decode is 1/8, where the luma's IDCT
+    // reads the DC term alone and its AC scans go unread (4:2:0 chroma still needs its AC terms:
+    // its IDCT is 2x2)
+    let (w, h) = (2113, 2049);
+    let rgb = grainy_cat(w, h);
+    for (name, c) in [("4:4:4", Some(1)), ("4:2:0", Some(2)), ("grey", None)] {
+        let jpeg = progressive(&rgb, w, h, c);
+        let t = std::time::Instant::now();
+        let ours = scaled::decode_jpeg(&jpeg, |w, h| scaled::reduction(w, h, 256))
+            .unwrap()
+            .expect("reduced");
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        let (lw, lh, theirs) = libjpeg_scaled(&jpeg, 8);
+        assert_eq!((ours.width, ours.height), (lw, lh), "{name}");
+        let differing = common::differing(&ours.rgba, &theirs);
+        println!(
+            "progressive {name} {w}x{h} ({} KB) at 1/8: {}x{}, {differing} values differ from libjpeg's, {ms:.1} ms",
+            jpeg.len() / 1000,
+            ours.width,
+            ours.height
+        );
+        assert_eq!(differing, 0, "{name}");
+    }
+}

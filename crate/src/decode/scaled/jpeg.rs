@@ -32,12 +32,24 @@ pub struct Component {
     /// real samples in `plane` (libjpeg's downsampled_width/height)
     pub dw: usize,
     pub dh: usize,
-    /// progressive only: every coefficient, 64 per block, and which AC terms are nonzero (bit
-    /// k: zigzag index k), so that a refinement scan visits only those
+    /// progressive only: every coefficient, 64 per block (the DC term alone where the IDCT is
+    /// 1x1: its AC scans are skipped), and which AC terms are nonzero (bit k: zigzag index
+    /// k), so that a refinement scan visits only those
     coefs: Vec<i16>,
     nonzero: Vec<u64>,
     /// the quantisation table, latched at the component's first scan as libjpeg does
     q: Option<[u16; 64]>,
+}
+
+impl Component {
+    /// Progressive coefficients kept per block: the DC term alone for a 1x1 IDCT.
+    fn kept(&self) -> usize {
+        if self.m == 1 {
+            1
+        } else {
+            64
+        }
+    }
 }
 
 pub struct Frame {
@@ -87,9 +99,7 @@ pub fn decode(
     let mut pos = 2;
     loop {
         // the next marker: 0xFF (fill bytes 0xFF allowed) then its code
-        while pos < data.len() && data[pos] != 0xFF {
-            pos += 1;
-        }
+        pos = next_ff(data, pos);
         while pos < data.len() && data[pos] == 0xFF {
             pos += 1;
         }
@@ -142,6 +152,13 @@ pub fn decode(
                             Some(qt[c.tq].ok_or(JpegError::Corrupt("missing quantisation table"))?);
                     }
                 }
+                // A progressive AC scan of a component decoded at 1x1 per block (a 1/8 decode's
+                // luma) is skipped unread: that IDCT reads the DC term alone, and entropy-decoding
+                // the AC scans is most of a progressive file's cost. The marker search above
+                // passes over its data (stuffed bytes and RSTn included) to the next segment.
+                if f.progressive && scan.ss > 0 && scan.comps.iter().all(|&ci| f.comps[ci].m == 1) {
+                    continue;
+                }
                 let mut bits = Bits::new(data, pos);
                 decode_scan(f, &scan, &dc, &ac, restart, &mut bits)?;
                 pos = bits.pos;
@@ -157,6 +174,24 @@ pub fn decode(
         finish_progressive(&mut frame);
     }
     Ok(Some(Decoded { frame, jfif, adobe }))
+}
+
+/// The index of the next 0xFF at or after `pos` (`data.len()` if none), eight bytes at a
+/// time: the data of a skipped scan, megabytes in a large progressive file, is passed over here.
+fn next_ff(data: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    while let Some(chunk) = data.get(pos..pos + 8) {
+        // a byte of 0xFF is a zero byte of the complement
+        let v = !u64::from_le_bytes(chunk.try_into().unwrap());
+        if v.wrapping_sub(ONES) & !v & (ONES << 7) != 0 {
+            break;
+        }
+        pos += 8;
+    }
+    while pos < data.len() && data[pos] != 0xFF {
+        pos += 1;
+    }
+    pos
 }
 
 fn parse_frame(
@@ -253,8 +288,8 @@ fn parse_frame(
         c.dh = (height * c.v * ss).div_ceil(vmax * 8);
         c.plane = vec![0; c.bwp * ss * c.bhp * ss];
         if progressive {
-            c.coefs = vec![0; c.bwp * c.bhp * 64];
-            c.nonzero = vec![0; c.bwp * c.bhp];
+            c.coefs = vec![0; c.bwp * c.bhp * c.kept()];
+            c.nonzero = vec![0; if ss == 1 { 0 } else { c.bwp * c.bhp }];
         }
     }
     Ok(Frame {
@@ -458,24 +493,28 @@ fn decode_scan(
                             continue;
                         }
                         let bi = byy * c.bwp + bxx;
+                        if scan.ss == 0 {
+                            // the DC term: first of the block's coefficients, as kept
+                            let kept = c.kept();
+                            let dcv = &mut c.coefs[bi * kept];
+                            if scan.ah == 0 {
+                                bits.ensure(32);
+                                let t = bits.decode(dc_t[k])?;
+                                preds[k] = preds[k].wrapping_add(bits.receive_extend(t as u32));
+                                *dcv = preds[k].wrapping_shl(scan.al) as i16;
+                            } else if bits.bits(1) != 0 {
+                                *dcv |= 1 << scan.al;
+                            }
+                            continue;
+                        }
                         let blk = Block {
                             coefs: (&mut c.coefs[bi * 64..bi * 64 + 64]).try_into().unwrap(),
                             nonzero: &mut c.nonzero[bi],
                         };
-                        match (scan.ss == 0, scan.ah == 0) {
-                            (true, true) => {
-                                bits.ensure(32);
-                                let t = bits.decode(dc_t[k])?;
-                                preds[k] = preds[k].wrapping_add(bits.receive_extend(t as u32));
-                                blk.coefs[0] = preds[k].wrapping_shl(scan.al) as i16;
-                            }
-                            (true, false) => {
-                                if bits.bits(1) != 0 {
-                                    blk.coefs[0] |= 1 << scan.al;
-                                }
-                            }
-                            (false, true) => ac_first(bits, ac_t[k], blk, scan, &mut eobrun)?,
-                            (false, false) => ac_refine(bits, ac_t[k], blk, scan, &mut eobrun)?,
+                        if scan.ah == 0 {
+                            ac_first(bits, ac_t[k], blk, scan, &mut eobrun)?;
+                        } else {
+                            ac_refine(bits, ac_t[k], blk, scan, &mut eobrun)?;
                         }
                     }
                 }
@@ -682,9 +721,14 @@ fn finish_progressive(f: &mut Frame) {
         let stride = c.bwp * c.m;
         for by in 0..c.bhp {
             for bx in 0..c.bwp {
+                let at = by * c.m * stride + bx * c.m;
+                if c.m == 1 {
+                    let dc = c.coefs[by * c.bwp + bx];
+                    dc_only(1, dc, q[0], &mut c.plane[at..], stride);
+                    continue;
+                }
                 let i = (by * c.bwp + bx) * 64;
                 let b: &[i16; 64] = (&c.coefs[i..i + 64]).try_into().unwrap();
-                let at = by * c.m * stride + bx * c.m;
                 idct(c.m, b, &q, &mut c.plane[at..], stride);
             }
         }
