@@ -5,6 +5,7 @@
 //   npm test                 all steps
 //   npm test -- NAME ...     only the named steps (and nothing they depend on); a name that is
 //                            not a step fails the run
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runStep } from './run/step.mjs';
@@ -17,6 +18,8 @@ const only = process.argv.slice(2);
 // the wasm builds all have SIMD128 (crate/build-wasm.sh), and the wasm kernels exist only with it
 const simd = { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: '-C target-feature=+simd128' };
 const nodeTest = (...paths) => ['--test', '--test-reporter=spec', ...paths];
+// the first CPU this process may run on (a container's may not include CPU 0)
+const firstCpu = () => readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\s*(\d+)/m)?.[1] ?? '0';
 
 // [name, command, args, needs, env]; which tool's test counts a step reports comes from its command
 const steps = [
@@ -37,6 +40,10 @@ const steps = [
   ['browser tests', 'node', nodeTest('--test-concurrency=1', 'tests/browser/'), ['models', 'bundle']],
   // the one engine suite (tests/engines/suite.mjs) in each engine; a missing browser fails its step
   ['chromium engine', 'node', nodeTest('tests/engines/chromium.test.mjs'), ['models', 'bundle']],
+  // the same suite with the browser on one core: what the library picks there (one thread, the
+  // single-threaded build) and the timings of a machine with nothing to spare; a machine with
+  // more cores gives the threaded runs above (tests/browser/auto-threads.mjs)
+  ['chromium engine, 1 core', 'taskset', ['-c', firstCpu(), 'node', ...nodeTest('tests/engines/chromium.test.mjs')], ['models', 'bundle']],
   // Firefox ESR 153's hang in spawning the pool's workers costs a replaced worker, not a
   // stuck test (client/classifier.js, docs/browsers.md)
   ['firefox engine', 'node', nodeTest('tests/engines/firefox.test.mjs'), ['models', 'bundle']],

@@ -48,6 +48,37 @@ test('all four wasm builds: relaxed SIMD chosen where chromium has it, each give
   await page.close();
 });
 
+// More threads than the machine has cores (2 here, 1 when pinned): the kernels' 3- to 8-way
+// splits of each layer (crate/src/kernels), which 'auto' never picks on CI's machines, must
+// give the single thread's answer on every photo.
+test('threads 3, 4 and 8: the same probabilities as one thread for every fixture photo', async () => {
+  const page = await h.open();
+  const out = await page.evaluate(async (photos) => {
+    const runs = [];
+    for (const threads of [1, 3, 4, 8]) {
+      const clf = await effnet.ImageClassifier.create({ model: 'efficientnet-lite0', threads, relaxedSimd: false });
+      const scores = {};
+      for (const name of photos) scores[name] = Array.from((await clf.classify(await fixture(name), { withProbabilities: true })).probabilities);
+      runs.push({ threads, backend: clf.backend, scores });
+      clf.dispose();
+    }
+    return { runs, cores: navigator.hardwareConcurrency };
+  }, Object.keys(reference));
+  const [one, ...more] = out.runs;
+  for (const r of more) {
+    assert.equal(r.backend.threads, r.threads, 'an explicit count is the caller\'s, above the cores too');
+    assert.equal(r.backend.build, 'simd-threads');
+    for (const name of Object.keys(reference)) {
+      const diff = Math.max(...r.scores[name].map((s, i) => Math.abs(s - one.scores[name][i])));
+      console.log(`${r.threads} threads (${out.cores} cores claimed) ${name}: max |p - p(1 thread)| ${diff.toExponential(1)}`);
+      assert.ok(diff <= 1e-6, `${r.threads} threads, ${name}: ${diff}`);
+      const top = r.scores[name].indexOf(Math.max(...r.scores[name]));
+      assert.equal(top, reference[name].top5[0][0], `${r.threads} threads, ${name}: top-1`);
+    }
+  }
+  await page.close();
+});
+
 /** The classifier's worker (named so by the library; the thread pool's workers are not). */
 async function classifierWorker(page) {
   for (let tries = 0; tries < 50; tries++) {

@@ -1,5 +1,7 @@
 // What the demo's browser tests (demo.test.mjs, offline.test.mjs) do on the page.
+import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { autoThreads, measuredIn, pageCores, threadWords } from './auto-threads.mjs';
 
 const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
 
@@ -34,3 +36,18 @@ export const webcamFrames = () =>
       resolve({ frames, ms: performance.now() - start, tracks: window.cameraTracks.map((t) => `${t.kind} ${t.label} ${t.readyState}`) });
     }, 5000);
   });
+
+/**
+ * Checks that the demo's backend line names the threads the library picks on this machine's
+ * cores (auto-threads.mjs), and why, when isolated; returns that count.
+ */
+export async function checkDemoThreads(page) {
+  const text = await page.textContent('#backend');
+  const seen = await pageCores(page);
+  const n = autoThreads({ ...seen, cores: measuredIn(text) });
+  console.log(`demo: ${text} (hardwareConcurrency ${seen.claimed}, expected ${threadWords(n)})`);
+  assert.ok(text.includes(`, ${threadWords(n)}, `), `${threadWords(n)} for ${JSON.stringify(seen)}: ${text}`);
+  // fewer than claimed says which cores were measured; otherwise the line names the isolation
+  if (seen.isolated) assert.match(text, n < Math.min(seen.claimed, 8) ? /, \d+ cores? measured \(navigator\.hardwareConcurrency says \d+\)/ : /, cross-origin isolated\./);
+  return n;
+}

@@ -14,7 +14,8 @@ import webpack from 'webpack';
 import config from '../../webpack.config.js';
 import { serve } from '../../www/serve.mjs';
 import { launch, recordRequests } from '../../tools/chromium.mjs';
-import { firstLabel, upload } from './demo-page.mjs';
+import { checkDemoThreads, firstLabel, upload } from './demo-page.mjs';
+import { controlledVersion, goOffline, shellCaches } from './service-worker.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = `${repo}/tests/fixtures`;
@@ -44,28 +45,6 @@ async function server(root = `${repo}/dist-test`) {
   return s;
 }
 
-/** Network gone: the browser is offline and the server is shut down. */
-async function goOffline(s) {
-  await browser.context.setOffline(true);
-  s.closeAllConnections();
-  await new Promise((ok) => s.close(ok));
-}
-
-/** Waits for the page to be controlled by an active service worker; returns its build version. */
-async function controlledVersion(page) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 60_000 });
-  return page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = (e) => resolve(e.data);
-        navigator.serviceWorker.controller.postMessage('version', [channel.port2]);
-      }),
-  );
-}
-
-const shellCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('effnet-shell-')));
-
 async function openDemo(page, url) {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   await page.goto(url);
@@ -88,7 +67,7 @@ test('demo, first visit: one bar for the wasm and the model; the cache panel sho
   });
   await openDemo(page, `${s.url}/index.html`);
   const seen = await page.evaluate(() => window.progressSeen);
-  const build = (await page.textContent('#backend')).includes('2 threads') ? 'simd-threads-relaxed' : 'simd-relaxed';
+  const build = (await checkDemoThreads(page)) > 1 ? 'simd-threads-relaxed' : 'simd-relaxed';
   const wasmBytes = JSON.parse(await readFile(`${repo}/www/pkg/${build}/integrity.json`, 'utf8')).bytes;
   const lite0 = JSON.parse(await readFile(`${repo}/models/manifest.json`, 'utf8')).models.find((m) => m.id === 'efficientnet-lite0').bytes;
   const both = `${((wasmBytes + lite0) / 1e6).toFixed(1)} MB`;
@@ -118,7 +97,7 @@ test('demo, first visit: one bar for the wasm and the model; the cache panel sho
   await page.close();
 });
 
-test('demo: visited once, then offline: the reload classifies every fixture photo with the reference top-1, isolated, 2 threads', async () => {
+test('demo: visited once, then offline: the reload classifies every fixture photo with the reference top-1, isolated, with its threads', async () => {
   const s = await server();
   const page = await browser.context.newPage();
   await openDemo(page, `${s.url}/index.html`);
@@ -134,7 +113,7 @@ test('demo: visited once, then offline: the reload classifies every fixture phot
   assert.deepEqual(stored.shell.filter((p) => /\.(wasm|onnx)$/.test(p)), [], 'no wasm or model in the service worker cache');
   assert.equal(stored.runtime.length, 1, `one wasm build in the runtime cache: ${stored.runtime}`);
 
-  await goOffline(s);
+  await goOffline(browser.context, s);
   const since = requests.length;
   const t0 = Date.now();
   await page.reload();
@@ -147,7 +126,7 @@ test('demo: visited once, then offline: the reload classifies every fixture phot
   await upload(page, PHOTOS.filter((p) => p !== 'coffee.png'));
   for (const name of PHOTOS) assert.equal(await firstLabel(page, name), reference[name].top5[0][1], name);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'crossOriginIsolated offline');
-  assert.match(await page.textContent('#backend'), /2 threads, cross-origin isolated/);
+  await checkDemoThreads(page);
   assert.match(await page.textContent('#model-info'), /✓ cached/);
   const failed = requests.slice(since).filter((r) => !r.url.startsWith('blob:'));
   console.log(`requests while offline (answered by the service worker or failed): ${failed.length}`);
@@ -167,7 +146,7 @@ test('tagger: visited once, then offline: the reload tags photos with the refere
   await page.waitForSelector('body[data-model="ready"]', { timeout: 60_000 });
   await controlledVersion(page);
 
-  await goOffline(s);
+  await goOffline(browser.context, s);
   const t0 = Date.now();
   await page.reload();
   await page.waitForSelector('body[data-model="ready"]', { timeout: 60_000 });
@@ -243,7 +222,7 @@ test('a new build replaces the cached one: the reload after it is fetched shows 
   assert.equal(caches[0], `effnet-shell-${second}`);
   assert.equal(await page.textContent('#release'), 'release 2');
 
-  await goOffline(s);
+  await goOffline(browser.context, s);
   await openDemo(page, `${s.url}/index.html`);
   assert.equal(await page.textContent('#release'), 'release 2', 'offline: the new version');
   await upload(page, ['coffee.png']);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '../../www/serve.mjs';
 import { harnessInChromium, mounts, repo } from './harness-chromium.mjs';
+import { autoThreads, pageCores } from './auto-threads.mjs';
 
 const manifest = JSON.parse(await readFile(`${repo}/models/manifest.json`, 'utf8'));
 const lite0 = manifest.models.find((m) => m.id === 'efficientnet-lite0');
@@ -136,6 +137,8 @@ test('cacheRuntime: a served wasm that is not the build recorded is RUNTIME_INTE
   const tampered = await serve({ port: 0, mounts: { ...mounts, '/assets/': assets } });
   try {
     const page = await h.open(tampered);
+    // the build this machine's cores select (auto-threads.mjs: one core runs simd-relaxed)
+    const build = `simd${autoThreads(await pageCores(page)) > 1 ? '-threads' : ''}-relaxed`;
     const err = await page.evaluate(() =>
       effnet.ImageClassifier.create({ cacheRuntime: true }).then(
         () => null,
@@ -146,7 +149,7 @@ test('cacheRuntime: a served wasm that is not the build recorded is RUNTIME_INTE
     assert.ok(err, 'create() rejected');
     assert.equal(err.isEffnet, true);
     assert.equal(err.code, 'RUNTIME_INTEGRITY');
-    assert.match(err.message, /\/assets\/effnet_bg\.[0-9a-f]{8}\.wasm: sha256 [0-9a-f]{64} does not match the build's [0-9a-f]{64} \(simd-threads-relaxed\/integrity\.json\)/);
+    assert.match(err.message, new RegExp(`/assets/effnet_bg\\.[0-9a-f]{8}\\.wasm: sha256 [0-9a-f]{64} does not match the build's [0-9a-f]{64} \\(${build}/integrity\\.json\\)`));
     assert.equal(await page.evaluate(async () => (await (await caches.open('effnet-wasm-runtime')).keys()).length), 0, 'nothing admitted to the cache');
     const bad = await page.evaluate(() => effnet.ImageClassifier.create({ cacheRuntime: 'yes' }).catch((e) => `${e.code}: ${e.message}`));
     assert.equal(bad, 'BAD_OPTIONS: cacheRuntime must be true or false, not yes');

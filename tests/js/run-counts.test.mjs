@@ -56,6 +56,8 @@ test("pytest -q: its last line, in any order, errors as failures", () => {
 test('which steps count tests: the test runners, not the builds', () => {
   assert.equal(countsParser('node', ['--test', '--test-reporter=spec', 'tests/js/']), nodeTestCounts);
   assert.equal(countsParser('cargo', ['test', '--release']), cargoTestCounts);
+  assert.equal(countsParser('taskset', ['-c', '0', 'node', '--test', 'tests/engines/chromium.test.mjs']), nodeTestCounts);
+  assert.equal(countsParser('taskset', ['-c', '0', 'npx', 'webpack']), null);
   assert.equal(countsParser('/venv/bin/python', ['-m', 'pytest', '-q', 'tests/models']), pytestCounts);
   assert.equal(countsParser('cargo', ['clippy', '--all-targets']), null);
   assert.equal(countsParser('npx', ['webpack', '--env', 'out=dist-test']), null);

@@ -4,6 +4,8 @@
 
 /** The counts parser for a step's command, or null for a step that runs no tests. */
 export function countsParser(cmd, args) {
+  // `taskset -c <cpus> cmd ...`: the pinned command's own counts
+  if (cmd === 'taskset') return countsParser(args[2], args.slice(3));
   if (cmd === 'node' && args.includes('--test')) return nodeTestCounts;
   if (cmd === 'cargo' && args[0] === 'test') return cargoTestCounts;
   if (args[0] === '-m' && args[1] === 'pytest') return pytestCounts;

@@ -6,7 +6,7 @@ try {
   const photo = await (await fetch('/chelsea.png')).blob();
   const clf = await ImageClassifier.create();
   const r = await clf.classify(photo);
-  out.textContent = JSON.stringify({ label: r.categories[0].label, threads: r.backend.threads, build: r.backend.build });
+  out.textContent = JSON.stringify({ label: r.categories[0].label, threads: r.backend.threads, build: r.backend.build, cores: r.backend.cores });
 } catch (e) {
   out.textContent = JSON.stringify({ error: `${e.code}: ${e.message}` });
 }
