@@ -21,7 +21,7 @@ const pages = {
   demo: { script: 'www/demo/main.js', folder: '' },
   tagger: { script: 'www/tagger/main.js', folder: 'tagger/' },
 };
-// in test builds (not production) only: the page tests/browser/browser.test.mjs drives
+// in test builds (not production) only: the page the harness tests drive (tests/browser/harness-chromium.mjs, tests/engines/)
 const testPages = {
   harness: { script: 'tests/browser/harness.js', folder: '' },
 };

@@ -16,6 +16,7 @@ const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
 const slot = new ModelSlot(loadModel);
 let loads = 0; // the progress bar and the model's description belong to the latest load
+const notKept = new Set(); // models loaded this visit that the browser's storage refused to keep
 let persistAsked = false;
 
 function showError(message) {
@@ -82,7 +83,12 @@ async function refreshCache() {
 function describeModel(m, cached) {
   if (!m.available) return `${m.preprocess.size}×${m.preprocess.size} input. Not built: npm run models -- --from <checkpoint> --only ${m.id}`;
   const acc = m.reference?.top1 ? `, ${m.reference.top1} % top-1 on ImageNet` : '';
-  return `${m.preprocess.size}×${m.preprocess.size} input, ${mb(m.bytes)} download${acc}. ${cached.has(m.id) ? '✓ cached' : 'not downloaded yet'}`;
+  const state = cached.has(m.id)
+    ? '✓ cached'
+    : notKept.has(m.id)
+      ? 'Loaded, but not cached: this browser refused to store it (storage full or private browsing), so the next visit downloads it again'
+      : 'not downloaded yet';
+  return `${m.preprocess.size}×${m.preprocess.size} input, ${mb(m.bytes)} download${acc}. ${state}`;
 }
 
 async function loadModel(id) {
@@ -102,6 +108,8 @@ async function loadModel(id) {
       cacheRuntime: true, // the wasm kept too: the page works offline (www/offline/)
       onProgress: (e) => current() && progress.update(e),
     });
+    if (clf.load.cached || clf.load.stored) notKept.delete(id);
+    else notKept.add(id);
     if (current()) {
       bar.value = 1;
       $('backend').textContent = describeBackend(clf.backend, caps, clf.restarts);

@@ -93,6 +93,11 @@ export class Engines {
     return new Engines(first, { planned, options: single, oneReason: planned === 1 && engines !== 1 ? 'one core: one single-threaded engine' : undefined });
   }
 
+  /** Where the model came from: the first engine's load, which fills the cache for the others. */
+  get load() {
+    return this.#all[0].load;
+  }
+
   /** Every engine's replaced workers (ImageClassifier#restarts). */
   get restarts() {
     return this.#all.flatMap((c) => c.restarts);

@@ -10,7 +10,10 @@ export function showModel(status, clf) {
   const { threads, threadsReason } = clf.backend;
   const why = threadsReason ? ` (${threadsReason})` : '';
   const restarted = restartNote(clf.restarts);
-  status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(threads, 'thread')}${why}.${restarted ? ` ${restarted}` : ''}`;
+  // storage full or private browsing: it works now, and the person knows why the next visit waits
+  const { cached, stored } = clf.load;
+  const notKept = cached || stored ? '' : ' Not cached: this browser refused to store the model, so the next visit downloads it again.';
+  status.textContent = `Model ready: ${clf.model.name ?? clf.model.id}, ${plural(threads, 'thread')}${why}.${notKept}${restarted ? ` ${restarted}` : ''}`;
 }
 
 /**
