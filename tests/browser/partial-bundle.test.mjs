@@ -1,6 +1,6 @@
 // `npm start`'s first bundle (tools/start.mjs): only the simd wasm build is real, the other
-// three are stubs (webpack --env only=simd). In a cross-origin isolated page, where the
-// runtime would pick simd-threads-relaxed, it must run simd instead, say why, and classify right.
+// three are stubs (webpack --env only=simd). In a cross-origin isolated page, asked for two
+// threads (simd-threads-relaxed), it must run simd instead, say why, and classify right.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -41,7 +41,9 @@ test('isolated, with only simd built: the simd build runs, one thread, saying wh
   await page.goto(`${server.url}/harness.html`);
   await page.waitForFunction(() => window.ready === true);
   const out = await page.evaluate(async (name) => {
-    const clf = await effnet.ImageClassifier.create();
+    // two threads asked: the threaded build is wanted on any core count ('auto' picks one
+    // thread on one core)
+    const clf = await effnet.ImageClassifier.create({ threads: 2 });
     const r = await clf.classify(await fixture(name));
     clf.dispose();
     return { label: r.categories[0].label, backend: r.backend, isolated: crossOriginIsolated };
