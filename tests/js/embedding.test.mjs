@@ -1,5 +1,5 @@
 // Embeddings under Node, through the package's public name: embed() on the real photos with
-// the real Lite0 and Lite1 against timm's pooled features (tests/fixtures/embeddings), the same
+// the real Lite0, Lite1 and Lite2 against timm's pooled features (tests/fixtures/embeddings), the same
 // embedding from classify's withEmbedding, and cosineSimilarity's contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,8 +23,8 @@ const isCode = (code, message) => (e) => {
   return true;
 };
 
-test("embed (l2Normalize: false) is timm's pooled features within 1e-4, Lite0 and Lite1, every photo", async () => {
-  for (const model of ['efficientnet-lite0', 'efficientnet-lite1']) {
+test("embed (l2Normalize: false) is timm's pooled features within 1e-4, Lite0, Lite1 and Lite2, every photo", async () => {
+  for (const model of ['efficientnet-lite0', 'efficientnet-lite1', 'efficientnet-lite2']) {
     const clf = model === 'efficientnet-lite0' ? lite0 : await ImageClassifier.create({ model });
     for (const name of PHOTOS) {
       const { embedding, timing } = await clf.embed(await fixture(name), { l2Normalize: false });

@@ -32,8 +32,8 @@ test('each fixture photo gets the reference top-1', async () => {
   }
 });
 
-test('the wasm build agrees with timm to float rounding: all 1000 probabilities of every photo, Lite0 and Lite1', async () => {
-  for (const model of ['efficientnet-lite0', 'efficientnet-lite1']) {
+test('the wasm build agrees with timm to float rounding: all 1000 probabilities of every photo, Lite0, Lite1 and Lite2', async () => {
+  for (const model of ['efficientnet-lite0', 'efficientnet-lite1', 'efficientnet-lite2']) {
     const c = model === 'efficientnet-lite0' ? clf : await ImageClassifier.create({ model });
     for (const name of PHOTOS) {
       const r = await c.classify(new Uint8Array(await fixture(name)), { maxResults: -1 });

@@ -105,7 +105,7 @@ def test_manifest_preprocessing_is_the_reference_pipelines(manifest, reference):
         assert rp["crop_mode"] == "center" and p["resize"] == "shortSideThenCenterCrop"
 
 
-@pytest.mark.parametrize("model_id", ["efficientnet-lite0", "efficientnet-lite1"])
+@pytest.mark.parametrize("model_id", ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"])
 def test_exported_graph_under_onnxruntime_equals_timm(manifest, reference, model_id):
     """The export alone (no tract), checked against timm's probabilities."""
     entry = next(m for m in manifest["models"] if m["id"] == model_id)
@@ -158,7 +158,7 @@ def test_the_second_output_leaves_the_scores_bit_for_bit(manifest):
     assert np.array_equal(both[0], only[0])
 
 
-@pytest.mark.parametrize("model_id", ["efficientnet-lite0", "efficientnet-lite1"])
+@pytest.mark.parametrize("model_id", ["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"])
 def test_exported_embedding_under_onnxruntime_equals_timms_pooled_features(manifest, model_id):
     """timm's forward_head(pre_logits=True) on the fixture photos (computed once with torch,
     tests/fixtures/embeddings/reference.json)."""

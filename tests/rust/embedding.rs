@@ -70,6 +70,11 @@ fn lite1_embedding_matches_timms_pooled_features() {
 }
 
 #[test]
+fn lite2_embedding_matches_timms_pooled_features() {
+    check_model("efficientnet-lite2");
+}
+
+#[test]
 fn normalised_and_quantised_embeddings_are_the_raw_ones_scaled_and_rounded() {
     let clf = common::classifier("efficientnet-lite0");
     let decoded = decode_file(common::fixture("chelsea.png").to_str().unwrap()).unwrap();
