@@ -6,7 +6,7 @@
 //! again. A new format is one module giving a [`Spec`], and a variant with its line in
 //! [`Format::spec`] and [`Format::ALL`].
 
-use super::{complete, size, sniff, DecodedImage};
+use super::{complete, heic, size, sniff, DecodedImage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -14,6 +14,7 @@ pub enum Format {
     Png,
     WebP,
     Gif,
+    Heic,
 }
 
 /// What a format's module provides.
@@ -42,7 +43,13 @@ pub enum Content<'a> {
 
 impl Format {
     /// Sniffed in this order; named in this order where a file is none of them.
-    pub const ALL: [Format; 4] = [Format::Jpeg, Format::Png, Format::WebP, Format::Gif];
+    pub const ALL: [Format; 5] = [
+        Format::Jpeg,
+        Format::Png,
+        Format::WebP,
+        Format::Gif,
+        Format::Heic,
+    ];
 
     pub fn spec(self) -> &'static Spec {
         match self {
@@ -50,6 +57,7 @@ impl Format {
             Format::Png => &PNG,
             Format::WebP => &WEBP,
             Format::Gif => &GIF,
+            Format::Heic => &HEIC,
         }
     }
 
@@ -61,7 +69,7 @@ impl Format {
         self.spec().name
     }
 
-    /// "JPEG, PNG, WebP or GIF": the formats this build reads, for an error.
+    /// "JPEG, PNG, WebP, GIF or HEIC": the formats this build reads, for an error.
     pub fn all_names() -> String {
         let names = Self::ALL.map(Format::name);
         let (last, rest) = names.split_last().expect("formats are registered");
@@ -92,6 +100,13 @@ static JPEG: Spec = image("JPEG", sniff::is_jpeg, complete::jpeg_has_end, size::
 static PNG: Spec = image("PNG", sniff::is_png, complete::png_has_end, size::png);
 static WEBP: Spec = image("WebP", sniff::is_webp, complete::webp_has_end, size::webp);
 static GIF: Spec = image("GIF", sniff::is_gif, complete::gif_has_end, size::gif);
+static HEIC: Spec = Spec {
+    name: "HEIC",
+    sniff: heic::sniff,
+    is_whole: heic::is_whole,
+    size: heic::size,
+    open: heic::open,
+};
 
 #[cfg(test)]
 mod tests {
@@ -108,6 +123,6 @@ mod tests {
 
     #[test]
     fn the_formats_are_named_in_order() {
-        assert_eq!(Format::all_names(), "JPEG, PNG, WebP or GIF");
+        assert_eq!(Format::all_names(), "JPEG, PNG, WebP, GIF or HEIC");
     }
 }

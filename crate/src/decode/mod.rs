@@ -12,12 +12,14 @@
 
 pub mod complete;
 pub mod format;
+pub mod heic;
 #[cfg(not(target_arch = "wasm32"))]
 mod libjpeg;
 pub mod limits;
 pub mod scaled;
 pub mod size;
 pub mod sniff;
+mod unknown;
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
@@ -58,10 +60,8 @@ const MAX_NESTING: usize = 4;
 pub fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Opened<'a>> {
     let mut bytes = bytes;
     for _ in 0..MAX_NESTING {
-        let format = Format::sniff(bytes).ok_or_else(|| {
-            let all = Format::all_names();
-            decode_error(name, format!("not an image this build can read ({all})"))
-        })?;
+        let format =
+            Format::sniff(bytes).ok_or_else(|| decode_error(name, unknown::reason(bytes)))?;
         complete::check(format, bytes).map_err(|e| decode_error(name, e))?;
         limits::check(name, format, bytes)?;
         match (format.spec().open)(bytes).map_err(|e| decode_error(name, e))? {

@@ -1,0 +1,118 @@
+//! HEIC/HEIF -> upright RGBA8, with heic-rs: the primary image, its grid of tiles composed,
+//! its `irot`/`imir`/`clap` applied in the order the file associates them (the HEIF rule; an
+//! EXIF orientation beside them describes the same turn and is not applied again).
+//!
+//! The CLI links this crate; for JS hosts it is built alone as a small wasm module
+//! (`--features module`, [`module`]) that is fetched only when a HEIC file appears.
+
+use heic_rs::context::Context;
+use heic_rs::{grid, hevc, transform, MatrixCoefficients, Nclx, PixelLayout, Range};
+
+#[cfg(feature = "module")]
+pub mod module;
+
+/// The most pixels decoded: the decode path's own limit (crate/src/decode/limits.rs) is
+/// checked before this, from the same headers.
+const MAX_PIXELS: u64 = 250_000_000;
+
+/// Upright RGBA8 pixels.
+pub struct Rgba {
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<u8>,
+}
+
+/// Why a HEIC file was not decoded, in words for the person who has the file.
+#[derive(Debug)]
+pub enum HeicError {
+    /// The photo uses a part of HEIF/HEVC the decoder does not implement (an image
+    /// sequence's inter prediction, 4:2:2 range extensions...).
+    Unsupported(String),
+    /// The file is damaged or not really HEIF.
+    Damaged(String),
+}
+
+impl std::fmt::Display for HeicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HeicError::Unsupported(what) => write!(
+                f,
+                "this HEIC photo uses a feature this app cannot decode yet ({what}); export it \
+                 from Photos as JPEG to tag it"
+            ),
+            HeicError::Damaged(what) => {
+                write!(
+                    f,
+                    "this HEIC file is damaged and cannot be decoded ({what})"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for HeicError {}
+
+fn why(e: heic_rs::Error) -> HeicError {
+    match e {
+        heic_rs::Error::Unsupported(_) | heic_rs::Error::PixelLimit { .. } => {
+            HeicError::Unsupported(e.to_string())
+        }
+        _ => HeicError::Damaged(e.to_string()),
+    }
+}
+
+/// The primary image's size as shown (after rotation), from the headers alone.
+pub fn size(bytes: &[u8]) -> Option<(u32, u32)> {
+    heic_rs::probe(bytes).ok().map(|i| (i.width, i.height))
+}
+
+/// A file's colours where it has no `colr` nclx: full-range BT.601, which is what iPhones
+/// (whose `colr` is an ICC profile) and libheif's encoders write in the HEVC stream's VUI.
+/// heic-rs would assume limited-range BT.709 and stretch every photo's contrast by 16 %.
+const NO_NCLX: Nclx = Nclx {
+    primaries: 1,
+    transfer: 13,
+    matrix: MatrixCoefficients::Bt601,
+    matrix_code: 6,
+    range: Range::Full,
+};
+
+/// The primary image of `bytes`, decoded and turned upright.
+pub fn decode(bytes: &[u8]) -> Result<Rgba, HeicError> {
+    let ctx = Context::open(bytes).map_err(why)?;
+    let id = ctx.meta.primary;
+    let p = ctx.props(id).map_err(why)?;
+    let frame = match ctx.grid(id).map_err(why)? {
+        Some((g, tiles)) => {
+            let frames = tiles
+                .iter()
+                .map(|&t| coded(&ctx, t))
+                .collect::<Result<Vec<_>, _>>()?;
+            grid::compose(&g, &frames, MAX_PIXELS).map_err(why)?
+        }
+        None => coded(&ctx, id)?,
+    };
+    let nclx = p.nclx.unwrap_or(NO_NCLX);
+    let img = heic_rs::color::convert(&frame, None, nclx, PixelLayout::Rgba8, MAX_PIXELS, None)
+        .map_err(why)?;
+    let img = transform::apply_all(img, &p.transforms).map_err(why)?;
+    Ok(Rgba {
+        width: img.width,
+        height: img.height,
+        data: img.data,
+    })
+}
+
+/// One coded picture (the primary image, or a grid's tile).
+fn coded(ctx: &Context<'_>, id: u32) -> Result<hevc::Frame, HeicError> {
+    let p = ctx.props(id).map_err(why)?;
+    let hvcc = p.hvcc.as_ref().ok_or(HeicError::Unsupported(
+        "an image that is not HEVC-coded".into(),
+    ))?;
+    let data = ctx.item_data(id).map_err(why)?;
+    let nals = hvcc.split_nals(&data).map_err(why)?;
+    let params = hvcc.parameter_sets();
+    let frame = hevc::decode_still(&params, &nals).map_err(why)?;
+    frame.validate().map_err(why)?;
+    Ok(frame)
+}
