@@ -6,7 +6,7 @@
 //! again. A new format is one module giving a [`Spec`], and a variant with its line in
 //! [`Format::spec`] and [`Format::ALL`].
 
-use super::{complete, heic, size, sniff, DecodedImage};
+use super::{complete, heic, raw, size, sniff, DecodedImage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -15,6 +15,15 @@ pub enum Format {
     WebP,
     Gif,
     Heic,
+    // camera RAW, through their embedded JPEG previews (`super::raw`)
+    Dng,
+    Cr2,
+    Cr3,
+    Nef,
+    Arw,
+    Raf,
+    Orf,
+    Rw2,
 }
 
 /// What a format's module provides.
@@ -37,18 +46,30 @@ pub enum Content<'a> {
     Image,
     /// Another file inside this one, to be sniffed, checked and decoded in its place.
     Embedded(&'a [u8]),
+    /// A camera RAW's chosen JPEG preview: embedded, judged by its size against the model's
+    /// resize and turned by the RAW's orientation.
+    Preview(raw::Preview<'a>),
     /// Pixels the format's module decoded itself, upright.
     Pixels(DecodedImage),
 }
 
 impl Format {
     /// Sniffed in this order; named in this order where a file is none of them.
-    pub const ALL: [Format; 5] = [
+    /// DNG before NEF and ARW: a DNG converted from a Nikon or Sony file keeps its Make.
+    pub const ALL: [Format; 13] = [
         Format::Jpeg,
         Format::Png,
         Format::WebP,
         Format::Gif,
         Format::Heic,
+        Format::Dng,
+        Format::Cr2,
+        Format::Cr3,
+        Format::Nef,
+        Format::Arw,
+        Format::Raf,
+        Format::Orf,
+        Format::Rw2,
     ];
 
     pub fn spec(self) -> &'static Spec {
@@ -58,6 +79,14 @@ impl Format {
             Format::WebP => &WEBP,
             Format::Gif => &GIF,
             Format::Heic => &HEIC,
+            Format::Dng => &raw::DNG,
+            Format::Cr2 => &raw::CR2,
+            Format::Cr3 => &raw::CR3,
+            Format::Nef => &raw::NEF,
+            Format::Arw => &raw::ARW,
+            Format::Raf => &raw::RAF,
+            Format::Orf => &raw::ORF,
+            Format::Rw2 => &raw::RW2,
         }
     }
 
@@ -123,6 +152,9 @@ mod tests {
 
     #[test]
     fn the_formats_are_named_in_order() {
-        assert_eq!(Format::all_names(), "JPEG, PNG, WebP, GIF or HEIC");
+        assert_eq!(
+            Format::all_names(),
+            "JPEG, PNG, WebP, GIF, HEIC, DNG, CR2, CR3, NEF, ARW, RAF, ORF or RW2"
+        );
     }
 }

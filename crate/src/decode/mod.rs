@@ -16,6 +16,7 @@ pub mod heic;
 #[cfg(not(target_arch = "wasm32"))]
 mod libjpeg;
 pub mod limits;
+pub mod raw;
 pub mod scaled;
 pub mod size;
 pub mod sniff;
@@ -47,9 +48,22 @@ impl DecodedImage {
 pub enum Opened<'a> {
     /// An image of `format` for a decoder: the bytes given, or a stream embedded in them.
     Image { format: Format, bytes: &'a [u8] },
+    /// A camera RAW's preview (a JPEG without an orientation of its own), to be turned by
+    /// the RAW's `orientation` once decoded: decoded by the crate, never a host, whose
+    /// decoder would not know it.
+    Oriented {
+        format: Format,
+        bytes: &'a [u8],
+        orientation: Orientation,
+    },
     /// Pixels a container's module decoded, upright.
     Pixels(DecodedImage),
 }
+
+/// Where the model's short side is unknown ('exact', which is given no model), a RAW's
+/// preview must have this short side: the resize target of Lite0 (224 / 0.875) and of most
+/// ImageNet models. With 'fast' the model's own target is the bar.
+pub const MIN_PREVIEW_SHORT: u32 = 256;
 
 /// Containers nest this deep at most (a preview inside a preview...): a loop is refused.
 const MAX_NESTING: usize = 4;
@@ -58,15 +72,48 @@ const MAX_NESTING: usize = 4;
 /// `name` if they are not a format this build reads, are cut short, declare too many pixels,
 /// or a container cannot be opened.
 pub fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Opened<'a>> {
+    open_for(name, bytes, None)
+}
+
+/// [`open`] for a model whose resize needs a short side of `min_short` (a camera RAW whose
+/// largest preview is smaller is refused, saying so); [`MIN_PREVIEW_SHORT`] if `None`.
+pub fn open_for<'a>(name: &str, bytes: &'a [u8], min_short: Option<u32>) -> Result<Opened<'a>> {
     let mut bytes = bytes;
+    let mut turn = None;
     for _ in 0..MAX_NESTING {
         let format =
             Format::sniff(bytes).ok_or_else(|| decode_error(name, unknown::reason(bytes)))?;
         complete::check(format, bytes).map_err(|e| decode_error(name, e))?;
         limits::check(name, format, bytes)?;
         match (format.spec().open)(bytes).map_err(|e| decode_error(name, e))? {
-            Content::Image => return Ok(Opened::Image { format, bytes }),
+            Content::Image => {
+                return Ok(match turn {
+                    Some(orientation) => Opened::Oriented {
+                        format,
+                        bytes,
+                        orientation,
+                    },
+                    None => Opened::Image { format, bytes },
+                })
+            }
             Content::Embedded(inner) => bytes = inner,
+            Content::Preview(p) => {
+                let min_short = min_short.unwrap_or(MIN_PREVIEW_SHORT);
+                if p.size.0.min(p.size.1) < min_short {
+                    let e = raw::PreviewError::TooSmall {
+                        format: format.name(),
+                        size: p.size,
+                        min_short,
+                        fallback: p.fallback,
+                    };
+                    return Err(decode_error(name, e));
+                }
+                turn = p
+                    .orientation
+                    .and_then(|o| Orientation::from_exif(o as u8))
+                    .filter(|&o| o != Orientation::NoTransforms);
+                bytes = p.bytes;
+            }
             Content::Pixels(img) => return Ok(Opened::Pixels(img)),
         }
     }
@@ -90,7 +137,8 @@ pub fn decode_file_fast(path: &str, p: &Preprocess) -> Result<DecodedImage> {
 
 /// [`decode_file_fast`] of bytes; `name` only labels errors.
 pub fn decode_bytes_fast(name: &str, bytes: &[u8], p: &Preprocess) -> Result<DecodedImage> {
-    decode_opened(name, open(name, bytes)?, Some(p.min_short_side()))
+    let n = p.min_short_side();
+    decode_opened(name, open_for(name, bytes, Some(n))?, Some(n))
 }
 
 /// The path after [`open`]: the scaled decode if `min_short` asks for it and it applies, else
@@ -99,7 +147,25 @@ pub fn decode_opened(name: &str, opened: Opened, min_short: Option<u32>) -> Resu
     let (format, bytes) = match opened {
         Opened::Pixels(img) => return Ok(img),
         Opened::Image { format, bytes } => (format, bytes),
+        Opened::Oriented {
+            format,
+            bytes,
+            orientation,
+        } => {
+            let img = decode_image(name, format, bytes, min_short)?;
+            return turned(img, orientation);
+        }
     };
+    decode_image(name, format, bytes, min_short)
+}
+
+/// An image's bytes decoded, scaled if `min_short` asks for it and it applies, else in full.
+fn decode_image(
+    name: &str,
+    format: Format,
+    bytes: &[u8],
+    min_short: Option<u32>,
+) -> Result<DecodedImage> {
     if let Some(n) = min_short {
         if let Some(img) = scaled::decode(name, format, bytes, n)? {
             return Ok(img);
@@ -112,6 +178,11 @@ pub fn decode_opened(name: &str, opened: Opened, min_short: Option<u32>) -> Resu
 /// file's EXIF orientation.
 pub fn apply_orientation(name: &str, bytes: &[u8], img: DecodedImage) -> Result<DecodedImage> {
     let orientation = orientation(name, &mut open_decoder(name, bytes)?)?;
+    turned(img, orientation)
+}
+
+/// Pixels turned by an orientation the file states outside them (a RAW's).
+fn turned(img: DecodedImage, orientation: Orientation) -> Result<DecodedImage> {
     let (w, h) = (img.width, img.height);
     let rgba = image::RgbaImage::from_raw(w, h, img.rgba).ok_or_else(|| Error::Image {
         width: w,

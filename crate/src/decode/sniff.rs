@@ -44,6 +44,9 @@ pub struct JpegHeader {
     pub components: Option<u8>,
     /// the frame's width and height (the largest, were there several)
     pub size: Option<(u32, u32)>,
+    /// the last start-of-frame marker (C0 baseline ... C3 lossless): a camera RAW holds
+    /// lossless JPEGs of its sensor data beside its previews
+    pub frame: Option<u8>,
 }
 
 /// Walks the header segments by their lengths to the first SOS; `None` if the bytes end
@@ -52,6 +55,7 @@ pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
     let mut i = 2;
     let mut components = None;
     let mut size: Option<(u32, u32)> = None;
+    let mut frame = None;
     loop {
         // markers may be padded with any number of FFs
         while b.get(i)? == &0xFF && b.get(i + 1)? == &0xFF {
@@ -67,6 +71,7 @@ pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
                     first_scan: i,
                     components,
                     size,
+                    frame,
                 })
             }
             0xD9 => return None,          // EOI before any scan: no image data
@@ -80,6 +85,7 @@ pub fn jpeg_header(b: &[u8]) -> Option<JpegHeader> {
                 // height, width, component count
                 if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
                     components = Some(*b.get(i + 9)?);
+                    frame = Some(marker);
                     let side = |at: usize| Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]));
                     let (h, w) = (side(i + 5)? as u32, side(i + 7)? as u32);
                     let (w0, h0) = size.unwrap_or((0, 0));

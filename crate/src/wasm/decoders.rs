@@ -37,7 +37,7 @@ pub fn open_image(
         Some(json) => Some(min_short_side(&json).map_err(js_error)?),
         None => None,
     };
-    let opened = decode::open(name, bytes).map_err(js_error)?;
+    let opened = decode::open_for(name, bytes, min_short).map_err(js_error)?;
     let (format, image) = match opened {
         Opened::Image { format, bytes } if host_formats.split(',').any(|f| f == format.name()) => {
             (format, bytes)

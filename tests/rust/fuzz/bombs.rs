@@ -50,7 +50,8 @@ pub fn set_size(bytes: &mut [u8], (w, h): (u32, u32), gif_frame: bool) -> bool {
             }
             _ => false,
         },
-        None => false,
+        // containers: the size they declare is their embedded image's
+        Some(_) | None => false,
     }
 }
 

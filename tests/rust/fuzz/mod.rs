@@ -1,9 +1,9 @@
 //! A fuzzer for the decode path, natively: real files (the fixtures' JPEGs, baseline and
-//! progressive, and PNGs; WebP and GIF seeds made from them) mutated as a fuzzer does
-//! ([`mutate`]), each decoded both ways ('exact' and 'fast'). Every input must end in pixels
-//! or an error: no panic, no hang, no allocation beyond what the size it declares needs, and
-//! never more pixels than the limit admits. CI runs a fixed budget from a fixed seed;
-//! `EFFNET_FUZZ_SECS=600 EFFNET_FUZZ_SEED=<n>` runs longer (tests/rust/bad_input.rs).
+//! progressive, and PNGs; WebP and GIF seeds made from them; camera RAWs around them) mutated
+//! as a fuzzer does ([`mutate`]), each decoded both ways ('exact' and 'fast'). Every input must
+//! end in pixels or an error: no panic, no hang, no allocation beyond what the size it declares
+//! needs, and never more pixels than the limit admits. CI runs a fixed budget from a fixed
+//! seed; `EFFNET_FUZZ_SECS=600 EFFNET_FUZZ_SEED=<n>` runs longer (tests/rust/bad_input.rs).
 
 pub mod bombs;
 pub mod meter;
@@ -25,7 +25,7 @@ use meter::Used;
 use mutate::{mutate, Rng};
 
 /// The fixtures mutated: every format and JPEG kind the decoders take apart differently.
-pub const SEEDS: [&str; 15] = [
+pub const SEEDS: [&str; 25] = [
     "tests/fixtures/jpeg/chelsea-420.jpg",
     "tests/fixtures/jpeg/chelsea-422.jpg",
     "tests/fixtures/jpeg/chelsea-gray.jpg",
@@ -41,6 +41,17 @@ pub const SEEDS: [&str; 15] = [
     "tests/rust/fuzz/seeds/animated.webp",
     "tests/rust/fuzz/seeds/interlaced.gif",
     "tests/rust/fuzz/seeds/animated.gif",
+    // camera RAWs: TIFF IFDs, ISO-BMFF boxes and RAF's header, each around a JPEG preview
+    "tests/fixtures/raw/coffee.dng",
+    "tests/fixtures/raw/chelsea.cr2",
+    "tests/fixtures/raw/coffee.cr3",
+    "tests/fixtures/raw/chelsea.nef",
+    "tests/fixtures/raw/coffee.arw",
+    "tests/fixtures/raw/chelsea.raf",
+    "tests/fixtures/raw/coffee.orf",
+    "tests/fixtures/raw/chelsea.rw2",
+    "tests/fixtures/raw/coffee-rotated-6.cr2",
+    "tests/fixtures/raw/chelsea-rotated-8.cr3",
 ];
 
 /// An input is a hang past this (a mutated file decodes in milliseconds).
