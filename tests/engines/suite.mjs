@@ -1,7 +1,8 @@
 // The same checks in every browser engine (tests/engines/<engine>.test.mjs each call
 // engineSuite), through the engine-neutral driver tools/browsers.mjs: the library's API on real
 // photos, concurrent calls, the cache on a new page and a corrupted cache entry, typed errors, a
-// real trap replacing the worker, fresh instances without traps, decoded pixels against PIL, the
+// real trap replacing the worker, fresh instances without traps, decoded pixels against PIL, every
+// source type the README lists giving the same probabilities for the same pixels (sources.mjs), the
 // demo and the tagger end to end, both pages offline after one visit, embeddings against timm,
 // the fast JPEG decode against PIL's draft, the demo's webcam on the driver's fake camera, and
 // the request log: the servers' in every engine, the browser's own where the driver reports
@@ -21,6 +22,7 @@ import { serve } from '../../www/serve.mjs';
 import { hooks, launchBrowser, missing } from '../../tools/browsers.mjs';
 import { stress } from '../../tools/stress-engines.mjs';
 import { webcamFrames } from '../browser/demo-page.mjs';
+import { sourcesTests } from './sources.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = `${repo}/tests/fixtures`;
@@ -379,6 +381,9 @@ export function engineSuite(engine, expect) {
     for (const r of report.filter((r) => r.name.endsWith('.jpg'))) assert.equal(r.differing, 0, `${r.name}: ${r.differing} values differ, max ${r.max}`);
     await done(page);
   });
+
+  // every source type the README lists, from the same pixels; bad sources (sources.mjs)
+  sourcesTests(engine, { harness, done, pilPixels, reference });
 
   test(`${engine}: embed is timm's pooled features within 1e-4, in the engine's own build and in single-threaded simd; withEmbedding is the same run's vector, the int8 one its rounding`, async () => {
     const page = await harness();

@@ -393,3 +393,83 @@ fn embed_json_prints_each_files_embedding_normalised_raw_or_quantised() {
     ]);
     assert_eq!(out.status.code(), Some(2), "clap refuses the pair");
 }
+
+/// `--json --top-k 1000` for each file: index -> probability.
+fn all_probabilities(files: &[&str]) -> Vec<(String, Vec<f64>)> {
+    let mut args = vec![
+        "classify",
+        "-m",
+        "efficientnet-lite0",
+        "--json",
+        "--top-k",
+        "1000",
+    ];
+    args.extend(files);
+    let out = effnet(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .map(|line| {
+            let r: serde_json::Value = serde_json::from_str(line).unwrap();
+            let mut p = vec![f64::NAN; 1000];
+            for c in r["top"].as_array().unwrap() {
+                p[c["index"].as_u64().unwrap() as usize] = c["score"].as_f64().unwrap();
+            }
+            (r["file"].as_str().unwrap().to_string(), p)
+        })
+        .collect()
+}
+
+fn max_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0f64, f64::max)
+}
+
+fn top1(p: &[f64]) -> usize {
+    (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap()
+}
+
+#[test]
+fn webp_and_gif_files_classify_as_the_png_they_were_made_from() {
+    // tests/fixtures/formats/ (make_formats.py): coffee.png as a lossless WebP and a GIF
+    let formats: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("formats/formats.json")).unwrap(),
+    )
+    .unwrap();
+    let files = [
+        "tests/fixtures/coffee.png",
+        "tests/fixtures/formats/coffee.webp",
+        "tests/fixtures/formats/coffee.gif",
+    ];
+    let runs = all_probabilities(&files);
+    assert_eq!(runs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), files);
+    let (png, webp, gif) = (&runs[0].1, &runs[1].1, &runs[2].1);
+    assert!(png.iter().all(|p| p.is_finite()), "1000 probabilities");
+    let onnx = |name: &str| {
+        formats[name]["efficientnet-lite0"]["probs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    println!(
+        "coffee.webp: top-1 {}, max |p - p(PNG)| {}; coffee.gif: top-1 {}, max |p - onnxruntime| {:.1e}, max |p - p(PNG)| {:.4}",
+        top1(webp),
+        max_diff(webp, png),
+        top1(gif),
+        max_diff(gif, &onnx("coffee.gif")),
+        max_diff(gif, png)
+    );
+    // espresso, the reference's top-1 for coffee.png
+    assert_eq!([top1(png), top1(webp), top1(gif)], [967, 967, 967]);
+    // VP8L is lossless: the PNG's pixels, so its probabilities bit for bit
+    assert_eq!(webp, png);
+    // a GIF has 256 colours (pixels off by up to 87 levels): held to onnxruntime on PIL's
+    // decode of the same file, and to the PNG by its top-1 and a bound (0.0049 measured)
+    assert!(max_diff(gif, &onnx("coffee.gif")) <= 1e-5);
+    let off = max_diff(gif, png);
+    assert!(off > 0.0 && off < 0.01, "GIF against the PNG: {off}");
+}

@@ -3,6 +3,8 @@
 import { EffnetError, ErrorCode } from '../shared/errors.js';
 
 const has = (name) => typeof globalThis[name] === 'function';
+const ACCEPTED =
+  'expected an HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, ImageBitmap, ImageData, HTMLVideoElement, VideoFrame, Blob/File or { data, width, height } RGBA';
 
 /** @returns {Promise<{payload: object, transfer: Transferable[]}>} */
 export async function toPayload(source) {
@@ -18,6 +20,12 @@ export async function toPayload(source) {
     const data = new Uint8ClampedArray(source.data);
     return { payload: { kind: 'rgba', data, width: source.width, height: source.height }, transfer: [data.buffer] };
   }
+  // meant as pixels, but not usable ones: say which part is wrong
+  if (typeof source === 'object' && 'data' in source && !(has('Node') && source instanceof Node)) {
+    const { data, width, height } = source;
+    const what = !data ? `data must hold the RGBA bytes, got ${data}` : `width and height must be whole numbers, got ${width} x ${height}`;
+    throw new EffnetError(ErrorCode.BAD_IMAGE, `{ data, width, height }: ${what}`);
+  }
   const drawable = ['HTMLImageElement', 'HTMLCanvasElement', 'OffscreenCanvas', 'ImageBitmap', 'HTMLVideoElement', 'VideoFrame', 'SVGImageElement'];
   if (drawable.some((t) => has(t) && source instanceof globalThis[t])) {
     if (has('HTMLImageElement') && source instanceof HTMLImageElement && !source.complete) {
@@ -30,5 +38,6 @@ export async function toPayload(source) {
       throw new EffnetError(ErrorCode.BAD_IMAGE, `cannot read pixels from the ${source.constructor.name}: ${e.message}`, { cause: e });
     }
   }
-  throw new EffnetError(ErrorCode.BAD_IMAGE, `unsupported image source ${Object.prototype.toString.call(source)}`);
+  const bytes = source instanceof ArrayBuffer || ArrayBuffer.isView(source) ? ' (a file\'s bytes: pass them as a Blob)' : '';
+  throw new EffnetError(ErrorCode.BAD_IMAGE, `unsupported image source ${Object.prototype.toString.call(source)}${bytes}: ${ACCEPTED}`);
 }
