@@ -122,10 +122,16 @@ test('CSV: quoted where needed, tags with scores, model id and version; JSON and
   const side = sidecar(records[0]);
   assert.deepEqual([...side.matchAll(/<rdf:li>([^<]*)<\/rdf:li>/g)].map((m) => m[1]).slice(0, 2), ['seashore', 'beach']);
   assert.equal(sidecarName('IMG_1.jpg'), 'IMG_1.jpg.xmp');
+  // a RAW's: darktable's and digiKam's by default, Lightroom's when chosen
+  assert.equal(sidecarName('IMG_1.CR3'), 'IMG_1.CR3.xmp');
+  assert.equal(sidecarName('IMG_1.CR3', 'base'), 'IMG_1.xmp');
+  assert.equal(sidecarName('a.b.nef', 'base'), 'a.b.xmp');
 });
 
 test('files: images by type or name; the key changes with size and modification time', () => {
   assert.ok(isImageName('a.JPG') && isImageName('x', 'image/png') && isImageName('p.heic'));
+  // camera RAWs, whose type the browser leaves empty: the folder walk keeps them
+  for (const ext of ['dng', 'CR2', 'cr3', 'NEF', 'arw', 'RAF', 'orf', 'rw2']) assert.ok(isImageName(`IMG_1.${ext}`), ext);
   assert.ok(!isImageName('notes.txt', 'text/plain') && !isImageName('a.jpg.tags.json'));
   const f = { size: 3, lastModified: 5 };
   assert.notEqual(fileKey({ file: f, path: 'a/b.jpg' }), fileKey({ file: { ...f, size: 4 }, path: 'a/b.jpg' }));

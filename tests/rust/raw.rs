@@ -274,3 +274,45 @@ fn finding_the_preview_costs_microseconds() {
     println!("open (sniff, check, find and choose the preview): {per:?} per RAW");
     assert!(per < std::time::Duration::from_millis(5), "{per:?}");
 }
+
+#[test]
+fn the_cli_tags_raws_and_names_the_one_whose_preview_is_too_small() {
+    let dir = common::fixture("raw");
+    let files = [
+        "coffee.dng",
+        "chelsea.nef",
+        "coffee-rotated-6.cr2",
+        "chelsea-rotated-8.cr3",
+        "thumbnail-only.arw",
+    ];
+    for decode in ["exact", "fast"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_effnet"))
+            .current_dir(common::repo())
+            .args(["classify", "-m", LITE0, "--top-k", "1", "--jobs", "1"])
+            .args(["--decode", decode])
+            .args(files.map(|f| dir.join(f)))
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        println!("{stdout}{stderr}");
+        assert_eq!(out.status.code(), Some(1), "one failed");
+        for (file, label) in [
+            ("coffee.dng", "espresso"),
+            ("chelsea.nef", "tiger cat"),
+            ("coffee-rotated-6.cr2", "espresso"),
+            ("chelsea-rotated-8.cr3", "tiger cat"),
+        ] {
+            let line = stdout.lines().skip_while(|l| !l.contains(file)).take(2);
+            assert!(line.into_iter().any(|l| l.contains(label)), "{file}: {stdout}");
+        }
+        let refused = format!(
+            "{}: the ARW file's largest embedded JPEG preview is 160x120, smaller than the \
+             256-pixel short side the model needs",
+            dir.join("thumbnail-only.arw").display()
+        );
+        assert!(stderr.contains(&refused), "{stderr}");
+    }
+}

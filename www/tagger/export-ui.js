@@ -23,7 +23,8 @@ export function exportUI({ library, $, query, onError }) {
 
   async function sidecars() {
     const items = library.tagged().filter((r) => dirs.has(r.key)).map((r) => ({ record: r, dir: dirs.get(r.key) }));
-    const { written, kept, failed } = await writeSidecars(items, { onProgress: (n, total) => status(`Writing tag files: ${n} / ${total}`) });
+    const naming = $('sidecar-naming').value;
+    const { written, kept, failed } = await writeSidecars(items, { naming, onProgress: (n, total) => status(`Writing tag files: ${n} / ${total}`) });
     const notes = [
       kept.length && `${kept.length} left alone: another application's XMP file is there (${kept[0]})`,
       failed.length && `${failed.length} failed (${failed[0].path}: ${failed[0].message})`,
@@ -37,14 +38,14 @@ export function exportUI({ library, $, query, onError }) {
   library.addEventListener('reset', ({ cause }) => {
     if (cause !== 'clear') return;
     dirs.clear();
-    $('write-sidecars').hidden = true;
+    $('write-sidecars').hidden = $('sidecar-naming-label').hidden = true;
   });
 
   return {
     /** Photos read through the picker: their folders can take sidecars. */
     remember(entries) {
       for (const e of entries) dirs.set(fileKey(e), e.dir);
-      $('write-sidecars').hidden = dirs.size === 0;
+      $('write-sidecars').hidden = $('sidecar-naming-label').hidden = dirs.size === 0;
     },
   };
 }

@@ -98,7 +98,8 @@ export function download(text, name, type) {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-/** The sidecar's name: "IMG_0001.jpg" -> "IMG_0001.jpg.xmp" (the photo itself is never touched; see xmp.js). */
+/** The sidecar's name: "IMG_0001.cr2" -> "IMG_0001.cr2.xmp", or with naming 'base' (Lightroom's)
+ * "IMG_0001.xmp" (the photo itself is never touched; see xmp.js). */
 export const sidecarName = xmpName;
 
 /** The XMP sidecar of a record: its taught tags confirmed on it as the user's, the rest as machine tags. */
@@ -130,14 +131,15 @@ async function mayWrite(dir, name) {
  * write permission once per directory. Returns how many were written, how many were left
  * alone (another application's sidecar is there) and what failed.
  * @param {{record: object, dir: FileSystemDirectoryHandle}[]} items
+ * @param {{onProgress?: (n: number, total: number) => void, naming?: 'full' | 'base'}} [o] naming: see xmpName
  */
-export async function writeSidecars(items, { onProgress } = {}) {
+export async function writeSidecars(items, { onProgress, naming = 'full' } = {}) {
   const granted = new Map();
   let written = 0;
   const kept = [];
   const failed = [];
   for (const { record, dir } of items) {
-    const name = sidecarName(record.name);
+    const name = sidecarName(record.name, naming);
     try {
       if (!granted.has(dir)) {
         let state = await dir.queryPermission?.({ mode: 'readwrite' });

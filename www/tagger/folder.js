@@ -4,9 +4,11 @@
 // browser gave one (needed to write sidecar files next to the photo). A file that cannot be read
 // (moved, locked, permission) is listed in `unreadable` with its path; the rest is tagged.
 
-const IMAGE_EXT = /\.(jpe?g|jfif|png|webp|gif|avif|bmp|ico|tiff?|heic|heif)$/i;
+// camera RAWs are tagged through their embedded preview (crate/src/decode/raw/)
+export const RAW_EXT = ['dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2'];
+const IMAGE_EXT = new RegExp(`\\.(jpe?g|jfif|png|webp|gif|avif|bmp|ico|tiff?|heic|heif|${RAW_EXT.join('|')})$`, 'i');
 
-/** Photos by MIME type or, when the browser gives none (a corrupt file, HEIC), by name. */
+/** Photos by MIME type or, when the browser gives none (a corrupt file, HEIC, a camera RAW), by name. */
 export const isImageName = (name, type = '') => type.startsWith('image/') || IMAGE_EXT.test(name);
 
 export const canPickDirectory = () => typeof globalThis.showDirectoryPicker === 'function';

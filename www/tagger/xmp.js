@@ -14,8 +14,12 @@ import { TAG_TABLE, shortLabel } from './tags.js';
 export const MACHINE_ROOT = ['effnet-wasm', 'machine'];
 export const NS = 'urn:effnet-wasm:xmp:tagger:1.0:';
 
-/** "photo.jpg" -> "photo.jpg.xmp" (darktable's and digiKam's default; photo.xmp would be shared by photo.jpg and photo.cr2). */
-export const xmpName = (name) => `${name}.xmp`;
+/**
+ * The sidecar's name. 'full' (the default): "photo.cr2" -> "photo.cr2.xmp", darktable's and
+ * digiKam's, one per file even where photo.jpg and photo.cr2 sit side by side. 'base':
+ * "photo.cr2" -> "photo.xmp", Lightroom's (it reads no other), shared by files of one name.
+ */
+export const xmpName = (name, naming = 'full') => (naming === 'base' ? `${name.replace(/\.[^./]*$/, '')}.xmp` : `${name}.xmp`);
 
 /** XML text: & < > " ' escaped, and the characters XML 1.0 cannot hold at all dropped. */
 export const escapeXml = (s) =>
