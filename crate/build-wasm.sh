@@ -10,6 +10,7 @@
 #   simd                 stable, +simd128, single-threaded
 #   simd-threads         nightly, -Z build-std, +atomics: rayon pool (wasm-bindgen-rayon) + tract multithread
 #   simd-relaxed, simd-threads-relaxed   the same with +relaxed-simd (measured by the benchmark)
+# and, after them, www/pkg/heic/heic.wasm: the HEIC decoder's module (crate/heic/build.sh)
 # Usage: crate/build-wasm.sh [variant ...]   (default: all four)
 # EFFNET_WASM_JOBS (default 2) variants build at once: each ends in fat LTO with one codegen
 # unit, which keeps one core busy for minutes, so two builds side by side use both cores.
@@ -144,6 +145,8 @@ for v in "${variants[@]}"; do
 done
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
 echo "build-wasm: ${#variants[@]} variant(s) in $((SECONDS - t0)) s"
+# the HEIC decoder's module, which every variant loads alike when a HEIC file appears
+bash "$repo/crate/heic/build.sh" || failed+=(heic)
 if [ ${#failed[@]} -gt 0 ]; then
   echo "build-wasm: failed: ${failed[*]}" >&2
   exit 1

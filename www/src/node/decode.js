@@ -50,9 +50,14 @@ export async function toPixels(wasm, source, { decode = 'exact', preprocess } = 
 export async function decodeImage(wasm, bytes, name = 'image', preprocess = null) {
   // sniffed, checked whole and for size (a file declaring more pixels than any camera takes
   // is refused from its headers, crate/src/decode/limits.rs) before any decoder runs
-  const opened = openImage(wasm, name, bytes, { preprocess, hostFormats: ['JPEG'] });
+  const opened = openImage(wasm, name, bytes, { preprocess, hostFormats: ['JPEG', 'HEIC'] });
   if (opened.pixels) return opened.pixels;
   const { stream } = opened;
+  if (opened.format === 'HEIC') {
+    // the HEIC module, read from the package the first time a HEIC appears
+    const { decodeHeic, HEIC_WASM } = await import('../shared/heic.js');
+    return decodeHeic(name, stream, () => readFile(HEIC_WASM));
+  }
   // CMYK/YCCK (4 components): PIL inverts Adobe CMYK its own way; the crate does the same.
   // Bytes of no format the crate reads: its decoder says so.
   if (opened.format !== 'JPEG' || opened.components === 4) return typed(() => wasm.decodeImage(stream, name));
