@@ -100,7 +100,7 @@ export async function run(clf, todo, library, { signal, concurrency = 2 * (clf.e
     } catch (e) {
       if (e.code === 'DISPOSED') throw e;
       failed++;
-      record = { ...base, error: { code: e.code ?? 'BAD_IMAGE', message: e.message }, tags: [], taggedAt: Date.now() };
+      record = { ...base, error: { code: e.code ?? 'BAD_IMAGE', message: withoutName(e.message, file.name) }, tags: [], taggedAt: Date.now() };
     }
     try {
       await library.add(record);
@@ -126,3 +126,7 @@ export async function run(clf, todo, library, { signal, concurrency = 2 * (clf.e
   if (fatal) throw fatal;
   return { done, failed, cancelled: !!signal?.aborted && done < todo.length, stored: !storeError };
 }
+
+/** The reason alone: the failure list puts the photo's path before it, and the library's
+ * message starts with the file's name ('IMG_0001.heic: ...'), which would say it twice. */
+export const withoutName = (message, name) => (message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message);

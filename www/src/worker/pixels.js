@@ -1,14 +1,15 @@
 // Image payloads -> RGBA pixels, inside the worker: a Blob's bytes are read once and go
 // through the crate's half of the decode path (shared/open-image.js: checked whole, a JPEG
 // scaled for decode 'fast', PNGs decoded), and what it leaves to createImageBitmap.
-import { EffnetError, ErrorCode } from '../shared/errors.js';
+import { EffnetError, ErrorCode, toEffnetError } from '../shared/errors.js';
 import { openImage } from '../shared/open-image.js';
 
 const BITMAP_OPTIONS = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
 // What createImageBitmap decodes here; the rest, PNG included, the crate decodes, as PIL does: Firefox's createImageBitmap
 // premultiplies a translucent pixel and divides it back (199,100,50 at alpha 128 comes out
-// 201,101,51), even with premultiplyAlpha: 'none' (docs/exactness.md, per engine).
-const BROWSER_FORMATS = ['JPEG', 'WebP', 'GIF'];
+// 201,101,51), even with premultiplyAlpha: 'none' (docs/exactness.md, per engine). HEIC is the
+// browser's where it decodes it (Safari), else the HEIC module's (heicPixels).
+const BROWSER_FORMATS = ['JPEG', 'WebP', 'GIF', 'HEIC'];
 
 /**
  * The JPEG without its ICC profile (APP2 "ICC_PROFILE" segments), or the same bytes if it has
@@ -39,6 +40,27 @@ export function withoutIccProfile(bytes) {
   return out;
 }
 
+// Until a HEIC fails in createImageBitmap: Safari decodes HEIC (its irot applied by
+// imageOrientation 'from-image'); Chromium and Firefox do not, and then every HEIC goes to the
+// HEIC module, fetched and compiled the first time (www/src/shared/heic.js).
+let browserDecodesHeic = true;
+
+async function heicPixels(name, stream) {
+  if (browserDecodesHeic) {
+    try {
+      return fromBitmap(await createImageBitmap(new Blob([stream], { type: 'image/heic' }), BITMAP_OPTIONS));
+    } catch {
+      browserDecodesHeic = false;
+    }
+  }
+  const { decodeHeic, HEIC_WASM } = await import('../shared/heic.js');
+  return decodeHeic(name, stream, async () => {
+    const r = await fetch(HEIC_WASM);
+    if (!r.ok) throw new EffnetError(ErrorCode.RUNTIME_FETCH, `${HEIC_WASM.href}: the HEIC decoder could not be downloaded (HTTP ${r.status})`);
+    return r.arrayBuffer();
+  });
+}
+
 function fromBitmap(bitmap) {
   const { width, height } = bitmap;
   if (!width || !height) throw new EffnetError(ErrorCode.BAD_IMAGE, `the image is empty (${width}x${height})`);
@@ -63,7 +85,7 @@ export async function toPixels(p, wasm, { preprocess = null, timing = {} } = {})
     case 'bitmap':
       return fromBitmap(p.bitmap);
     case 'blob': {
-      const what = p.name ? `'${p.name}'` : `the ${p.blob.type || 'untyped'} blob`;
+      const what = p.name || `the ${p.blob.type || 'untyped'} blob`;
       const t0 = performance.now();
       const bytes = new Uint8Array(await p.blob.arrayBuffer());
       if (preprocess) timing.readMs = performance.now() - t0;
@@ -77,13 +99,24 @@ export async function toPixels(p, wasm, { preprocess = null, timing = {} } = {})
       }
       if (opened.pixels) return opened.pixels;
       const { format, stream } = opened;
+      if (format === 'HEIC') return heicPixels(p.name || 'image', stream);
       const blob =
         format === 'JPEG' ? new Blob([withoutIccProfile(stream)], { type: 'image/jpeg' }) : stream === bytes ? p.blob : new Blob([stream]);
       let bitmap;
       try {
         bitmap = await createImageBitmap(blob, BITMAP_OPTIONS);
       } catch (e) {
-        throw new EffnetError(ErrorCode.BAD_IMAGE, `${what} is not an image this browser can decode`, { cause: e });
+        // bytes the crate does not know (AVIF, BMP, TIFF...) were the browser's to try; where it
+        // cannot either, the crate's decode says in words what the file looks like (a text
+        // file, a PDF, a video) and which photos are read
+        if (format === null) {
+          try {
+            wasm.decodeImage(stream, p.name || 'image');
+          } catch (why) {
+            throw new EffnetError(ErrorCode.BAD_IMAGE, toEffnetError(why).message, { cause: e });
+          }
+        }
+        throw new EffnetError(ErrorCode.BAD_IMAGE, `${what}: this ${format ?? 'file'} could not be decoded: it is damaged, or not a photo this browser can open`, { cause: e });
       }
       return fromBitmap(bitmap);
     }
