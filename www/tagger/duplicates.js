@@ -2,8 +2,13 @@
 // joined (union-find), so a re-encode, a resize and a crop of the same photo end in one group
 // even when the crop is closer to the original than to the resize. Pure: no DOM.
 //
+// Then what a person acts on: each group best copy first, which to keep, the list of the
+// others to export (Immich's duplicate tool's keep and trash, but the page deletes nothing).
+//
 // Cost: all pairs, n²/2 dot products (a VectorIndex.dots pass per photo over the rows after
 // it): about as long as n/2 Similar queries; `npm run bench:similar` prints it.
+
+import { cell } from './export.js';
 
 /**
  * The cosine at or above which two photos count as the same picture, chosen from the
@@ -94,4 +99,84 @@ export function pairScores(groups, truth) {
   let right = 0;
   for (const p of found) if (real.has(p)) right++;
   return { precision: found.size ? right / found.size : 1, recall: real.size ? right / real.size : 1, found: found.size, real: real.size, right };
+}
+
+// --- acting on the groups: the best copy, what to keep, the list of the others ---
+
+/** A record's pixels (width × height), 0 where its size is unknown (a HEIC, a RAW, a photo tagged before sizes were kept). */
+export const pixelsOf = (r) => (r.width && r.height ? r.width * r.height : 0);
+
+/**
+ * The best copy first, as Immich's duplicate tool suggests which to keep: the largest
+ * resolution, then the largest file (less compressed), then the oldest (the original, not a
+ * later copy of it), then by path so the order is always the same.
+ * @param {{path: string, size: number, lastModified: number, width?: number | null, height?: number | null}[]} records
+ */
+export function bestFirst(records) {
+  return [...records].sort((a, b) => pixelsOf(b) - pixelsOf(a) || b.size - a.size || a.lastModified - b.lastModified || a.path.localeCompare(b.path));
+}
+
+/**
+ * The groups as the page shows them: each with its photos best first and every photo's
+ * likeness (cosine) to the best one, 1 for the best itself.
+ * @param {{keys: string[], min: number, max: number}[]} groups from duplicateGroups
+ * @param {import('./vectors.js').VectorIndex} index
+ * @param {(key: string) => object} recordOf
+ * @returns {{photos: {record: object, likeness: number}[], min: number, max: number}[]}
+ */
+export function rankGroups(groups, index, recordOf) {
+  return groups.map(({ keys, min, max }) => {
+    const ranked = bestFirst(keys.map(recordOf));
+    const best = index.get(ranked[0].key);
+    const likeness = (key) => {
+      const v = index.get(key);
+      let d = 0;
+      for (let j = 0; j < v.q.length; j++) d += v.q[j] * best.q[j];
+      return Math.min(1, d / (v.norm * best.norm)); // an exact copy's float norms can give 1.0000001
+    };
+    return { photos: ranked.map((record, i) => ({ record, likeness: i ? likeness(record.key) : 1 })), min, max };
+  });
+}
+
+/**
+ * The photos a person did not keep, group by group, to export (the page deletes nothing).
+ * Refuses (throws, naming the group, counted from 1) a group with no photo kept: the list
+ * would hold every copy of a photo.
+ * @param {{photos: {record: object, likeness: number}[]}[]} ranked from rankGroups
+ * @param {Set<string>} keep the kept photos' keys
+ */
+export function othersList(ranked, keep) {
+  const empty = ranked.findIndex((g) => !g.photos.some((p) => keep.has(p.record.key)));
+  if (empty >= 0) throw new Error(`group ${empty + 1} has no photo kept: keep at least one of its ${ranked[empty].photos.length} photos`);
+  const out = [];
+  ranked.forEach((g, i) => {
+    const kept = g.photos.filter((p) => keep.has(p.record.key));
+    for (const { record: r, likeness } of g.photos) {
+      if (keep.has(r.key)) continue;
+      out.push({
+        group: i + 1,
+        path: r.path,
+        name: r.name,
+        width: r.width ?? null,
+        height: r.height ?? null,
+        size: r.size,
+        lastModified: new Date(r.lastModified).toISOString(),
+        likeness: Math.round(likeness * 1e4) / 1e4, // to the group's best copy
+        kept: kept.map((p) => p.record.path),
+      });
+    }
+  });
+  return out;
+}
+
+/** The list as JSON: what is kept and the others per group, the paths of the others at the top. */
+export function othersJSON(list, { date = new Date() } = {}) {
+  return JSON.stringify({ format: 'effnet-wasm-duplicates', version: 1, exportedAt: date.toISOString(), others: list.map((o) => o.path), photos: list }, null, 1);
+}
+
+const CSV_HEAD = ['path', 'file', 'group', 'likeness', 'width', 'height', 'size', 'last_modified', 'kept'];
+/** The list as RFC 4180 CSV, one row per photo not kept; `kept` the group's kept paths, ';'-separated. */
+export function othersCSV(list) {
+  const rows = list.map((o) => [o.path, o.name, o.group, o.likeness, o.width ?? '', o.height ?? '', o.size, o.lastModified, o.kept.join(';')].map(cell).join(','));
+  return [CSV_HEAD.join(','), ...rows].join('\r\n') + '\r\n';
 }

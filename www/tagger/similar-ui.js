@@ -2,8 +2,13 @@
 // library: both read the collection's quantised embeddings (library.vectors) and show photos
 // in strips (strip.js). Cleared with the library.
 import { Strip } from './strip.js';
-import { duplicateGroups, DUPLICATE_THRESHOLD } from './duplicates.js';
+import { duplicateGroups, DUPLICATE_THRESHOLD, othersCSV, othersJSON, othersList, rankGroups } from './duplicates.js';
+import { download } from './export.js';
+import { pct } from '../score-bars.js';
 import { plural } from '../ui/plural.js';
+
+/** A file size as people read it: 2.4 MB, 830 KB. */
+const bytes = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} KB`);
 
 /**
  * @param {{library: import('./library.js').Library, details: import('./details.js').Details, $: (id: string) => HTMLElement}} o
@@ -27,48 +32,111 @@ export function similarUI({ library, details, $ }) {
     $('similar-h').focus();
   }
 
+  // the duplicates' export row, made here: index.html's section holds the button and the list
+  const exportRow = document.createElement('div');
+  exportRow.className = 'row';
+  exportRow.hidden = true;
+  const exportButton = (id, text) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.id = id;
+    b.textContent = text;
+    return b;
+  };
+  const exportJSON = exportButton('dup-export-json', 'Export the others as JSON');
+  const exportCSV = exportButton('dup-export-csv', 'Export the others as CSV');
+  exportRow.append(exportJSON, exportCSV);
+  const keepStatus = document.createElement('p');
+  keepStatus.id = 'dup-keep-status';
+  keepStatus.setAttribute('aria-live', 'polite');
+  $('duplicates').after(keepStatus, exportRow);
+
+  let ranked = []; // the groups shown, best copy first (duplicates.js rankGroups)
+  const keep = new Set(); // the kept photos' keys: the best copy of each group until a person says otherwise
+
   function clearDuplicates() {
     for (const s of groups) s.clear();
     groups = [];
+    ranked = [];
+    keep.clear();
     $('duplicates').replaceChildren();
+    exportRow.hidden = true;
+    keepStatus.textContent = '';
+  }
+
+  function showKept() {
+    const total = ranked.reduce((n, g) => n + g.photos.length, 0);
+    keepStatus.textContent = `Keeping ${plural(keep.size, 'photo')} of ${total}; the list of the other ${plural(total - keep.size, 'photo')} can be exported (this page deletes nothing).`;
+  }
+
+  function exportOthers(kind) {
+    let list;
+    try {
+      list = othersList(ranked, keep);
+    } catch (e) {
+      keepStatus.textContent = `Not exported: ${e.message}.`;
+      return;
+    }
+    const stamp = new Date().toISOString().slice(0, 10);
+    if (kind === 'json') download(othersJSON(list), `duplicates-others-${stamp}.json`, 'application/json');
+    else download(othersCSV(list), `duplicates-others-${stamp}.csv`, 'text/csv');
+    keepStatus.textContent = `Exported the ${plural(list.length, 'photo')} not kept as ${kind.toUpperCase()}.`;
   }
 
   function findDuplicates() {
     clearDuplicates();
     const index = library.vectors();
     const found = duplicateGroups(index);
+    ranked = rankGroups(found, index, (k) => library.get(k));
+    for (const g of ranked) keep.add(g.photos[0].record.key);
     const without = library.tagged().filter((r) => !r.embedding).length;
     const missing = without ? ` ${plural(without, 'photo')} tagged before similar search existed ${without === 1 ? 'is' : 'are'} not compared: tag ${without === 1 ? 'it' : 'them'} again.` : '';
-    $('duplicates-status').textContent = `${found.length ? plural(found.length, 'group') : 'No groups'} of near-identical photos among ${plural(index.size, 'photo')} (cosine ≥ ${DUPLICATE_THRESHOLD}).${missing}`;
+    const how = found.length ? ' Each group shows its best copy first (the largest resolution, then the largest file, then the oldest), kept; mark which others to keep too.' : '';
+    $('duplicates-status').textContent = `${found.length ? plural(found.length, 'group') : 'No groups'} of near-identical photos among ${plural(index.size, 'photo')} (cosine ≥ ${DUPLICATE_THRESHOLD}).${how}${missing}`;
     $('duplicates').append(
-      ...found.map((g, i) => {
+      ...ranked.map((g, i) => {
         const li = document.createElement('li');
         li.className = 'group';
         const h = document.createElement('h3');
         h.id = `dup-group-${i + 1}`;
-        h.textContent = `${plural(g.keys.length, 'photo')}, ${Math.round(g.min * 100)}–${Math.round(g.max * 100)}% alike`;
+        const others = g.photos.slice(1).map((p) => p.likeness);
+        h.textContent = `${plural(g.photos.length, 'photo')}: the others ${Math.round(Math.min(...others) * 100)}–${Math.round(Math.max(...others) * 100)}% alike to the best copy`;
         const ul = document.createElement('ul');
         ul.className = 'strip';
         ul.setAttribute('aria-labelledby', h.id);
         const strip = new Strip(ul);
-        const index2 = index.get(g.keys[0]);
         strip.fill(
-          g.keys.map((k) => {
-            const r = library.get(k);
-            const v = index.get(k);
-            // each photo's likeness to the group's first one
-            let d = 0;
-            for (let j = 0; j < v.q.length; j++) d += v.q[j] * index2.q[j];
-            return { record: r, score: d / (v.norm * index2.norm), actions: [open(r)] };
-          }),
+          g.photos.map(({ record: r, likeness }, j) => ({
+            record: r,
+            score: likeness,
+            note: j ? `${pct(likeness)} alike` : 'best copy',
+            lines: [r.width && r.height ? `${r.width} × ${r.height}` : 'resolution unknown', bytes(r.size), `modified ${new Date(r.lastModified).toISOString().slice(0, 10)}`],
+            actions: [
+              { label: 'Keep', aria: `Keep ${r.name}`, pressed: keep.has(r.key), onClick: (e) => toggleKeep(r, /** @type {HTMLElement} */ (e.currentTarget)) },
+              open(r),
+            ],
+          })),
         );
+        ul.firstElementChild?.classList.add('best');
         groups.push(strip);
         li.append(h, ul);
         return li;
       }),
     );
+    exportRow.hidden = !found.length;
+    if (found.length) showKept();
     document.body.dataset.duplicates = String(found.length);
   }
+
+  function toggleKeep(r, button) {
+    if (keep.has(r.key)) keep.delete(r.key);
+    else keep.add(r.key);
+    button.setAttribute('aria-pressed', String(keep.has(r.key)));
+    showKept();
+  }
+
+  exportJSON.addEventListener('click', () => exportOthers('json'));
+  exportCSV.addEventListener('click', () => exportOthers('csv'));
 
   $('similar-close').addEventListener('click', () => {
     similar.clear();

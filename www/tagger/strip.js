@@ -23,15 +23,16 @@ export class Strip {
   }
 
   /**
-   * @param {{record: object, score: number, note?: string, actions?: {label: string, aria: string, onClick: () => void, pressed?: boolean}[]}[]} items
+   * @param {{record: object, score: number, note?: string, lines?: string[], actions?: {label: string, aria: string, onClick: (e: Event) => void, pressed?: boolean}[]}[]} items
+   *   lines: more lines of text under the score (a duplicate's resolution, size and date)
    */
   fill(items) {
     this.clear();
     this.list.append(
-      ...items.map(({ record: r, score, note, actions = [] }) => {
+      ...items.map(({ record: r, score, note, lines = [], actions = [] }) => {
         const url = r.thumb ? URL.createObjectURL(r.thumb) : undefined;
         if (url) this.urls.push(url);
-        const li = photoCard({ src: url, width: 120, height: 90, parts: [{ className: 'name', text: r.name }, { className: 'score', text: note ?? pct(score) }] });
+        const li = photoCard({ src: url, width: 120, height: 90, parts: [{ className: 'name', text: r.name }, { className: 'score', text: note ?? pct(score) }, ...lines.map((text) => ({ className: 'meta', text }))] });
         li.dataset.path = r.path;
         li.dataset.score = String(score);
         if (actions.length) {

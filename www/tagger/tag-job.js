@@ -2,6 +2,8 @@
 // The photos tagged before show at once (the library has them); the rest are classified, the
 // run's state, progress and summary told to the run status, unreadable files to the failure list.
 import { embeds, modelInfo, partition, run } from './runner.js';
+import { fileKey } from './folder.js';
+import { fileImageSize } from './image-size.js';
 
 /**
  * @param {{classifier: () => Promise<import('effnet-wasm').ImageClassifier>, library: import('./library.js').Library,
@@ -22,7 +24,7 @@ export function tagJob({ classifier, library, status, failures, messages, export
       const { known, todo } = await partition(library, entries, modelInfo(clf), { needEmbedding: embeds(clf.model) });
       exports.remember(handles ? entries : []);
       status.started({ photos: entries.length, known: known.length, todo: todo.length });
-      const res = await run(clf, todo, library, {
+      const res = await run(clf, todo, withPixelSize(library, todo), {
         signal,
         onProgress: (p) => status.progress(p),
         onStoreError: (e) =>
@@ -37,4 +39,27 @@ export function tagJob({ classifier, library, status, failures, messages, export
       onEnd();
     }
   };
+}
+
+/**
+ * Where the runner's results go: the library, each tagged photo's record given its size in
+ * pixels first (`width`, `height`, read from the file's header; null where unknown), which the
+ * duplicate groups rank copies by (duplicates.js bestFirst). The classifier does not give it:
+ * a JPEG is decoded at 1/8.
+ * @param {import('./library.js').Library} library
+ * @param {{file: File, path: string}[]} todo
+ */
+export function withPixelSize(library, todo) {
+  const files = new Map(todo.map((e) => [fileKey(e), e.file]));
+  return /** @type {import('./library.js').Library} */ ({
+    async add(record) {
+      const file = files.get(record.key);
+      if (file && !record.error) {
+        const size = await fileImageSize(file);
+        record.width = size?.width ?? null;
+        record.height = size?.height ?? null;
+      }
+      return library.add(record);
+    },
+  });
 }
