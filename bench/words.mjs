@@ -1,6 +1,7 @@
 // The everyday words people search for, measured on the labelled set (tests/fixtures/subjects/,
 // each photo's `words`): precision and recall of what the tagger's search (tags.js
-// filterRecords over its WordNet tags) returns for each word.
+// filterRecords over its WordNet tags and the curated rows of models/tool/wordnet_tags.py) returns
+// for each word; the table is docs/tagger.md#everyday-words.
 //
 //   node bench/words.mjs [--features FILE]
 import { fileURLToPath } from 'node:url';

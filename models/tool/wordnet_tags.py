@@ -67,6 +67,48 @@ INFERRED: dict[str, dict] = {
     },
 }
 
+# Everyday words people search for (issue 28: beach, mountain, food, car, flower, snow, sunset,
+# city, baby, dog, cat, person), as PhotoPrism curates its labels: a row's own threshold on the
+# summed probability of its classes, and the words that search for it. Measured on the labelled
+# set (tests/fixtures/subjects/, `node bench/words.mjs`; docs/tagger.md#everyday-words), and
+# chosen there: the set is small (2 dogs, 3 snowy photos), so these are judgements, not fits.
+CURATED: dict[str, dict] = {
+    # 120 dog breeds collect what a lion, a cow or a sand dune spreads over them (0.23-0.56 on the set); a dog gets 0.86 or more
+    "dog": {"threshold": 0.6, "words": ["puppy", "puppies", "doggy", "hound"]},
+    "cat": {"words": ["kitten", "kitty", "kittens"]},
+    # an alp is a snowy mountain: an igloo in the snow reaches 0.33; both mountains 0.42 or more
+    "mountain": {"threshold": 0.4, "words": ["hill", "hills", "peak", "peaks", "mountains"]},
+    "beach": {"words": ["seaside", "shore", "coast"]},
+    "car": {"words": ["automobile", "auto", "autos"]},
+    "flower": {"words": ["blossom", "blossoms", "bloom", "blooms"]},
+    "plant": {"words": ["potted plant", "houseplant", "houseplants"]},
+    "food": {"words": ["meal", "meals"]},
+    "snow": {"threshold": 0.3, "words": ["snowy", "winter"]},
+    "water": {"threshold": 0.3, "words": ["lake", "lakes", "sea", "river", "rivers", "ocean"]},
+}
+
+# A class's other names searched as it ("football" finds the "soccer ball" a footballer is
+# tagged with, as "soccer" does); the labels' own other names ("flowerpot", "polar bear") are
+# added by build().
+ALIASES: dict[str, str] = {
+    "football": "soccer ball",
+    "footballer": "soccer ball",
+    "soccer": "soccer ball",
+}
+
+# Words people search that no row can give well: ImageNet has no class for them and the classes
+# near them tag other photos (measured: "city" from palaces, mosques and streetcars finds
+# monuments that are not cities at 0.5-0.67 precision). Searched, the page says so and what to
+# try instead, rather than showing wrong photos or "0 photos".
+UNKNOWN: dict[str, str] = {
+    "sunset": "ImageNet has no class for a sunset or a sky: a sunset photo is tagged by what is in it (a lake, a volcano, a dock)",
+    "sunrise": "ImageNet has no class for a sunrise or a sky: such a photo is tagged by what is in it",
+    "city": "ImageNet has no class for a city or a street: try “building”, or what is in the photo (“streetcar”, “palace”, “traffic light”)",
+    "baby": "ImageNet has no class for a baby (nor for a person): try “crib”, “cradle” or “diaper”, or teach a tag from a few photos",
+    "babies": "ImageNet has no class for a baby (nor for a person): try “crib”, “cradle” or “diaper”, or teach a tag from a few photos",
+    "sky": "ImageNet has no class for the sky: a photo is tagged by what is in it",
+}
+
 # (tag, [(synset offset, a lemma of that synset: checked, so a typo cannot pick a wrong sense)],
 #  optionally [(synset, lemma)] whose descendants do not get the tag).
 # Order matters: it is the order tags are listed in, most specific kinds first.
@@ -108,10 +150,13 @@ TAGS: list[tuple] = [
     ("animal", [("00015388", "animal")]),
     ("person", [("00007846", "person"), *WORN]),
     # plants and food
-    ("flower", [("11669921", "flower"), ("11939491", "daisy")]),
+    # + CURATED's classes: a field of rapeseed, a flowerpot or a vase, ImageNet's bees and sulphur
+    # butterflies (photographed on blossoms)
+    ("flower", [("11669921", "flower"), ("11939491", "daisy"), ("11879895", "rapeseed"), ("03991062", "pot"), ("04522168", "vase"), ("02206856", "bee"), ("02281406", "sulphur_butterfly")]),
     ("mushroom", [("12992868", "fungus"), ("07734744", "mushroom")]),
     # acorns, rose hips, ears of corn; an apple is food, not "plant"
-    ("plant", [("00017222", "plant"), ("13086908", "plant_part")], [("07555863", "food"), ("00021265", "food")]),
+    # a potted plant is classified "pot, flowerpot": a search for "plant" must find it
+    ("plant", [("00017222", "plant"), ("13086908", "plant_part"), ("03991062", "pot")], [("07555863", "food"), ("00021265", "food")]),
     ("fruit", [("07705931", "edible_fruit")]),
     ("vegetable", [("07707451", "vegetable")]),
     ("bread", [("07622061", "baked_goods")]),
@@ -120,7 +165,8 @@ TAGS: list[tuple] = [
     ("drink", [("07881800", "beverage")]),
     ("food", [("00021265", "food"), ("07555863", "food")]),
     # vehicles
-    ("car", [("02958343", "car")]),
+    # WordNet files minibuses, pickups and police vans under bus and truck; people call them cars
+    ("car", [("02958343", "car"), ("03769881", "minibus"), ("03930630", "pickup"), ("03977966", "police_van"), ("04065272", "recreational_vehicle")]),
     ("truck", [("04490091", "truck")]),
     ("bus", [("02924116", "bus")]),
     ("bicycle", [("02834778", "bicycle")]),
@@ -170,6 +216,15 @@ TAGS: list[tuple] = [
     ("beach", [("09217230", "beach"), ("09428293", "seashore"), ("09421951", "sandbar")]),
     ("mountain", [("09359803", "mountain"), ("09193705", "alp")]),
     ("landscape", [("09287968", "geological_formation")]),
+    # scenes no class names (CURATED): what is photographed in them
+    ("snow", [("09193705", "alp"), ("02134084", "ice_bear"), ("02120079", "arctic_fox"), ("04228054", "ski"), ("04252077", "snowmobile"),
+              ("04252225", "snowplow"), ("03218198", "dogsled"), ("02860847", "bobsled")]),
+    ("water", [("09332890", "lakeside"), ("09428293", "seashore"), ("09421951", "sandbar"), ("03160309", "dam"), ("03216828", "dock"),
+               ("03933933", "pier"), ("02859443", "boathouse"), ("02894605", "breakwater"), ("03388043", "fountain"), ("09288635", "geyser"),
+               ("02951358", "canoe"), ("03873416", "paddle"), ("03447447", "gondola"), ("04273569", "speedboat"), ("03662601", "lifeboat"),
+               ("03344393", "fireboat"), ("02981792", "catamaran"), ("04483307", "trimaran"), ("04612504", "yawl"), ("04147183", "schooner"),
+               ("03673027", "liner"), ("03095699", "container_ship"), ("04347754", "submarine"), ("04251144", "snorkel"), ("10565667", "scuba_diver"),
+               ("04606251", "wreck")]),
 ]
 
 
@@ -229,9 +284,9 @@ def build(wordnet_dir: Path = WORDNET_DIR, labels: Path = LABELS) -> dict:
         for offset, lemma in (s for senses in lists for s in senses):
             if offset not in synsets or lemma not in [w.lower() for w in synsets[offset][0]]:
                 raise ValueError(f"tag {tag!r}: synset {offset} is not {lemma!r} in {data}")
-    unknown = set(INFERRED) - {t[0] for t in TAGS}
+    unknown = (set(INFERRED) | set(CURATED)) - {t[0] for t in TAGS}
     if unknown:
-        raise ValueError(f"INFERRED tags {sorted(unknown)} have no TAGS row")
+        raise ValueError(f"INFERRED or CURATED tags {sorted(unknown)} have no TAGS row")
     classes = read_classes(labels)
     table = []
     for index, (wnid, label) in enumerate(classes):
@@ -249,7 +304,9 @@ def build(wordnet_dir: Path = WORDNET_DIR, labels: Path = LABELS) -> dict:
         "about": (
             "For each ImageNet-1k class index, its coarse tags: the curated tags whose WordNet synset "
             "is the class or one of its hypernyms. A tag of kind inferred (no class names it) has its own "
-            "threshold, the search words that mean it and a note on how far to trust it. "
+            "threshold, the search words that mean it and a note on how far to trust it; a curated row "
+            "(an everyday word) its own threshold and search words too. aliases: other words that search "
+            "for a tag or class name; unknown: words no class can give, with what to say when searched. "
             "Generated by models/tool/wordnet_tags.py; do not edit."
         ),
         "source": {
@@ -267,22 +324,47 @@ def build(wordnet_dir: Path = WORDNET_DIR, labels: Path = LABELS) -> dict:
                 "synsets": ["n" + o for o, _ in t[1]],
                 **({"except": ["n" + o for o, _ in t[2]]} if len(t) > 2 else {}),
                 **({"kind": "inferred", **INFERRED[t[0]]} if t[0] in INFERRED else {}),
+                **CURATED.get(t[0], {}),
             }
             for t in TAGS
         ],
+        "aliases": aliases([label for _, label in classes]),
+        "unknown": UNKNOWN,
         "classes": table,
     }
 
 
+def aliases(labels: list[str]) -> dict[str, str]:
+    """Word -> the tag it searches: ALIASES, and each label's other names ("flowerpot" -> "pot")
+    where the name is no tag itself, no search word of a row, and names one class only."""
+    names = {n.lower() for n in (label.split(", ")[0] for label in labels)}
+    taken = names | {t[0] for t in TAGS} | {w for d in (*INFERRED.values(), *CURATED.values()) for w in d.get("words", [])}
+    seen: dict[str, set[str]] = {}
+    for label in labels:
+        first, *others = label.split(", ")
+        for o in others:
+            seen.setdefault(o.lower(), set()).add(first)
+    out = {w: tags.pop() for w, tags in seen.items() if len(tags) == 1 and w not in taken and w not in UNKNOWN}
+    for w, tag in ALIASES.items():
+        if tag.lower() not in names and tag not in {t[0] for t in TAGS}:
+            raise ValueError(f"alias {w!r}: {tag!r} is no class name nor tag")
+        out[w] = tag
+    return dict(sorted(out.items()))
+
+
 def dump(doc: dict) -> str:
     """JSON with one line per tag and per class: small, and diffs stay readable."""
-    head = {k: v for k, v in doc.items() if k not in ("tags", "classes")}
+    head = {k: v for k, v in doc.items() if k not in ("tags", "classes", "aliases")}
     lines = json.dumps(head, indent=1, ensure_ascii=False)[:-2].splitlines()
     lines[-1] += ","
     lines.append(' "tags": [')
     lines += [f"  {json.dumps(t, ensure_ascii=False)}," for t in doc["tags"]]
     lines[-1] = lines[-1][:-1]
     lines.append(" ],")
+    lines.append(' "aliases": {')
+    lines += [f"  {json.dumps(w, ensure_ascii=False)}: {json.dumps(t, ensure_ascii=False)}," for w, t in doc["aliases"].items()]
+    lines[-1] = lines[-1][:-1]
+    lines.append(" },")
     lines.append(' "classes": [')
     lines += [f"  {json.dumps(c, ensure_ascii=False)}," for c in doc["classes"]]
     lines[-1] = lines[-1][:-1]

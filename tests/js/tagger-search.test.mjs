@@ -2,7 +2,7 @@
 // a word that is no tag gets the nearest tags the collection has.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterRecords, nearestTags, wordForms } from '../../www/tagger/tags.js';
+import { filterRecords, nearestTags, searchTerm, unknownWord, wordForms } from '../../www/tagger/tags.js';
 
 const rec = (path, ...tags) => ({ path, tags: tags.map(([tag, score]) => ({ tag, score, kind: 'coarse' })) });
 const records = [
@@ -32,4 +32,33 @@ test('a word that is no tag: the nearest tags present, by spelling or prefix, no
   assert.deepEqual(nearestTags('fruti', tags), ['fruit']);
   assert.deepEqual(nearestTags('build', tags), ['building']);
   assert.deepEqual(nearestTags('xylophone', tags), []);
+});
+
+test('the words a class is known by find it: "football" the soccer ball "soccer" finds, "flowerpot" the pot, a row\'s search words its tag', () => {
+  const recs = [
+    rec('messi.jpg', ['soccer ball', 0.69], ['ball', 0.8], ['football helmet', 0.21]),
+    rec('plant.jpg', ['pot', 0.6], ['plant', 0.6]),
+    rec('rex.jpg', ['dog', 0.9]),
+    rec('lake.jpg', ['water', 0.7]),
+  ];
+  const find = (q) => filterRecords(recs, q).map((h) => h.record.path).sort();
+  assert.deepEqual(find('football'), ['messi.jpg']);
+  assert.deepEqual(find('footballs'), ['messi.jpg']);
+  assert.deepEqual(find('soccer'), ['messi.jpg']);
+  assert.deepEqual(find('flowerpot'), ['plant.jpg']);
+  assert.deepEqual(find('potted plant'), ['plant.jpg']);
+  assert.deepEqual(find('puppies'), ['rex.jpg']);
+  assert.deepEqual(find('lake'), ['lake.jpg']);
+  assert.equal(searchTerm('polar bear'), 'ice bear');
+});
+
+test('a word the table knows is searched exactly: "water" finds no waterbird where no photo has water; an unknown word says why', () => {
+  const recs = [rec('goose.jpg', ['goose', 0.9], ['waterbird', 0.95], ['bird', 0.99])];
+  assert.deepEqual(filterRecords(recs, 'water'), []);
+  // a word the table does not know still finds by prefix ("wat" -> waterbird)
+  assert.deepEqual(filterRecords(recs, 'wat').map((h) => h.record.path), ['goose.jpg']);
+  assert.deepEqual(filterRecords(recs, 'sunset'), []);
+  assert.match(unknownWord('sunsets'), /^ImageNet has no class for a sunset/);
+  assert.match(unknownWord('City'), /^ImageNet has no class for a city/);
+  assert.equal(unknownWord('dog'), undefined);
 });

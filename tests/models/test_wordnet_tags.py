@@ -57,10 +57,10 @@ def test_tags_follow_the_hierarchy(generated, labels):
         "pizza, pizza pie": ["dish", "food"],
         "sports car, sport car": ["car", "vehicle"],
         "airliner": ["aircraft", "vehicle"],
-        "container ship, containership, container vessel": ["boat", "ship", "vehicle"],
+        "container ship, containership, container vessel": ["boat", "ship", "vehicle", "water"],
         "bullet train, bullet": ["train", "vehicle"],
         "daisy": ["flower", "plant"],
-        "seashore, coast, seacoast, sea-coast": ["beach", "landscape"],
+        "seashore, coast, seacoast, sea-coast": ["beach", "landscape", "water"],
         "acoustic guitar": ["musical instrument", "device"],
     }
     for name, tags in expect.items():
@@ -98,5 +98,49 @@ def test_person_is_an_inferred_row_of_what_people_wear(generated, labels):
 
 def test_an_inferred_tag_needs_its_row(monkeypatch):
     monkeypatch.setattr(wordnet_tags, "INFERRED", {"ghost": {"threshold": 0.5, "words": [], "about": "", "note": ""}})
-    with pytest.raises(ValueError, match="INFERRED tags \\['ghost'\\] have no TAGS row"):
+    with pytest.raises(ValueError, match="INFERRED or CURATED tags \\['ghost'\\] have no TAGS row"):
+        wordnet_tags.build()
+
+
+def test_everyday_words_are_curated_rows_with_their_classes_and_threshold(generated, labels):
+    rows = {t["tag"]: t for t in generated["tags"]}
+    for tag, cur in wordnet_tags.CURATED.items():
+        for k, v in cur.items():
+            assert rows[tag][k] == v, (tag, k)
+    assert rows["dog"]["threshold"] == 0.6 and rows["snow"]["threshold"] == 0.3
+    # a potted plant ("pot, flowerpot") is a plant; a flowerpot, a vase, ImageNet's bee are flowers
+    assert "plant" in tags_of(generated, labels, "pot, flowerpot")
+    assert "flower" in tags_of(generated, labels, "bee")
+    # minibuses and pickups are cars to a person searching, though WordNet files them as bus and truck
+    assert "car" in tags_of(generated, labels, "pickup, pickup truck") and "truck" in tags_of(generated, labels, "pickup, pickup truck")
+    assert "car" in tags_of(generated, labels, "minibus")
+    # scenes: what is photographed in them
+    assert tags_of(generated, labels, "alp") == ["mountain", "landscape", "snow"]
+    assert "snow" in tags_of(generated, labels, "ice bear, polar bear, Ursus Maritimus, Thalarctos maritimus")
+    assert "water" in tags_of(generated, labels, "dam, dike, dyke") and "water" in tags_of(generated, labels, "canoe")
+    assert "water" not in tags_of(generated, labels, "goose"), "a waterbird is not a photo of water"
+    # curated rows carry no kind: they are tags like the WordNet ones
+    assert all("kind" not in rows[t] for t in wordnet_tags.CURATED)
+
+
+def test_aliases_and_unknown_words(generated, labels):
+    aliases = generated["aliases"]
+    assert aliases["football"] == "soccer ball"
+    assert aliases["flowerpot"] == "pot" and aliases["polar bear"] == "ice bear" and aliases["taxi"] == "cab"
+    firsts = {label.split(", ")[0].lower() for label in labels}
+    tags = {t["tag"] for t in generated["tags"]}
+    words = {w for t in generated["tags"] for w in t.get("words", [])}
+    for w, tag in aliases.items():
+        assert w not in tags and w not in words, f"{w!r} is a tag or a row's word: an alias would shadow it"
+        assert tag.lower() in firsts or tag in tags, (w, tag)
+    # a name of two classes ("wagon": beach wagon, police van) searches neither
+    assert "wagon" not in aliases
+    for w in generated["unknown"]:
+        assert w not in tags and w not in words and w not in aliases and w not in firsts, w
+    assert set(generated["unknown"]) >= {"sunset", "city", "baby"}
+
+
+def test_an_alias_to_nothing_is_refused(monkeypatch):
+    monkeypatch.setattr(wordnet_tags, "ALIASES", {"football": "sock ball"})
+    with pytest.raises(ValueError, match="alias 'football': 'sock ball' is no class name nor tag"):
         wordnet_tags.build()

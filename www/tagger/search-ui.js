@@ -1,7 +1,7 @@
 // The page's search, a view of the library: the tag box with type-ahead over the tags present,
 // the order, the line saying how many photos are shown, and an inferred tag's note ("person"
 // is a guess: the page says how far to trust it) while it is searched.
-import { inferredTag, nearestTags, searchTerm, wordForms } from './tags.js';
+import { inferredTag, nearestTags, searchTerm, unknownWord, wordForms } from './tags.js';
 import { plural } from '../ui/plural.js';
 
 /**
@@ -34,6 +34,9 @@ export function searchUI({ library, grid, $ }) {
     return wordForms(searchTerm(q)).some((f) => tags.has(searchTerm(f).toLowerCase()));
   };
   function notATag(q) {
+    // a word people search that no class can give: why, rather than near tags that would be wrong
+    const why = unknownWord(q);
+    if (why) return `No photo here is tagged “${q.trim()}”: ${why}.`;
     const near = nearestTags(q, present());
     return `No photo here is tagged “${q.trim()}”` + (near.length ? `; the nearest tags: ${near.map((t) => `“${t}”`).join(', ')}.` : '.');
   }

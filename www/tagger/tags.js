@@ -6,12 +6,23 @@ import table from '../../models/labels/imagenet-1k-tags.json' with { type: 'json
 
 export const TAG_TABLE = table;
 
-/** A search word -> the tag it means ("people" -> "person"), from the table's inferred rows. */
-const WORDS = new Map(table.tags.flatMap((t) => (t.words ?? []).map((w) => [w, t.tag])));
+/** A search word -> the tag it means: a row's search words ("people" -> "person", "puppy" ->
+ * "dog") and the table's aliases, a class's other names ("football" -> "soccer ball", "flowerpot" -> "pot"). */
+const WORDS = new Map([...Object.entries(table.aliases ?? {}), ...table.tags.flatMap((t) => (t.words ?? []).map((w) => [w, t.tag]))]);
+/** The table's own tags and search words: such a word is searched exactly, never by prefix
+ * ("water" must not find the waterbirds of a collection with no water tagged). */
+const KNOWN = new Set([...table.tags.map((t) => t.tag.toLowerCase()), ...WORDS.keys()]);
 const INFERRED = new Map(table.tags.filter((t) => t.kind === 'inferred').map((t) => [t.tag, t]));
 
 /** The search a query means: a tag's search word searches that tag. */
 export const searchTerm = (q) => WORDS.get(q.trim().toLowerCase()) ?? q;
+
+/** Why a word people search is no tag ("sunset": ImageNet has no class for it), or undefined (the table's `unknown`). */
+export const unknownWord = (q) => {
+  const forms = wordForms(q);
+  for (const f of forms) if (table.unknown?.[f]) return table.unknown[f];
+  return undefined;
+};
 
 /** An inferred tag's row (its `note` and `about`: how far to trust it), or undefined. */
 export const inferredTag = (tag) => INFERRED.get(tag.trim().toLowerCase());
@@ -114,8 +125,9 @@ export function tagCounts(records) {
 
 /**
  * Records matching `query` (case-insensitive): a tag equal to it or to its singular ("dogs"),
- * or, when no record has such a tag, a tag with a word starting with it ("sam" finds "Samoyed"). A tag's search word
- * ("people", "man"...) searches that tag ("person").
+ * or, when no record has such a tag and the word is none the table knows, a tag with a word
+ * starting with it ("sam" finds "Samoyed"). A tag's search word ("people", "man"...) or alias
+ * ("football") searches that tag ("person", "soccer ball").
  * Sorted by the matching tag's score (no query: by the best tag's score), best first.
  */
 export function filterRecords(records, query, { order = 'desc' } = {}) {
@@ -131,7 +143,8 @@ export function filterRecords(records, query, { order = 'desc' } = {}) {
     const exact = (t) => t.tag.toLowerCase() === q;
     const prefix = (t) => t.tag.toLowerCase().split(/[\s-]+/).some((w) => w.startsWith(q)) || t.tag.toLowerCase().startsWith(q);
     const anyExact = ok.some((r) => tagsOf(r).some(exact));
-    const match = anyExact ? exact : prefix;
+    const known = forms.some((f) => KNOWN.has(f)) || !!unknownWord(typed);
+    const match = anyExact || known ? exact : prefix;
     scored = ok.flatMap((r) => {
       const hits = tagsOf(r).filter(match);
       return hits.length ? [[r, Math.max(...hits.map((t) => t.score))]] : [];
