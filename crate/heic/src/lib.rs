@@ -77,8 +77,18 @@ const NO_NCLX: Nclx = Nclx {
     range: Range::Full,
 };
 
-/// The primary image of `bytes`, decoded and turned upright.
+/// The primary image of `bytes`, decoded and turned upright. A panic in the decoder (none in
+/// 3000 mutated fixtures, but it is young) is this file's error, not the process's end, where
+/// panics unwind (natively; in wasm it traps and JS replaces the instance).
 pub fn decode(bytes: &[u8]) -> Result<Rgba, HeicError> {
+    std::panic::catch_unwind(|| decode_upright(bytes)).unwrap_or_else(|_| {
+        Err(HeicError::Damaged(
+            "the decoder stopped on malformed data".into(),
+        ))
+    })
+}
+
+fn decode_upright(bytes: &[u8]) -> Result<Rgba, HeicError> {
     let ctx = Context::open(bytes).map_err(why)?;
     let id = ctx.meta.primary;
     let p = ctx.props(id).map_err(why)?;

@@ -29,7 +29,14 @@ export async function decodeHeic(name, bytes, load) {
   }
   const at = x.heic_alloc(bytes.length);
   new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
-  const failed = x.heic_decode(at, bytes.length);
+  let failed;
+  try {
+    failed = x.heic_decode(at, bytes.length);
+  } catch (e) {
+    // a trap (a panic in the decoder) leaves the instance unusable: the next HEIC gets a fresh one
+    exports = null;
+    throw new EffnetError(ErrorCode.BAD_IMAGE, `${name}: this HEIC file is damaged and cannot be decoded (the decoder stopped: ${e.message})`, { cause: e });
+  }
   // memory may have grown during the decode: views are made after it
   const out = new Uint8Array(x.memory.buffer, x.heic_out_ptr(), x.heic_out_len());
   try {
