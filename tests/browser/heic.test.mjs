@@ -58,7 +58,7 @@ test('classify of HEIC Blobs: the source photos\' top-1, upright; the HEIC modul
   }
   assert.equal(out.error.code, 'BAD_IMAGE');
   assert.equal(out.error.message.split('baboon.heic').length, 2, out.error.message);
-  assert.match(out.error.message, /this is a text file, not a photo this app can open/);
+  assert.match(out.error.message, /this is a text file, not an image this app can open/);
   await page.close();
 });
 
@@ -79,7 +79,7 @@ test('the tagger tags a folder of HEIC photos as their sources, and says in word
   const failures = await page.$$eval('#failures li', (lis) => lis.map((l) => l.textContent));
   assert.equal(failures.length, 1, failures.join(' | '));
   // the path once, then the reason in words
-  assert.match(failures[0], /^iphone\/IMG_0002\.HEIC: this is a text file, not a photo this app can open \(it opens JPEG, PNG, WebP, GIF, HEIC/);
+  assert.match(failures[0], /^iphone\/IMG_0002\.HEIC: this is a text file, not an image this app can open \(it opens JPEG, PNG, WebP, GIF, HEIC/);
   const cats = await search(page, 'cat');
   assert.ok(cats.some((c) => c.path === 'iphone/chelsea-rot.heic'), JSON.stringify(cats));
   const all = await search(page, '');

@@ -46,7 +46,7 @@ test('a HEIC cut short and a text file named .heic are BAD_IMAGE, named once, sa
     await assert.rejects(clf.classify(new File(['Not a photo\n'], 'baboon.heic')), (e) => {
       assert.equal(e.code, ErrorCode.BAD_IMAGE);
       assert.equal(e.message.split('baboon.heic').length, 2, e.message);
-      assert.match(e.message, /this is a text file, not a photo this app can open \(it opens JPEG, PNG, WebP, GIF, HEIC/);
+      assert.match(e.message, /this is a text file, not an image this app can open \(it opens JPEG, PNG, WebP, GIF, HEIC/);
       return true;
     });
   } finally {

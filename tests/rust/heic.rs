@@ -101,6 +101,6 @@ fn a_heic_cut_short_or_a_file_that_is_none_says_why_in_words() {
         .unwrap()
         .to_string();
     assert_eq!(e.matches("baboon.heic").count(), 1, "{e}");
-    assert!(e.contains("this is a text file, not a photo"), "{e}");
+    assert!(e.contains("this is a text file, not an image"), "{e}");
     assert!(e.contains("HEIC"), "{e}");
 }

@@ -3,13 +3,13 @@
 
 use super::format::Format;
 
-/// "this is a PDF document, not a photo: ... opens JPEG, PNG, WebP, GIF or HEIC photos".
+/// "this is a PDF document, not an image this app can open (it opens JPEG, PNG, ...)".
 pub fn reason(bytes: &[u8]) -> String {
     let all = Format::all_names();
     match kind(bytes) {
-        Some(kind) => format!("this is {kind}, not a photo this app can open (it opens {all})"),
+        Some(kind) => format!("this is {kind}, not an image this app can open (it opens {all})"),
         None => format!(
-            "this file is not a photo this app can open: it is none of {all}, or it is damaged"
+            "this file is not an image this app can open: it is none of {all}, or it is damaged"
         ),
     }
 }
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn says_what_a_file_is() {
-        assert!(reason(b"%PDF-1.7").starts_with("this is a PDF document, not a photo"));
+        assert!(reason(b"%PDF-1.7").starts_with("this is a PDF document, not an image"));
         assert!(reason(b"\0\0\0\x18ftypisom\0\0\0\0").contains("a video (MP4 or MOV)"));
         assert!(reason(b"This is a text file").contains("a text file"));
         assert!(reason(&[0xde, 0xad, 0xbe, 0xef]).contains("or it is damaged"));

@@ -116,7 +116,7 @@ export async function toPixels(p, wasm, { preprocess = null, timing = {} } = {})
             throw new EffnetError(ErrorCode.BAD_IMAGE, toEffnetError(why).message, { cause: e });
           }
         }
-        throw new EffnetError(ErrorCode.BAD_IMAGE, `${what}: this ${format ?? 'file'} could not be decoded: it is damaged, or not a photo this browser can open`, { cause: e });
+        throw new EffnetError(ErrorCode.BAD_IMAGE, `${what}: this ${format ?? 'file'} could not be decoded: it is damaged, or not an image this browser can open`, { cause: e });
       }
       return fromBitmap(bitmap);
     }
