@@ -75,7 +75,8 @@ INFERRED: dict[str, dict] = {
 CURATED: dict[str, dict] = {
     # 120 dog breeds collect what a lion, a cow or a sand dune spreads over them (0.23-0.56 on the set); a dog gets 0.86 or more
     "dog": {"threshold": 0.6, "words": ["puppy", "puppies", "doggy", "hound"]},
-    "cat": {"words": ["kitten", "kitty", "kittens"]},
+    # not "kitty": a pet's name people teach a tag by
+    "cat": {"words": ["kitten", "kittens"]},
     # an alp is a snowy mountain: an igloo in the snow reaches 0.33; both mountains 0.42 or more
     "mountain": {"threshold": 0.4, "words": ["hill", "hills", "peak", "peaks", "mountains"]},
     "beach": {"words": ["seaside", "shore", "coast"]},

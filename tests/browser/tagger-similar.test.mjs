@@ -1,7 +1,7 @@
 // The tagger's similar photos, duplicate groups, taught tags and person tag, end to end: a
 // folder of the fixtures' near-duplicates (tools/tagger_photos.py similar: each of five photos
 // re-encoded at JPEG quality 30, halved, cropped by 10 % and rotated 90°, beside eight
-// unrelated photos) tagged through the folder input, then Similar, Find duplicates, Teach a
+// unrelated photos) tagged through the folder input, then Similar (only photos alike enough), Find duplicates, Teach a
 // tag (confirm, reject, the exports, export and import of the taught tags), and "people".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { opfsFolder, repo, search, tagFolder, taggerSession, testPrivacy } from './tagger-fixture.mjs';
-import { pairScores } from '../../www/tagger/duplicates.js';
+import { DUPLICATE_THRESHOLD, pairScores } from '../../www/tagger/duplicates.js';
+import { SIMILAR_THRESHOLD } from '../../www/tagger/similar.js';
 
 const venv = process.env.EFFNET_VENV || join(repo, '.venv');
 
@@ -55,17 +56,28 @@ async function tagged() {
   return page;
 }
 
-test('Similar: from a photo\'s details, its four near-duplicates come first', async () => {
+test('Similar: from a photo\'s details, only photos alike enough to mean something: its copies under "the same picture", none below the threshold', async () => {
   const page = await tagged();
   for (const src of SOURCES) {
     await page.click(`#grid .photo[data-path="similar/${src}.png"]`);
     assert.equal(await page.isEnabled('#details [data-similar]'), true);
     await page.click('#details [data-similar]');
     await page.waitForFunction((p) => document.body.dataset.similar === p, `similar/${src}.png`);
-    const shown = await page.$$eval('#similar li', (lis) => lis.map((l) => ({ path: l.dataset.path, score: Number(l.dataset.score) })));
-    console.log(`${src}: ${shown.slice(0, 6).map((s) => `${basename(s.path)} ${s.score.toFixed(3)}`).join(', ')}`);
-    assert.deepEqual(shown.slice(0, 4).map((s) => source(s.path)), [src, src, src, src]);
+    const items = await page.$$eval('#similar li', (lis) => lis.map((l) => (l.classList.contains('divider') ? { divider: l.textContent } : { path: l.dataset.path, score: Number(l.dataset.score) })));
+    console.log(`${src}: ${items.map((s) => (s.divider ? `[${s.divider}]` : `${basename(s.path)} ${s.score.toFixed(3)}`)).join(', ')}`);
+    const shown = items.filter((s) => !s.divider);
+    // the re-encoded, halved and cropped copies (0.85 or more) are the same picture; a rotated one only where it stays close
+    assert.equal(items[0].divider, 'The same picture (80% alike or more)');
+    const copies = shown.filter((s) => s.score >= DUPLICATE_THRESHOLD);
+    assert.deepEqual(shown.slice(0, copies.length), copies);
+    for (const suffix of ['-q30.jpg', '-half.jpg', '-crop10.png']) assert.ok(copies.some((s) => s.path.endsWith(`/${src}${suffix}`)), `${src}${suffix}`);
+    // nothing below the threshold, no other photo, the photo itself not
+    assert.ok(shown.every((s) => s.score >= SIMILAR_THRESHOLD), 'none below the threshold');
+    assert.deepEqual(shown.map((s) => source(s.path)), shown.map(() => src));
     assert.ok(!shown.some((s) => s.path === `similar/${src}.png`), 'not the photo itself');
+    const band = items.findIndex((s) => s.divider?.startsWith('Likely the same subject'));
+    if (band >= 0) assert.ok(items.slice(band + 1).every((s) => s.score < DUPLICATE_THRESHOLD));
+    assert.match(await page.textContent('#similar-status'), new RegExp(`^${shown.length} photos of \\d+ are alike enough to mean something`));
     assert.equal(await page.evaluate(() => document.activeElement.id), 'similar-h', 'focus moves to the results');
   }
   await page.click('#similar-close');

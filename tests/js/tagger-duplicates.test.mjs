@@ -140,3 +140,32 @@ test('near-duplicates with the real embeddings: each group best copy first, like
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('Similar shows only photos alike enough to mean something: on the labelled set, pairs at SIMILAR_THRESHOLD or more are of one subject (precision >= 0.9), in two bands', async () => {
+  const { labelledSet, records } = await import('../../bench/taught.mjs');
+  const { measureLikeness } = await import('../../bench/likeness.mjs');
+  const { SIMILAR_THRESHOLD, similarPhotos } = await import('../../www/tagger/similar.js');
+  const { DUPLICATE_THRESHOLD } = await import('../../www/tagger/duplicates.js');
+  const photos = await labelledSet();
+  const recs = await records(photos);
+  const { rows } = measureLikeness(photos, recs);
+  const at = rows.find((r) => r.threshold === SIMILAR_THRESHOLD);
+  console.log(rows.map((r) => `≥ ${r.threshold}: ${r.right}/${r.above} P ${r.precision?.toFixed(3)} R ${r.recall.toFixed(3)}`).join('\n'));
+  assert.ok(at.precision >= 0.9 && at.above >= 10, `at ${SIMILAR_THRESHOLD}: ${JSON.stringify(at)}`);
+  // just below it the same-subject precision falls: the threshold is where likeness starts to mean something
+  assert.ok(rows.find((r) => r.threshold === 0.5).precision < 0.8);
+  const index = VectorIndex.from(recs);
+  let shownAny = 0;
+  for (const r of recs) {
+    const { copies, alike, closest } = similarPhotos(index, r.key);
+    for (const h of copies) assert.ok(h.score >= DUPLICATE_THRESHOLD);
+    for (const h of alike) assert.ok(h.score >= SIMILAR_THRESHOLD && h.score < DUPLICATE_THRESHOLD);
+    assert.ok(copies.length + alike.length <= 12);
+    assert.ok(!copies.concat(alike).some((h) => h.key === r.key));
+    if (!copies.length && !alike.length) assert.ok(closest.score < SIMILAR_THRESHOLD);
+    shownAny += copies.length + alike.length ? 1 : 0;
+  }
+  // most photos of a set of different photos have nothing that close: Similar says so rather than showing 12
+  assert.ok(shownAny < recs.length / 2, `${shownAny} of ${recs.length} photos show some`);
+  console.log(`${shownAny} of ${recs.length} photos of the labelled set show similar photos`);
+});

@@ -62,3 +62,14 @@ test('a word the table knows is searched exactly: "water" finds no waterbird whe
   assert.match(unknownWord('City'), /^ImageNet has no class for a city/);
   assert.equal(unknownWord('dog'), undefined);
 });
+
+test('a taught tag named like a search word ("Puppy") is searched as itself, not as the tag the word stands for ("dog")', () => {
+  const recs = [
+    { path: 'rex.jpg', tags: [{ tag: 'dog', score: 0.9, kind: 'coarse' }], taught: [{ tag: 'Puppy', score: 0.8, kind: 'taught' }] },
+    { path: 'other-dog.jpg', tags: [{ tag: 'dog', score: 0.9, kind: 'coarse' }] },
+  ];
+  assert.deepEqual(filterRecords(recs, 'Puppy').map((h) => h.record.path), ['rex.jpg']);
+  assert.deepEqual(filterRecords(recs.slice(1), 'puppy').map((h) => h.record.path), ['other-dog.jpg']);
+  // "Kitty" is a pet's name before it is a cat: no search word of the table
+  assert.equal(searchTerm('kitty'), 'kitty');
+});

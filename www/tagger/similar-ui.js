@@ -4,6 +4,7 @@
 import { Strip } from './strip.js';
 import { duplicateGroups, DUPLICATE_THRESHOLD, othersCSV, othersJSON, othersList, rankGroups } from './duplicates.js';
 import { download } from './export.js';
+import { SIMILAR_THRESHOLD, similarPhotos } from './similar.js';
 import { pct } from '../score-bars.js';
 import { plural } from '../ui/plural.js';
 
@@ -21,12 +22,20 @@ export function similarUI({ library, details, $ }) {
 
   function showSimilar(record) {
     const index = library.vectors();
-    const query = index.get(record.key);
-    if (!query) return;
-    const hits = index.search(query, { k: 12, exclude: record.key });
-    similar.fill(hits.map((h) => ({ record: library.get(h.key), score: h.score, actions: [open(library.get(h.key))] })));
+    if (!index.get(record.key)) return;
+    const { copies, alike, closest } = similarPhotos(index, record.key);
+    const card = (h) => ({ record: library.get(h.key), score: h.score, actions: [open(library.get(h.key))] });
+    const pc = (x) => `${Math.round(x * 100)}%`;
+    similar.fill([
+      ...(copies.length ? [{ divider: `The same picture (${pc(DUPLICATE_THRESHOLD)} alike or more)` }, ...copies.map(card)] : []),
+      ...(alike.length ? [{ divider: `Likely the same subject (${pc(SIMILAR_THRESHOLD)}–${pc(DUPLICATE_THRESHOLD)} alike)` }, ...alike.map(card)] : []),
+    ]);
+    const n = copies.length + alike.length;
     $('similar-h').textContent = `Photos similar to ${record.name}`;
-    $('similar-status').textContent = `The ${plural(hits.length, 'closest photo')} of ${index.size - 1}, most alike first (the cosine similarity of their embeddings: 100% is the same picture).`;
+    $('similar-status').textContent = n
+      ? `${plural(n, 'photo')} of ${index.size - 1} ${n === 1 ? 'is' : 'are'} alike enough to mean something (the cosine similarity of their embeddings: 100% is the same picture; below ${pc(SIMILAR_THRESHOLD)} photos are seldom of the same subject, so they are not shown).`
+      : `No photo of ${index.size - 1} is alike enough to be the same picture or subject (${pc(SIMILAR_THRESHOLD)} or more)` +
+        (closest ? `: the closest, ${library.get(closest.key).name}, is ${pc(closest.score)} alike.` : '.');
     $('similar-box').hidden = false;
     document.body.dataset.similar = record.path;
     $('similar-h').focus();

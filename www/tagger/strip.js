@@ -24,12 +24,20 @@ export class Strip {
 
   /**
    * @param {{record: object, score: number, note?: string, lines?: string[], actions?: {label: string, aria: string, onClick: (e: Event) => void, pressed?: boolean}[]}[]} items
-   *   lines: more lines of text under the score (a duplicate's resolution, size and date)
+   *   lines: more lines of text under the score (a duplicate's resolution, size and date);
+   *   an item {divider: text} is a line across the strip instead of a card
    */
   fill(items) {
     this.clear();
     this.list.append(
-      ...items.map(({ record: r, score, note, lines = [], actions = [] }) => {
+      ...items.map(({ record: r, score, note, lines = [], actions = [], divider }) => {
+        if (divider) {
+          // a band's heading between the cards (Similar's "same picture" and "same subject")
+          const li = document.createElement('li');
+          li.className = 'divider';
+          li.textContent = divider;
+          return li;
+        }
         const url = r.thumb ? URL.createObjectURL(r.thumb) : undefined;
         if (url) this.urls.push(url);
         const li = photoCard({ src: url, width: 120, height: 90, parts: [{ className: 'name', text: r.name }, { className: 'score', text: note ?? pct(score) }, ...lines.map((text) => ({ className: 'meta', text }))] });

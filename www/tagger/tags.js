@@ -133,8 +133,9 @@ export function tagCounts(records) {
 export function filterRecords(records, query, { order = 'desc' } = {}) {
   const typed = searchTerm(query).trim().toLowerCase();
   const ok = records.filter((r) => !r.error);
-  // the first form of the word that is a tag here ("dogs" -> "dog"), else the word as typed
-  const forms = wordForms(typed).map((f) => searchTerm(f).toLowerCase());
+  // the first form of the word that is a tag here ("dogs" -> "dog"), else the word as typed; a
+  // form itself before what it searches for, so a taught tag "Kitty" is not shadowed by "cat"
+  const forms = wordForms(query).flatMap((f) => [f, searchTerm(f).toLowerCase()]);
   const q = forms.find((f) => ok.some((r) => tagsOf(r).some((t) => t.tag.toLowerCase() === f))) ?? typed;
   let scored;
   if (!q) {
