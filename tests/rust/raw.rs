@@ -306,7 +306,10 @@ fn the_cli_tags_raws_and_names_the_one_whose_preview_is_too_small() {
             ("chelsea-rotated-8.cr3", "tiger cat"),
         ] {
             let line = stdout.lines().skip_while(|l| !l.contains(file)).take(2);
-            assert!(line.into_iter().any(|l| l.contains(label)), "{file}: {stdout}");
+            assert!(
+                line.into_iter().any(|l| l.contains(label)),
+                "{file}: {stdout}"
+            );
         }
         let refused = format!(
             "{}: the ARW file's largest embedded JPEG preview is 160x120, smaller than the \
@@ -315,4 +318,30 @@ fn the_cli_tags_raws_and_names_the_one_whose_preview_is_too_small() {
         );
         assert!(stderr.contains(&refused), "{stderr}");
     }
+    // the full-size JPEG of a CR3 damaged: classified from its PRVW, and said so
+    let damaged_cr3 = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("damaged.cr3");
+    std::fs::write(
+        &damaged_cr3,
+        damaged(&read("coffee.cr3"), &manifest()["coffee.cr3"]),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_effnet"))
+        .current_dir(common::repo())
+        .args(["classify", "-m", LITE0, "--top-k", "1"])
+        .arg(&damaged_cr3)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        out.status.success() && stdout.contains("espresso"),
+        "{stdout}{stderr}"
+    );
+    let note = format!(
+        "{}: in the CR3 file, the 600x400 preview is cut short; the next largest is used",
+        damaged_cr3.display()
+    );
+    assert!(stderr.contains(&note), "{stderr}");
 }

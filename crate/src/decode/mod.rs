@@ -120,6 +120,22 @@ pub fn open_for<'a>(name: &str, bytes: &'a [u8], min_short: Option<u32>) -> Resu
     Err(decode_error(name, "containers nested too deep"))
 }
 
+/// Why a camera RAW's largest preview was passed over for a smaller one, if it was (the
+/// preview used is still good enough, or [`open`] would have refused the file): for a host to
+/// say so beside the result.
+pub fn preview_fallback(bytes: &[u8]) -> Option<String> {
+    use Format::*;
+    // only RAWs: another container's `open` may decode its whole image (HEIC's natively)
+    let format = Format::sniff(bytes)
+        .filter(|f| matches!(f, Dng | Cr2 | Cr3 | Nef | Arw | Raf | Orf | Rw2))?;
+    match (format.spec().open)(bytes).ok()? {
+        Content::Preview(p) => p
+            .fallback
+            .map(|f| format!("in the {} file, {f}", format.name())),
+        _ => None,
+    }
+}
+
 pub fn decode_file(path: &str) -> Result<DecodedImage> {
     decode_bytes(path, &read(path)?)
 }

@@ -1,6 +1,6 @@
 //! `effnet classify`: every image is attempted; failures are reported and counted.
 
-use effnet::decode::{decode_file, decode_file_fast};
+use effnet::decode::{decode_bytes, decode_bytes_fast, preview_fallback};
 use effnet::postprocess::Filter;
 use effnet::{Category, Classifier, Error, Rgba};
 use serde::Serialize;
@@ -31,10 +31,18 @@ pub fn with_pixels<T>(
     decode: Decode,
     f: impl FnOnce(&Rgba) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_string(),
+        source,
+    })?;
     let img = match decode {
-        Decode::Exact => decode_file(path)?,
-        Decode::Fast => decode_file_fast(path, &clf.entry().preprocess)?,
+        Decode::Exact => decode_bytes(path, &bytes)?,
+        Decode::Fast => decode_bytes_fast(path, &bytes, &clf.entry().preprocess)?,
     };
+    // a camera RAW whose largest preview is damaged is classified from the next: said so
+    if let Some(note) = preview_fallback(&bytes) {
+        eprintln!("effnet: {path}: {note}");
+    }
     f(&img.rgba()?).map_err(|e| match e {
         // name the file, not just its size
         Error::Image { reason, .. } => Error::Decode {
