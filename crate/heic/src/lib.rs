@@ -10,6 +10,7 @@ use heic_rs::{grid, hevc, transform, MatrixCoefficients, Nclx, PixelLayout, Rang
 
 #[cfg(feature = "module")]
 pub mod module;
+mod vui;
 
 /// The most pixels decoded: the decode path's own limit (crate/src/decode/limits.rs) is
 /// checked before this, from the same headers.
@@ -66,9 +67,10 @@ pub fn size(bytes: &[u8]) -> Option<(u32, u32)> {
     heic_rs::probe(bytes).ok().map(|i| (i.width, i.height))
 }
 
-/// A file's colours where it has no `colr` nclx: full-range BT.601, which is what iPhones
-/// (whose `colr` is an ICC profile) and libheif's encoders write in the HEVC stream's VUI.
-/// heic-rs would assume limited-range BT.709 and stretch every photo's contrast by 16 %.
+/// A file's colours where it has no `colr` nclx and its HEVC stream's VUI says none either
+/// ([`vui`] is asked first): full-range BT.601, which is what iPhones (whose `colr` is an ICC
+/// profile) and libheif's encoders write in the VUI. heic-rs would assume limited-range BT.709
+/// and stretch such a photo's contrast by 16 %.
 const NO_NCLX: Nclx = Nclx {
     primaries: 1,
     transfer: 13,
@@ -102,7 +104,10 @@ fn decode_upright(bytes: &[u8]) -> Result<Rgba, HeicError> {
         }
         None => coded(&ctx, id)?,
     };
-    let nclx = p.nclx.unwrap_or(NO_NCLX);
+    let nclx = p
+        .nclx
+        .or_else(|| stream_colours(&ctx, id))
+        .unwrap_or(NO_NCLX);
     let img = heic_rs::color::convert(&frame, None, nclx, PixelLayout::Rgba8, MAX_PIXELS, None)
         .map_err(why)?;
     let img = transform::apply_all(img, &p.transforms).map_err(why)?;
@@ -111,6 +116,18 @@ fn decode_upright(bytes: &[u8]) -> Result<Rgba, HeicError> {
         height: img.height,
         data: img.data,
     })
+}
+
+/// The colours of the image's coded picture (a grid's: its first tile's, whose `colr` may
+/// say what the grid's does not), from its `nclx` or else its HEVC stream's VUI.
+fn stream_colours(ctx: &Context<'_>, id: u32) -> Option<Nclx> {
+    let coded = match ctx.grid(id).ok()? {
+        Some((_, tiles)) => *tiles.first()?,
+        None => id,
+    };
+    let p = ctx.props(coded).ok()?;
+    p.nclx
+        .or_else(|| vui::colours(&p.hvcc.as_ref()?.parameter_sets()))
 }
 
 /// One coded picture (the primary image, or a grid's tile).
@@ -125,4 +142,27 @@ fn coded(ctx: &Context<'_>, id: u32) -> Result<hevc::Frame, HeicError> {
     let frame = hevc::decode_still(&params, &nals).map_err(why)?;
     frame.validate().map_err(why)?;
     Ok(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// libheif's encoder (the fixtures') writes full-range BT.601 in the VUI; where the
+    /// source PNG had an ICC profile (chelsea.png) the `colr` box is that profile, no `nclx`,
+    /// and a grid's item has no `colr` of its own.
+    #[test]
+    fn the_colours_come_from_the_vui_where_colr_has_none() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/heic/");
+        for name in ["coffee.heic", "coffee-grid.heic", "chelsea-rot.heic"] {
+            let bytes = std::fs::read(format!("{dir}{name}")).unwrap();
+            let ctx = Context::open(&bytes).unwrap();
+            let id = ctx.meta.primary;
+            let nclx = stream_colours(&ctx, id).expect(name);
+            let want = (Range::Full, MatrixCoefficients::Bt601);
+            assert_eq!((nclx.range, nclx.matrix), want, "{name}: {nclx:?}");
+            let colr = ctx.props(id).unwrap().nclx;
+            assert_eq!(colr.is_none(), name != "coffee.heic", "{name}: {colr:?}");
+        }
+    }
 }
