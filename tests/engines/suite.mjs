@@ -23,6 +23,7 @@ import { hooks, launchBrowser, missing } from '../../tools/browsers.mjs';
 import { stress } from '../../tools/stress-engines.mjs';
 import { webcamFrames } from '../browser/demo-page.mjs';
 import { sourcesTests } from './sources.mjs';
+import { heicSuite } from './heic.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = `${repo}/tests/fixtures`;
@@ -384,6 +385,8 @@ export function engineSuite(engine, expect) {
 
   // every source type the README lists, from the same pixels; bad sources (sources.mjs)
   sourcesTests(engine, { harness, done, pilPixels, reference });
+  // HEIC photos through the module the page loads for them (its own browser and server)
+  heicSuite(engine);
 
   test(`${engine}: embed is timm's pooled features within 1e-4, in the engine's own build and in single-threaded simd; withEmbedding is the same run's vector, the int8 one its rounding`, async () => {
     const page = await harness();
