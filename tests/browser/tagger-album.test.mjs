@@ -44,6 +44,8 @@ test('a folder of 44 photos is tagged in the worker: progress, tags, search, det
   const secs = (Date.now() - t0) / 1000;
   console.log(`${summary} (${(IMAGES / secs).toFixed(1)} images/s in the test)`);
   assert.match(summary, /^Done: 43 new photos tagged, 1 failed in .*; 0 photos already tagged\.$/);
+  // the folder's text file is not lost silently: counted by kind under the summary
+  assert.equal(await page.textContent('#skipped'), '1 file skipped: 1 text file');
   const seen = await page.evaluate(() => window.progressSeen);
   assert.ok(seen.some((t) => /^\d+ \/ 44 · \d+\.\d images\/s · .* left/.test(t)), seen.slice(0, 5).join(' | '));
   assert.equal(seen.at(-1).startsWith('44 / 44'), true, seen.at(-1));

@@ -4,6 +4,8 @@
 // browser gave one (needed to write sidecar files next to the photo). A file that cannot be read
 // (moved, locked, permission) is listed in `unreadable` with its path; the rest is tagged.
 
+import { Skipped } from './skipped.js';
+
 // camera RAWs are tagged through their embedded preview (crate/src/decode/raw/)
 export const RAW_EXT = ['dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2'];
 const IMAGE_EXT = new RegExp(`\\.(jpe?g|jfif|png|webp|gif|avif|bmp|ico|tiff?|heic|heif|${RAW_EXT.join('|')})$`, 'i');
@@ -15,12 +17,12 @@ export const canPickDirectory = () => typeof globalThis.showDirectoryPicker === 
 
 /**
  * Walks a FileSystemDirectoryHandle depth first, in name order.
- * @returns {Promise<{entries: {file: File, path: string, dir: FileSystemDirectoryHandle}[], skipped: number, unreadable: {path: string, message: string}[]}>}
+ * @returns {Promise<{entries: {file: File, path: string, dir: FileSystemDirectoryHandle}[], skipped: number, skippedKinds: Record<string, number>, unreadable: {path: string, message: string}[]}>}
  */
 export async function walkHandle(root, { signal } = {}) {
   const entries = [];
   const unreadable = [];
-  let skipped = 0;
+  const skipped = new Skipped();
   async function visit(dir, prefix) {
     const children = [];
     for await (const child of dir.values()) children.push(child);
@@ -28,7 +30,7 @@ export async function walkHandle(root, { signal } = {}) {
     for (const child of children) {
       signal?.throwIfAborted();
       if (child.kind === 'directory') await visit(child, `${prefix}${child.name}/`);
-      else if (!isImageName(child.name)) skipped++;
+      else if (!isImageName(child.name)) skipped.add(child.name);
       else {
         const path = prefix + child.name;
         try {
@@ -40,7 +42,7 @@ export async function walkHandle(root, { signal } = {}) {
     }
   }
   await visit(root, `${root.name}/`);
-  return { entries, skipped, unreadable };
+  return { entries, skipped: skipped.count, skippedKinds: skipped.kinds, unreadable };
 }
 
 const notRead = (path, e) => ({ path, message: `could not be read (${e?.name ?? 'Error'}: ${e?.message ?? e})` });
@@ -48,16 +50,16 @@ const notRead = (path, e) => ({ path, message: `could not be read (${e?.name ?? 
 /** Files from `<input type=file webkitdirectory>` or a plain multiple input. */
 export function fromFileList(files) {
   const entries = [];
-  let skipped = 0;
+  const skipped = new Skipped();
   for (const file of files) {
     if (!isImageName(file.name, file.type)) {
-      skipped++;
+      skipped.add(file.name, file.type);
       continue;
     }
     entries.push({ file, path: file.webkitRelativePath || file.name, dir: null });
   }
   entries.sort((a, b) => a.path.localeCompare(b.path));
-  return { entries, skipped, unreadable: [] };
+  return { entries, skipped: skipped.count, skippedKinds: skipped.kinds, unreadable: [] };
 }
 
 /** Dropped items: files and whole folders (walked through the entries API). */
@@ -66,7 +68,7 @@ export async function fromDrop(dataTransfer) {
   if (!roots.length) return fromFileList(dataTransfer.files);
   const files = [];
   const unreadable = [];
-  let skipped = 0;
+  const skipped = new Skipped();
   const readAll = (reader) =>
     new Promise((ok, fail) => {
       const all = [];
@@ -81,7 +83,7 @@ export async function fromDrop(dataTransfer) {
         files.push({ file: await new Promise((ok, fail) => entry.file(ok, fail)), path });
       } catch (e) {
         if (isImageName(entry.name)) unreadable.push(notRead(path, e));
-        else skipped++;
+        else skipped.add(entry.name);
       }
     } else if (entry.isDirectory) {
       for (const child of await readAll(entry.createReader())) await visit(child);
@@ -92,7 +94,8 @@ export async function fromDrop(dataTransfer) {
   const pathOf = new Map(files.map((f) => [f.file, f.path]));
   for (const e of out.entries) e.path = pathOf.get(e.file) ?? e.path;
   out.entries.sort((a, b) => a.path.localeCompare(b.path));
-  out.skipped += skipped;
+  for (const [k, n] of Object.entries(skipped.kinds)) out.skippedKinds[k] = (out.skippedKinds[k] ?? 0) + n;
+  out.skipped += skipped.count;
   out.unreadable = unreadable;
   return out;
 }

@@ -2,6 +2,7 @@
 // progress bar with done/total, images per second and the time left, the summary line, and
 // what waits in the run queue.
 import { plural } from '../ui/plural.js';
+import { describeSkipped } from './skipped.js';
 
 const duration = (s) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
 
@@ -27,6 +28,18 @@ export class RunStatus {
     this.#$('summary').textContent = text;
   }
 
+  /** The line under the summary: what the folder held that is not a photo, by kind. */
+  skipped(kinds) {
+    const summary = this.#$('summary');
+    let line = document.getElementById('skipped');
+    if (!line) {
+      line = Object.assign(document.createElement('p'), { id: 'skipped', className: 'muted' });
+      summary.after(line);
+    }
+    line.textContent = describeSkipped(kinds);
+    line.hidden = !line.textContent;
+  }
+
   progress({ done, total, failed, perSecond, secondsLeft }) {
     const $ = this.#$;
     $('progress-bar').value = total ? done / total : 1;
@@ -45,8 +58,9 @@ export class RunStatus {
     $('queued').textContent = jobs.length ? `A run is in progress: ${plural(n, 'more photo')} will be tagged after it.` : '';
   }
 
-  noPhotos({ unreadable, skipped }) {
+  noPhotos({ unreadable, skipped, skippedKinds }) {
     const notes = [unreadable && `${unreadable} could not be read`, skipped && `${plural(skipped, 'other file')} skipped`].filter(Boolean);
+    this.skipped(skippedKinds);
     this.summary(`No photos found${notes.length ? ` (${notes.join(', ')})` : ''}.`);
   }
 
@@ -56,9 +70,10 @@ export class RunStatus {
   }
 
   /** @param {{done: number, failed: number, cancelled: boolean}} res the runner's */
-  finished(res, { todo, known, unreadable, seconds }) {
+  finished(res, { todo, known, unreadable, skippedKinds = {}, seconds }) {
     const what = `${plural(res.done - res.failed, 'new photo')} tagged` + (res.failed ? `, ${res.failed} failed` : '');
     const unread = unreadable ? `; ${unreadable} could not be read` : '';
+    this.skipped(skippedKinds);
     this.summary(
       res.cancelled
         ? `Cancelled: ${what}; ${todo - res.done} not tagged.`

@@ -10,13 +10,13 @@ import { fileImageSize } from './image-size.js';
  *          status: import('./run-status.js').RunStatus, failures: import('./failure-list.js').FailureList,
  *          messages: import('./messages.js').Messages, exports: {remember: (entries: object[]) => void}, onEnd: () => void}} o
  *   onEnd: after every run that classified, however it ended (the views settle their order)
- * @returns {(job: {picked: {entries: object[], skipped: number, unreadable?: {path: string, message: string}[]}, handles: boolean}, signal: AbortSignal) => Promise<void>}
+ * @returns {(job: {picked: {entries: object[], skipped: number, skippedKinds?: Record<string, number>, unreadable?: {path: string, message: string}[]}, handles: boolean}, signal: AbortSignal) => Promise<void>}
  */
 export function tagJob({ classifier, library, status, failures, messages, exports, onEnd }) {
-  return async function tag({ picked: { entries, skipped, unreadable = [] }, handles }, signal) {
+  return async function tag({ picked: { entries, skipped, skippedKinds = {}, unreadable = [] }, handles }, signal) {
     messages.error('');
     for (const u of unreadable) failures.add(u.path, u.message);
-    if (!entries.length) return status.noPhotos({ unreadable: unreadable.length, skipped });
+    if (!entries.length) return status.noPhotos({ unreadable: unreadable.length, skipped, skippedKinds });
     status.state('running');
     const t0 = performance.now();
     try {
@@ -30,7 +30,7 @@ export function tagJob({ classifier, library, status, failures, messages, export
         onStoreError: (e) =>
           messages.warnOnce(`Results could not be saved in IndexedDB (${e.name}: ${e.message}): they are kept in this page only, and those photos will be tagged again on the next visit.`),
       });
-      status.finished(res, { todo: todo.length, known: known.length, unreadable: unreadable.length, seconds: (performance.now() - t0) / 1000 });
+      status.finished(res, { todo: todo.length, known: known.length, unreadable: unreadable.length, skippedKinds, seconds: (performance.now() - t0) / 1000 });
     } catch (e) {
       messages.error(`Tagging stopped: ${e.message}`);
       status.state('failed');
