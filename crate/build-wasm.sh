@@ -70,8 +70,8 @@ build() {
   echo "build-wasm: $v: cargo took $((SECONDS - t0)) s"
   out=$out_root/$v
   input=$dir/wasm32-unknown-unknown/$profile/effnet.wasm
-  # the output depends on the input wasm, this script and the wasm-opt switch
-  stamp=$(cat "$input" "$0" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
+  # the output depends on the input wasm, this script, the SIMD mark and the wasm-opt switch
+  stamp=$(cat "$input" "$0" "$repo/tools/simd-mark.mjs" <(echo "${EFFNET_WASM_OPT:-0}") | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$out/.input.sha256" 2>/dev/null)" = "$stamp" ]; then
     echo "build-wasm: $v: up to date ($(cat "$out/size.json"))"
     [ -f "$out/integrity.json" ] || integrity "$v" "$out"
@@ -92,6 +92,11 @@ build() {
     case $v in *relaxed*) opt+=(--enable-relaxed-simd) ;; esac
     "$wasm_opt" -O3 "${opt[@]}" "$out/effnet_bg.wasm" -o "$out/effnet_bg.wasm"
   fi
+  # every function marked as using SIMD (after wasm-opt, which would drop the mark), so that
+  # JavaScriptCore compiles each with BBQ before its first call instead of interpreting it and
+  # entering BBQ mid-loop, where WebKitGTK 2.50 corrupts a fresh instance now and then
+  # (tools/simd-mark.mjs; docs/performance.md, "JavaScriptCore's trap, found")
+  node "$repo/tools/simd-mark.mjs" "$out/effnet_bg.wasm"
   raw=$(stat -c %s "$out/effnet_bg.wasm")
   gz=$(gzip -9 -c "$out/effnet_bg.wasm" | wc -c)
   echo "build-wasm: $v: effnet_bg.wasm $raw bytes, $gz gzipped"
