@@ -26,15 +26,8 @@
   // the library's worker restarts (client/classifier.js warns of each): a page error, unless the
   // test caused it (effnetTestCauseRestarts(n) before arming n traps), since a recovered
   // restart hides a defect from every test that looks only at the results
-  // One exception, in WebKit only: a worker replaced after the engine trapped on its own
-  // (JavaScriptCore's trap in a fresh instance, not found yet: docs/performance.md) is kept in
-  // effnetTestEngineTraps() for the test to count and print, not made a page error.
   let caused = 0;
   globalThis.effnetTestCauseRestarts = (n) => (caused += n);
-  const webkit = /AppleWebKit/.test(navigator.userAgent) && !/Chrome|Firefox/.test(navigator.userAgent);
-  const ENGINE_TRAP = /^effnet-wasm: the classifier worker was replaced \((start|call), run again\): the engine trapped /;
-  const engineTraps = [];
-  globalThis.effnetTestEngineTraps = () => [...engineTraps];
   const warn = console.warn;
   console.warn = (...args) => {
     if (typeof args[0] === 'string' && args[0].startsWith('effnet-wasm: the classifier worker was replaced')) {
@@ -42,8 +35,7 @@
       if (caused > 0) {
         caused--;
         args[0] = `[caused by the test] ${args[0]}`;
-      } else if (webkit && ENGINE_TRAP.test(args[0])) engineTraps.push(args[0]);
-      else note(`restart not caused by the test: ${args[0]}`);
+      } else note(`restart not caused by the test: ${args[0]}`);
     }
     warn.apply(console, args);
   };

@@ -9,9 +9,6 @@ engineSuite('webkit', {
   relaxedSimd: false,
   threadsReason: /^this browser has no SharedArrayBuffer$/,
   stressInstances: 20,
-  // JavaScriptCore traps now and then in a fresh instance (docs/performance.md: not ours, not
-  // found yet); recovered by a fresh worker, and counted and printed, not hidden
-  engineTrapsOk: true,
   idbRefusesBlobs: true,
   // WebKitWebDriver speaks WebDriver classic only: no network events, so the servers' log is
   // the only one (it cannot see a request to another origin)

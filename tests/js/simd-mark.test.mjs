@@ -4,6 +4,7 @@
 // the built wasm (crate/build-wasm.sh) is marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { relaxedSimd } from 'wasm-feature-detect';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MARK, simdMark } from '../../tools/simd-mark.mjs';
@@ -113,6 +114,9 @@ test('each built wasm (crate/build-wasm.sh) has every function marked', async (t
     const all = bodies(wasm);
     const unmarked = all.filter((b) => !startsWithMark(b)).length;
     assert.equal(unmarked, 0, `${build}: ${unmarked} of ${all.length} functions lack the SIMD mark (run crate/build-wasm.sh)`);
-    await WebAssembly.compile(wasm); // still valid
+    // still valid, where this Node can compile the build (Node 20 has relaxed SIMD only behind
+    // a flag; the browsers compile those in the browser and engine steps)
+    if (!build.includes('relaxed') || (await relaxedSimd())) await WebAssembly.compile(wasm);
+    else t.diagnostic(`${build}: marked; not compiled (this Node has no relaxed SIMD)`);
   }
 });
