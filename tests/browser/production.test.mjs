@@ -54,12 +54,15 @@ async function openDemo(page, url) {
   await page.waitForFunction(() => document.querySelector('#backend').textContent !== '', null, { timeout: 60_000 });
 }
 
-test('the build is the shipped site: pages, service worker, the four wasm builds, the available models; no harness, no source maps', async () => {
+test('the build is the shipped site: pages, service worker, the four wasm builds and the HEIC module, the available models; no harness, no source maps', async () => {
   const top = await readdir(dist);
   for (const f of ['index.html', 'demo.js', 'sw.js', 'tagger', 'models']) assert.ok(top.includes(f), `${f} in dist/`);
   assert.ok(!top.includes('harness.js') && !top.includes('harness.html'), 'no test harness');
   const assets = await readdir(join(dist, 'assets'));
-  assert.equal(assets.filter((a) => a.endsWith('.wasm')).length, 4, `four wasm builds: ${assets.filter((a) => a.endsWith('.wasm'))}`);
+  const engines = assets.filter((a) => /^effnet_bg\.[0-9a-f]{8}\.wasm$/.test(a));
+  assert.equal(engines.length, 4, `four wasm builds: ${engines}`);
+  // and the HEIC decoder, fetched only when a HEIC appears
+  assert.equal(assets.filter((a) => /^heic\.[0-9a-f]{8}\.wasm$/.test(a)).length, 1, `the HEIC module: ${assets}`);
   const all = [...top, ...assets, ...(await readdir(join(dist, 'tagger')))];
   assert.deepEqual(all.filter((f) => f.endsWith('.map')), [], 'no source maps');
   const manifest = JSON.parse(await readFile(join(dist, 'models/manifest.json'), 'utf8'));
